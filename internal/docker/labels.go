@@ -1,0 +1,14 @@
+package docker
+
+// Labels put on everything redis-dock creates, so it can be found again.
+const (
+	LabelCluster  = "redis-dock.cluster"
+	LabelRole     = "redis-dock.role"
+	LabelPort     = "redis-dock.port"
+	LabelIndex    = "redis-dock.index"
+	LabelSpec     = "redis-dock.spec"
+	LabelMode     = "redis-dock.mode"
+	LabelNetwork  = "redis-dock.network"
+	LabelVersion  = "redis-dock.redis-version"
+	LabelImageTag = "redis-dock.image"
+)

@@ -1,0 +1,108 @@
+// Package testutil holds helpers shared by integration tests: a Docker
+// client that fails or skips per REDIS_DOCK_REQUIRE_DOCKER, unique names,
+// and free loopback ports.
+package testutil
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+)
+
+// RequireDocker is the variable that turns a missing engine into a failure.
+const RequireDocker = "REDIS_DOCK_REQUIRE_DOCKER"
+
+// Docker returns a client for the local engine. Without an engine the test
+// fails when REDIS_DOCK_REQUIRE_DOCKER=1 and is skipped otherwise.
+func Docker(t testing.TB) *docker.Client {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test skipped in -short mode")
+	}
+	c, err := docker.New()
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = c.Ping(ctx)
+	}
+	if err != nil {
+		if os.Getenv(RequireDocker) == "1" {
+			t.Fatalf("%s=1 but no docker engine answers: %v", RequireDocker, err)
+		}
+		t.Skipf("no docker engine: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// UniqueName returns a cluster name unique to this test run: prefix plus
+// random hex, valid as a redis-dock cluster name.
+func UniqueName(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return strings.ToLower(prefix) + "-" + hex.EncodeToString(b)
+}
+
+// FreePortRange finds n consecutive TCP ports free on 127.0.0.1, in a
+// range unlikely to collide with other tests (20000..29999 is avoided so
+// that bus ports, port+10000, stay below 65536).
+func FreePortRange(t testing.TB, n int) int {
+	t.Helper()
+	for try := 0; try < 200; try++ {
+		b := make([]byte, 2)
+		_, _ = rand.Read(b)
+		base := 30000 + (int(b[0])<<8|int(b[1]))%25000
+		if reserve(base, n) {
+			return base
+		}
+	}
+	t.Fatalf("no %d free consecutive ports found", n)
+	return 0
+}
+
+var (
+	portMu   sync.Mutex
+	reserved = map[int]bool{}
+)
+
+// reserve claims base..base+n-1 (and their bus ports) for this process
+// when they are free on loopback and not handed out before.
+func reserve(base, n int) bool {
+	portMu.Lock()
+	defer portMu.Unlock()
+	for p := base; p < base+n; p++ {
+		if reserved[p] || reserved[p+10000] {
+			return false
+		}
+	}
+	if !portsFree(base, n) || !portsFree(base+10000, n) {
+		return false
+	}
+	for p := base; p < base+n; p++ {
+		reserved[p], reserved[p+10000] = true, true
+	}
+	return true
+}
+
+func portsFree(base, n int) bool {
+	if base+n+10000 > 65535 {
+		return false
+	}
+	for p := base; p < base+n; p++ {
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		if err != nil {
+			return false
+		}
+		l.Close()
+	}
+	return true
+}
