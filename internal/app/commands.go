@@ -1,12 +1,29 @@
+//go:build !nodeimage
+
 package app
 
 import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/config"
+	"github.com/redis-dock/redis-dock/internal/command/down"
+	"github.com/redis-dock/redis-dock/internal/command/image"
+	"github.com/redis-dock/redis-dock/internal/command/list"
+	"github.com/redis-dock/redis-dock/internal/command/password"
+	"github.com/redis-dock/redis-dock/internal/command/status"
+	"github.com/redis-dock/redis-dock/internal/command/up"
 )
 
 // addCommands registers every sub-command; each lives in internal/command.
 func addCommands(root *cobra.Command, env *cli.Env) {
-	_ = env
+	root.AddCommand(
+		up.NewCommand(env),
+		down.NewCommand(env),
+		status.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
+		list.NewCommand(env),
+		password.NewCommand(env),
+		config.NewCommand(env),
+		image.NewCommand(env),
+	)
 }

@@ -1,0 +1,122 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// NodeStatus is one node as `status` shows it.
+type NodeStatus struct {
+	Name      string `json:"name"`
+	Port      int    `json:"port"`
+	Container string `json:"container"` // running, exited, ...
+	ID        string `json:"id,omitempty"`
+	Role      string `json:"role"` // what the node says now: master or replica
+	Master    string `json:"master,omitempty"`
+	Slots     string `json:"slots,omitempty"`
+	SlotCount int    `json:"slotCount"`
+	Keys      int64  `json:"keys"`
+	Link      string `json:"link,omitempty"`
+	Memory    string `json:"memory,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Status is a cluster as `status` shows it.
+type Status struct {
+	Name      string       `json:"name"`
+	Network   string       `json:"network"`
+	Endpoint  string       `json:"endpoint"`
+	Nodes     []NodeStatus `json:"nodes"`
+	OpenSlots []string     `json:"openSlots,omitempty"`
+	Healthy   bool         `json:"healthy"`
+	Problems  []string     `json:"problems,omitempty"`
+}
+
+// GetStatus reads a cluster's state from its containers and nodes.
+func GetStatus(ctx context.Context, name string, o Options) (*Status, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	cts, err := o.Docker.List(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(cts) == 0 {
+		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
+	}
+	s, _ := parseSpecLabel(cts[0].Labels)
+	st := &Status{Name: name, Network: s.Network, Endpoint: s.Endpoint}
+	pw, err := ReadPassword(ctx, o.Docker, cts)
+	if err != nil {
+		return nil, err
+	}
+	ns, names := make([]*redisx.Node, len(cts)), make([]string, len(cts))
+	for i, c := range cts {
+		ns[i], names[i] = redisx.Dial(AdminAddr(s, c.Port), pw), c.Name
+	}
+	defer closeAll(ns)
+	st.Nodes = make([]NodeStatus, len(cts))
+	_ = each(ctx, ns, func(ctx context.Context, i int, n *redisx.Node) error {
+		st.Nodes[i] = nodeStatus(ctx, n, cts[i])
+		return nil
+	})
+	fillMasters(st, s)
+	h := CheckHealth(ctx, ns, names)
+	st.Healthy, st.Problems = h.OK, h.Problems
+	return st, nil
+}
+
+func nodeStatus(ctx context.Context, n *redisx.Node, c docker.Container) NodeStatus {
+	ns := NodeStatus{Name: c.Name, Port: c.Port, Container: c.State, Role: c.Role}
+	if !c.Running() {
+		ns.Error = "container not running"
+		return ns
+	}
+	nodes, err := n.Nodes(ctx)
+	if err != nil {
+		ns.Error = err.Error()
+		return ns
+	}
+	me, _ := redisx.Myself(nodes)
+	ns.ID, ns.Slots, ns.SlotCount, ns.Master = me.ID, me.SlotString(), me.SlotCount(), me.MasterID
+	ns.Role = "master"
+	if !me.IsMaster() {
+		ns.Role = "replica"
+	}
+	ns.Keys, _ = n.DBSize(ctx)
+	if info, err := n.Info(ctx, "memory", "replication"); err == nil {
+		ns.Memory = info["used_memory_human"]
+		if ns.Role == "replica" {
+			ns.Link = info["master_link_status"]
+		} else {
+			ns.Link = "replicas:" + info["connected_slaves"]
+		}
+	}
+	for _, cn := range nodes {
+		if cn.Has("myself") && len(cn.Open) > 0 {
+			ns.Error = "open slots " + strings.Join(cn.Open, " ")
+		}
+	}
+	return ns
+}
+
+// fillMasters turns master IDs into node names for display.
+func fillMasters(st *Status, _ spec.Spec) {
+	byID := map[string]string{}
+	for _, n := range st.Nodes {
+		byID[n.ID] = n.Name
+	}
+	for i, n := range st.Nodes {
+		if name, ok := byID[n.Master]; ok {
+			st.Nodes[i].Master = name
+		}
+		if strings.HasPrefix(n.Error, "open slots") {
+			st.OpenSlots = append(st.OpenSlots, n.Name+": "+strings.TrimPrefix(n.Error, "open slots "))
+		}
+	}
+}

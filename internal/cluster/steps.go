@@ -1,0 +1,204 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/portcheck"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// checkHost refuses names taken by things redis-dock did not make for
+// this cluster, and host ports that something else listens on.
+func (u *upRun) checkHost(ctx context.Context) error {
+	st := u.log.Start("Checking names and host ports")
+	defer st.End(false)
+	u.plan = planFor(u.spec)
+	for _, n := range u.plan.Nodes {
+		labels, found, err := u.o.Docker.ContainerLabels(ctx, n.Name)
+		if err != nil {
+			return err
+		}
+		if found && labels[docker.LabelCluster] != u.spec.Name {
+			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this cluster; remove it or choose another --name or --port", u.spec.Name, n.Name)
+		}
+	}
+	if u.spec.Network == spec.NetworkBridge {
+		owner, found, err := u.o.Docker.NetworkOwner(ctx, NetworkName(u.spec.Name))
+		if err != nil {
+			return err
+		}
+		if found && owner != u.spec.Name {
+			return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this cluster", u.spec.Name, NetworkName(u.spec.Name))
+		}
+	}
+	if err := u.checkPorts(); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+func (u *upRun) checkPorts() error {
+	host := u.spec.HostIP
+	var ports []int
+	for _, n := range u.plan.Nodes {
+		ports = append(ports, n.Port)
+		if u.spec.Network == spec.NetworkHost {
+			ports = append(ports, n.BusPort)
+		}
+	}
+	flag := "--port"
+	if u.spec.Network == spec.NetworkHost {
+		host, flag = u.spec.BindAddress(), "--port/--bus-port"
+	}
+	for _, p := range ports {
+		if err := portcheck.Free(host, p); err != nil {
+			return fmt.Errorf("%s: %w", flag, err)
+		}
+	}
+	return nil
+}
+
+func (u *upRun) ensureImage(ctx context.Context) error {
+	_, err := nodeimage.Ensure(ctx, u.o.Docker, u.spec.Image, images.Options{RedisBinary: u.spec.RedisBinary}, u.log)
+	return err
+}
+
+func (u *upRun) resolvePassword(context.Context) error {
+	generated, err := u.spec.ResolvePassword()
+	if generated {
+		u.log.V(1, " • Generated a random password (print it with: redis-dock password --name %s)", u.spec.Name)
+	}
+	return err
+}
+
+// createNetwork makes the cluster's bridge network on a free subnet, so
+// every node gets a static address that survives restarts.
+func (u *upRun) createNetwork(ctx context.Context) error {
+	if u.spec.Network != spec.NetworkBridge {
+		return nil
+	}
+	st := u.log.Start("Creating network %s", NetworkName(u.spec.Name))
+	defer st.End(false)
+	labels := map[string]string{docker.LabelCluster: u.spec.Name}
+	var err error
+	for try := 0; try < 8; try++ {
+		var subnet netip.Prefix
+		if subnet, err = u.pickSubnet(ctx); err != nil {
+			return err
+		}
+		err = u.o.Docker.CreateNetwork(ctx, NetworkName(u.spec.Name), subnet, labels)
+		if err == nil {
+			u.plan = topology.New(topology.Params{Cluster: u.spec.Name, Masters: u.spec.Masters, Replicas: u.spec.Replicas,
+				Port: u.spec.Port, BusPort: u.spec.FirstBusPort(), Subnet: subnet})
+			st.End(true)
+			return nil
+		}
+		if !errors.Is(err, docker.ErrSubnetOverlap) || u.spec.Subnet != "" {
+			return err
+		}
+	}
+	return err
+}
+
+func (u *upRun) pickSubnet(ctx context.Context) (netip.Prefix, error) {
+	if u.spec.Subnet != "" {
+		return netip.MustParsePrefix(u.spec.Subnet).Masked(), nil
+	}
+	used, err := u.o.Docker.UsedSubnets(ctx)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return docker.FreeSubnet(used)
+}
+
+// startNodes creates every node's volume and container, copies its config
+// in and starts it, all nodes at once.
+func (u *upRun) startNodes(ctx context.Context) error {
+	st := u.log.Start("Starting %d nodes", len(u.plan.Nodes))
+	defer st.End(false)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, n := range u.plan.Nodes {
+		g.Go(func() error { return u.startNode(gctx, n) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
+	conf, err := renderNode(u.spec, n)
+	if err != nil {
+		return err
+	}
+	vol := docker.VolumeName(n.Name)
+	if err := u.o.Docker.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: u.spec.Name}); err != nil {
+		return err
+	}
+	_, err = u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
+		Path: ConfigPath, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
+	}})
+	return err
+}
+
+func (u *upRun) nodeSpec(n topology.Node, vol string) docker.NodeSpec {
+	ns := docker.NodeSpec{
+		Name: n.Name, Image: u.spec.Image, Volume: vol, IP: n.IP, HostIP: u.spec.HostIP,
+		Cmd:     []string{"redis-server", ConfigPath},
+		Labels:  docker.NodeLabels(u.spec.Name, n.Role, n.Port, n.Index, map[string]string{docker.LabelSpec: specLabel(u.spec)}),
+		Network: NetworkName(u.spec.Name), Publish: []int{n.Port}, StopTimeout: 10,
+	}
+	if u.spec.Network == spec.NetworkHost {
+		ns.Network, ns.Publish, ns.IP = "host", nil, netip.Addr{}
+	}
+	return ns
+}
+
+// readAddresses reads each node's address from the engine and checks it
+// is the planned static one.
+func (u *upRun) readAddresses(ctx context.Context) error {
+	if u.spec.Network != spec.NetworkBridge {
+		return nil
+	}
+	for i, n := range u.plan.Nodes {
+		ip, err := u.o.Docker.IP(ctx, n.Name, NetworkName(u.spec.Name))
+		if err != nil {
+			return err
+		}
+		if ip != n.IP {
+			return fmt.Errorf("node %s got address %s, planned %s", n.Name, ip, n.IP)
+		}
+		u.plan.Nodes[i].IP = ip
+	}
+	return nil
+}
+
+// peerAddr is where other nodes reach node n (MEET target).
+func (u *upRun) peerAddr(n topology.Node) string {
+	if u.spec.Network == spec.NetworkHost {
+		if u.spec.AnnounceIP != "" {
+			return u.spec.AnnounceIP
+		}
+		if b := u.spec.BindAddress(); b != "0.0.0.0" {
+			return b
+		}
+		return "127.0.0.1"
+	}
+	return n.IP.String()
+}
+
+var _ = net.JoinHostPort
+var _ = strconv.Itoa

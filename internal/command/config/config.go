@@ -1,0 +1,69 @@
+// Package config is `redis-dock config render`: the per-port redis.conf
+// files, for running nodes by hand (host networking, as in the seeds).
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// NewCommand returns `config` with its `render` sub-command.
+func NewCommand(env *cli.Env) *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Work with node configs"}
+	cmd.AddCommand(newRender(env))
+	return cmd
+}
+
+func newRender(env *cli.Env) *cobra.Command {
+	sf := flags.NewSpecFlags()
+	var out, dir string
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Write redis-<port>.conf for every node of a spec into --out",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := sf.Spec(cmd)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("network") && !fileSetsNetwork(cmd) {
+				s.Network = spec.NetworkHost
+			}
+			if err := s.Validate(); err != nil {
+				return err
+			}
+			if out == "" {
+				return fmt.Errorf("--out: name a directory to write the configs into")
+			}
+			files, err := cluster.RenderConfigs(s, dir)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(out, 0o700); err != nil {
+				return fmt.Errorf("--out %s: %w", out, err)
+			}
+			for _, f := range files {
+				path := filepath.Join(out, f.Name)
+				if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+					return fmt.Errorf("failed to write %s: %w", path, err)
+				}
+				fmt.Fprintln(env.Stdout, path)
+			}
+			return nil
+		},
+	}
+	sf.Register(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "directory to write redis-<port>.conf files into (mode 0600)")
+	cmd.Flags().StringVar(&dir, "dir", "/data", "the nodes' data directory (dir)")
+	return cmd
+}
+
+func fileSetsNetwork(cmd *cobra.Command) bool { return cmd.Flags().Changed("file") }

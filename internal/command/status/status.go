@@ -1,0 +1,85 @@
+// Package status is `redis-dock status`: what every node says, and a
+// verdict that is also the exit code.
+package status
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+)
+
+// ExitUnhealthy is status's exit code for a cluster that is not healthy.
+const ExitUnhealthy = 2
+
+// NewCommand returns the status command; exitCode builds the error that
+// carries a non-zero exit code without a message.
+func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
+	var name string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show each node's role, slots, keys and links; exit 0 only when healthy",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := docker.New()
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			st, err := cluster.GetStatus(cmd.Context(), name, cluster.Options{Logger: env.Logger, Docker: d})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.Stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(st); err != nil {
+					return err
+				}
+			} else {
+				printTable(env, st)
+			}
+			if !st.Healthy {
+				return exitCode(ExitUnhealthy)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "default", "cluster name")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func printTable(env *cli.Env, st *cluster.Status) {
+	fmt.Fprintf(env.Stdout, "Cluster %s (network %s, endpoint %s)\n", st.Name, st.Network, st.Endpoint)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tPORT\tCONTAINER\tROLE\tMASTER\tSLOTS\tKEYS\tLINK\tMEMORY")
+	for _, n := range st.Nodes {
+		master, slots := n.Master, n.Slots
+		if master == "" {
+			master = "-"
+		}
+		if slots == "" {
+			slots = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", n.Name, n.Port, n.Container, n.Role, master, slots, n.Keys, n.Link, n.Memory)
+	}
+	tw.Flush()
+	for _, o := range st.OpenSlots {
+		fmt.Fprintf(env.Stdout, "open slots: %s\n", o)
+	}
+	if st.Healthy {
+		fmt.Fprintln(env.Stdout, "State: healthy")
+		return
+	}
+	fmt.Fprintln(env.Stdout, "State: NOT healthy")
+	for _, p := range st.Problems {
+		fmt.Fprintf(env.Stdout, "  - %s\n", p)
+	}
+}

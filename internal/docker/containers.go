@@ -1,0 +1,177 @@
+package docker
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/volume"
+)
+
+// Container is what redis-dock needs to know of one node container.
+type Container struct {
+	ID      string
+	Name    string
+	State   string // running, exited, created, ...
+	Labels  map[string]string
+	Port    int
+	Index   int
+	Role    string
+	Network string // network mode or the cluster network's name
+}
+
+// Running reports whether the container is up.
+func (c Container) Running() bool { return c.State == "running" }
+
+// File is one file to copy into a container before it starts.
+type File struct {
+	Path string
+	Mode int64
+	UID  int
+	GID  int
+	Data []byte
+}
+
+func isNotFound(err error) bool { return errdefs.IsNotFound(err) }
+
+// List returns the containers of a cluster ("" for every cluster), sorted
+// by their index label.
+func (c *Client) List(ctx context.Context, cluster string) ([]Container, error) {
+	list, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: clusterFilter(cluster)})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list containers: %w", err)
+	}
+	out := make([]Container, 0, len(list))
+	for _, s := range list {
+		ct := Container{ID: s.ID, State: s.State, Labels: s.Labels, Role: s.Labels[LabelRole], Network: s.HostConfig.NetworkMode}
+		if len(s.Names) > 0 {
+			ct.Name = strings.TrimPrefix(s.Names[0], "/")
+		}
+		ct.Port, _ = strconv.Atoi(s.Labels[LabelPort])
+		ct.Index, _ = strconv.Atoi(s.Labels[LabelIndex])
+		out = append(out, ct)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Labels[LabelCluster] != out[j].Labels[LabelCluster] {
+			return out[i].Labels[LabelCluster] < out[j].Labels[LabelCluster]
+		}
+		return out[i].Index < out[j].Index
+	})
+	return out, nil
+}
+
+// ContainerLabels returns a container's labels by name; found is false
+// when no container has that name.
+func (c *Client) ContainerLabels(ctx context.Context, name string) (labels map[string]string, found bool, err error) {
+	info, err := c.api.ContainerInspect(ctx, name)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("failed to inspect container %q: %w", name, err)
+	}
+	return info.Config.Labels, true, nil
+}
+
+// CreateVolume creates a labelled named volume (a no-op when it exists).
+func (c *Client) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
+	if _, err := c.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: labels}); err != nil {
+		return fmt.Errorf("failed to create volume %q: %w", name, err)
+	}
+	return nil
+}
+
+// CreateNode creates a container, copies files into it and starts it.
+func (c *Client) CreateNode(ctx context.Context, n NodeSpec, files []File) (string, error) {
+	cfg, host, net := ContainerConfig(n)
+	created, err := c.api.ContainerCreate(ctx, cfg, host, net, nil, n.Name)
+	if err != nil {
+		return "", fmt.Errorf("failed to create container %q: %w", n.Name, err)
+	}
+	if len(files) > 0 {
+		tarball, err := tarFiles(files)
+		if err != nil {
+			return created.ID, err
+		}
+		if err := c.api.CopyToContainer(ctx, created.ID, "/", bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
+			return created.ID, fmt.Errorf("failed to copy config into %q: %w", n.Name, err)
+		}
+	}
+	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
+		return created.ID, fmt.Errorf("failed to start container %q: %w", n.Name, err)
+	}
+	return created.ID, nil
+}
+
+func tarFiles(files []File) ([]byte, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	dirs := map[string]bool{}
+	now := time.Now()
+	for _, f := range files {
+		dir := strings.TrimPrefix(path.Dir(f.Path), "/")
+		if dir != "" && !dirs[dir] {
+			dirs[dir] = true
+			hdr := &tar.Header{Typeflag: tar.TypeDir, Name: dir + "/", Mode: 0o750, Uid: f.UID, Gid: f.GID, ModTime: now}
+			if err := tw.WriteHeader(hdr); err != nil {
+				return nil, err
+			}
+		}
+		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(f.Path, "/"), Mode: f.Mode, Uid: f.UID, Gid: f.GID, Size: int64(len(f.Data)), ModTime: now}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(f.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("failed to pack files: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadFile reads one file out of a container (running or not).
+func (c *Client) ReadFile(ctx context.Context, id, file string) ([]byte, error) {
+	rc, _, err := c.api.CopyFromContainer(ctx, id, file)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s from %s: %w", file, id, err)
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return nil, fmt.Errorf("failed to read %s from %s: %w", file, id, err)
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			return io.ReadAll(tr)
+		}
+	}
+}
+
+// IP returns a container's address on the named network.
+func (c *Client) IP(ctx context.Context, id, networkName string) (netip.Addr, error) {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("failed to inspect container %s: %w", id, err)
+	}
+	if info.NetworkSettings == nil || info.NetworkSettings.Networks[networkName] == nil {
+		return netip.Addr{}, fmt.Errorf("container %s is not on network %q", id, networkName)
+	}
+	ip, err := netip.ParseAddr(info.NetworkSettings.Networks[networkName].IPAddress)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("container %s has no address on %q yet", id, networkName)
+	}
+	return ip, nil
+}

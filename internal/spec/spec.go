@@ -1,0 +1,95 @@
+// Package spec is what a user asks for: a cluster spec with defaults,
+// loaded from flags or a strict YAML file, and validated before anything
+// is created.
+package spec
+
+import (
+	"fmt"
+	"time"
+)
+
+// Network modes and endpoint modes.
+const (
+	NetworkBridge    = "bridge"
+	NetworkHost      = "host"
+	EndpointHostname = "hostname"
+	EndpointIP       = "ip"
+	ModeCluster      = "cluster"
+	ModeSentinel     = "sentinel"
+	DefaultImage     = "redis-dock/node:latest"
+)
+
+// Spec is one cluster's desired shape. Field names in YAML are the flag
+// names, so a file and the command line read the same.
+type Spec struct {
+	Name         string        `yaml:"name" json:"name"`
+	Mode         string        `yaml:"mode" json:"mode"`
+	Masters      int           `yaml:"masters" json:"masters"`
+	Replicas     int           `yaml:"replicas" json:"replicas"`
+	Port         int           `yaml:"port" json:"port"`
+	BusPort      int           `yaml:"bus-port" json:"busPort"`
+	Network      string        `yaml:"network" json:"network"`
+	HostIP       string        `yaml:"host-ip" json:"hostIP"`
+	Bind         string        `yaml:"bind" json:"bind,omitempty"`
+	AnnounceIP   string        `yaml:"announce-ip" json:"announceIP,omitempty"`
+	Endpoint     string        `yaml:"endpoint" json:"endpoint"`
+	Image        string        `yaml:"image" json:"image"`
+	RedisBinary  string        `yaml:"redis-binary" json:"-"`
+	PasswordFile string        `yaml:"password-file" json:"-"`
+	Password     string        `yaml:"-" json:"-"`
+	NodeTimeout  int           `yaml:"node-timeout" json:"nodeTimeout"`
+	AppendOnly   bool          `yaml:"appendonly" json:"appendonly"`
+	Config       []string      `yaml:"config" json:"config,omitempty"`
+	Subnet       string        `yaml:"subnet" json:"-"`
+	Wait         time.Duration `yaml:"wait" json:"-"`
+}
+
+// Default returns the spec of a plain `redis-dock up`.
+func Default() Spec {
+	return Spec{
+		Name: "default", Mode: ModeCluster, Masters: 3, Replicas: 1, Port: 7000,
+		Network: NetworkBridge, HostIP: "127.0.0.1", Endpoint: EndpointHostname,
+		Image: DefaultImage, NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second,
+	}
+}
+
+// Nodes is the number of redis-server nodes (masters and replicas).
+func (s Spec) Nodes() int { return s.Masters * (1 + s.Replicas) }
+
+// FirstBusPort is the bus port of the first node (port+10000 by default).
+func (s Spec) FirstBusPort() int {
+	if s.BusPort != 0 {
+		return s.BusPort
+	}
+	return s.Port + 10000
+}
+
+// BindAddress is where host-network nodes listen.
+func (s Spec) BindAddress() string {
+	if s.Bind != "" {
+		return s.Bind
+	}
+	return "127.0.0.1"
+}
+
+// Diff names the first field that differs between two specs in a way that
+// changes the cluster (not the password source, wait or binary path).
+func (s Spec) Diff(o Spec) string {
+	type kv struct {
+		name string
+		a, b any
+	}
+	for _, f := range []kv{
+		{"--mode", s.Mode, o.Mode}, {"--masters", s.Masters, o.Masters}, {"--replicas", s.Replicas, o.Replicas},
+		{"--port", s.Port, o.Port}, {"--bus-port", s.FirstBusPort(), o.FirstBusPort()},
+		{"--network", s.Network, o.Network}, {"--host-ip", s.HostIP, o.HostIP}, {"--bind", s.Bind, o.Bind},
+		{"--announce-ip", s.AnnounceIP, o.AnnounceIP}, {"--endpoint", s.Endpoint, o.Endpoint},
+		{"--image", s.Image, o.Image}, {"--node-timeout", s.NodeTimeout, o.NodeTimeout},
+		{"--appendonly", s.AppendOnly, o.AppendOnly}, {"--config", fmt.Sprint(s.Config), fmt.Sprint(o.Config)},
+	} {
+		if fmt.Sprint(f.a) != fmt.Sprint(f.b) {
+			return fmt.Sprintf("%s is %v, the running cluster has %v", f.name, f.a, f.b)
+		}
+	}
+	return ""
+}

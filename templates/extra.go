@@ -1,0 +1,51 @@
+package templates
+
+import (
+	"fmt"
+	"strings"
+)
+
+// owned lists the directives redis-dock sets itself; a user directive that
+// names one is refused, since it would silently break the cluster.
+var owned = map[string]string{
+	"port": "set by --port", "bind": "set by --bind / the network mode",
+	"protected-mode": "set from the password and bind address",
+	"requirepass":    "set by --password / --password-file", "masterauth": "set by --password / --password-file",
+	"masteruser": "redis-dock authenticates replicas with masterauth", "daemonize": "nodes run in the foreground",
+	"logfile": "nodes log to stdout", "dir": "the data directory is the node's volume",
+	"cluster-enabled": "set by the mode", "cluster-config-file": "one per port, set by redis-dock",
+	"cluster-node-timeout": "set by --node-timeout", "cluster-port": "set by --bus-port",
+	"cluster-announce-ip": "set by --announce-ip / the endpoint mode", "cluster-announce-port": "set by redis-dock",
+	"cluster-announce-bus-port": "set by redis-dock", "cluster-announce-hostname": "set by --endpoint",
+	"cluster-preferred-endpoint-type": "set by --endpoint", "appendonly": "set by --appendonly",
+	"appendfilename": "one per port, set by redis-dock", "appenddirname": "one per port, set by redis-dock",
+	"dbfilename": "one per port, set by redis-dock", "include": "configs are rendered whole",
+	"replicaof": "replication is set up by redis-dock", "slaveof": "replication is set up by redis-dock",
+	"replica-announce-ip": "set by --announce-ip", "rename-command": "redis-dock needs the admin commands",
+	"unixsocket": "nodes are reached over TCP", "aclfile": "redis-dock manages authentication",
+	"user": "redis-dock manages authentication", "cluster-announce-tls-port": "TLS is not supported yet",
+}
+
+// CheckExtra refuses user directives that redis-dock owns or that are not
+// one "name value..." line that Redis can parse.
+func CheckExtra(lines []string) error {
+	for _, line := range lines {
+		if strings.ContainsAny(line, "\n\r") {
+			return fmt.Errorf("--config %q: a directive is one line", line)
+		}
+		// Split as Redis does, so a quoted name ("port") is still caught
+		// and a line Redis would refuse to load is refused here.
+		fields, err := SplitArgs(strings.TrimSpace(line))
+		if err != nil {
+			return fmt.Errorf("--config %q: %w", line, err)
+		}
+		if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+			return fmt.Errorf("--config %q: want one directive as \"name value\"", line)
+		}
+		name := strings.ToLower(fields[0])
+		if why, ok := owned[name]; ok {
+			return fmt.Errorf("--config %q: %s is managed by redis-dock (%s)", line, name, why)
+		}
+	}
+	return nil
+}
