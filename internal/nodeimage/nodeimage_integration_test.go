@@ -1,0 +1,46 @@
+package nodeimage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// TestIntegrationEnsure ensures the default node image (building it when
+// missing), then finds it present, and refuses a missing foreign image.
+func TestIntegrationEnsure(t *testing.T) {
+	c := testutil.Docker(t)
+	if _, err := os.Stat("/usr/bin/redis-server"); err != nil {
+		t.Skip("/usr/bin/redis-server not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	root, err := images.FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := filepath.Join(t.TempDir(), "redis-dock")
+	if err := images.BuildNodeBinary(ctx, root, node); err != nil {
+		t.Fatal(err)
+	}
+	opts := images.Options{RedisBinary: "/usr/bin/redis-server", NodeBinary: node}
+	if _, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, cli.Discard()); err != nil {
+		t.Fatal(err)
+	}
+	built, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, cli.Discard())
+	if err != nil || built {
+		t.Errorf("second Ensure: built %v, err %v; want present", built, err)
+	}
+	_, err = nodeimage.Ensure(ctx, c, "redis-dock-test/absent:none", opts, cli.Discard())
+	if err == nil || !strings.Contains(err.Error(), "--image") {
+		t.Errorf("absent image: err = %v, want one naming --image", err)
+	}
+}
