@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
-	"strconv"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -64,7 +63,7 @@ func (u *upRun) checkPorts() error {
 	}
 	for _, p := range ports {
 		if err := portcheck.Free(host, p); err != nil {
-			return fmt.Errorf("%s: %w", flag, err)
+			return fmt.Errorf("%s: %w (%w)", flag, err, ErrPortInUse)
 		}
 	}
 	return nil
@@ -151,6 +150,9 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	_, err = u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
 		Path: ConfigPath, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
 	}})
+	if err != nil && (strings.Contains(err.Error(), "already allocated") || strings.Contains(err.Error(), "address already in use")) {
+		return fmt.Errorf("--port: host port %d on %s was taken while starting: %w (%w)", n.Port, u.spec.HostIP, err, ErrPortInUse)
+	}
 	return err
 }
 
@@ -200,5 +202,5 @@ func (u *upRun) peerAddr(n topology.Node) string {
 	return n.IP.String()
 }
 
-var _ = net.JoinHostPort
-var _ = strconv.Itoa
+// ErrPortInUse marks errors about host ports that something else holds.
+var ErrPortInUse = errors.New("choose other ports with --port")

@@ -49,8 +49,11 @@ func ContainerConfig(n NodeSpec) (*container.Config, *container.HostConfig, *net
 	if n.Volume != "" {
 		host.Mounts = []mount.Mount{{Type: mount.TypeVolume, Source: n.Volume, Target: "/data"}}
 	}
-	if n.Network == "host" {
+	switch n.Network {
+	case "host":
 		cfg.Hostname = ""
+		return cfg, host, nil
+	case "none", "bridge", "default", "":
 		return cfg, host, nil
 	}
 	for _, p := range n.Publish {

@@ -1,0 +1,120 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// ackWriter writes keys with SET + WAIT 1 on the key's master and records
+// the ones a replica acknowledged.
+type ackWriter struct {
+	rdb   *redis.ClusterClient
+	mu    sync.Mutex
+	acked map[string]string
+	fails atomic.Int64
+}
+
+func (w *ackWriter) run(ctx context.Context) {
+	for i := 0; ctx.Err() == nil; i++ {
+		key, val := fmt.Sprintf("w:%d", i), fmt.Sprint(i)
+		if w.write(ctx, key, val) {
+			w.mu.Lock()
+			w.acked[key] = val
+			w.mu.Unlock()
+		} else {
+			w.fails.Add(1)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+func (w *ackWriter) write(ctx context.Context, key, val string) bool {
+	m, err := w.rdb.MasterForKey(ctx, key)
+	if err != nil {
+		return false
+	}
+	var wait *redis.Cmd
+	_, err = m.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, key, val, 0)
+		wait = p.Do(ctx, "WAIT", 1, 1000)
+		return nil
+	})
+	n, _ := wait.Int64()
+	return err == nil && n >= 1
+}
+
+func TestIntegrationFailover(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "failover")
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
+		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
+	defer rdb.Close()
+	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.run(wctx); close(done) }()
+	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
+
+	killed, err := KillMaster(ctx, s.Name, 0, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newMaster := waitForNewMaster(t, s.Name, killed, o)
+	time.Sleep(500 * time.Millisecond) // writes after the switch
+	stop()
+	<-done
+	t.Logf("killed %s, %s took over; %d writes acknowledged, %d failed during the switch", killed, newMaster, len(w.acked), w.fails.Load())
+	// A fresh client: the writer's may still cache the dead master.
+	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
+	defer check.Close()
+	for k, v := range w.acked {
+		if got, err := check.Get(ctx, k).Result(); err != nil || got != v {
+			t.Fatalf("acknowledged write %s=%s lost: got %q, %v", k, v, got, err)
+		}
+	}
+	if err := StartNode(ctx, killed, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
+		t.Fatal(err)
+	}
+	st, err := GetStatus(ctx, s.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range st.Nodes {
+		if n.Name == killed && (n.Role != "replica" || n.Master != newMaster) {
+			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed, n.Role, n.Master, newMaster)
+		}
+	}
+}
+
+// waitForNewMaster waits until slot 0 is served by a node other than the
+// killed one and returns that node's container name.
+func waitForNewMaster(t *testing.T, name, killed string, o Options) string {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		c, err := MasterOf(context.Background(), name, 0, o)
+		if err == nil && c.Name != killed {
+			return c.Name
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no replica took over slot 0 from %s within a minute", killed)
+	return ""
+}

@@ -1,0 +1,249 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// newSpec returns a 3x1 spec with a unique name and free ports, and
+// removes whatever carries its label when the test ends.
+func newSpec(t *testing.T, d *docker.Client, prefix string) (spec.Spec, Options) {
+	t.Helper()
+	s := spec.Default()
+	s.Name = testutil.UniqueName(prefix)
+	s.Port = testutil.FreePortRange(t, s.Nodes())
+	s.NodeTimeout = 3000
+	o := Options{Docker: d, Logger: cli.NewLogger(testWriter{t}, 2, false)}
+	t.Cleanup(func() {
+		if _, err := d.RemoveCluster(context.Background(), s.Name, true); err != nil {
+			t.Errorf("cleanup of %s: %v", s.Name, err)
+		}
+	})
+	return s, o
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func clientFor(r *Result) *redis.ClusterClient {
+	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.Seeds(), Password: r.Spec.Password})
+}
+
+func TestIntegrationUpBridge(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "up")
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := clientFor(res)
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 10000)
+	checkEndpoints(t, rdb, s)
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
+	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+
+	again, err := Up(ctx, s, o)
+	if err != nil || !again.Existing {
+		t.Fatalf("second up with the same spec: existing=%v err=%v", again != nil && again.Existing, err)
+	}
+	other := s
+	other.Masters = 4
+	if _, err := Up(ctx, other, o); err == nil || !strings.Contains(err.Error(), "--masters") {
+		t.Fatalf("up with another spec: want an error naming --masters, got %v", err)
+	}
+	if pw, err := Password(ctx, s.Name, o); err != nil || pw != res.Spec.Password {
+		t.Fatalf("Password = %q, %v", pw, err)
+	}
+	checkStatusAndList(t, s.Name, o)
+	checkRestart(t, rdb, s, o)
+	checkDown(t, d, s.Name, o)
+}
+
+// checkEndpoints asserts every endpoint a host client sees is
+// localhost:<published port>.
+func checkEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
+	t.Helper()
+	slots, err := rdb.ClusterSlots(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := 0
+	for _, sl := range slots {
+		covered += sl.End - sl.Start + 1
+		for _, n := range sl.Nodes {
+			host, port, _ := net.SplitHostPort(n.Addr)
+			p, _ := strconv.Atoi(port)
+			if host != "localhost" || p < s.Port || p >= s.Port+s.Nodes() {
+				t.Errorf("CLUSTER SLOTS endpoint %s, want localhost:%d..%d", n.Addr, s.Port, s.Port+s.Nodes()-1)
+			}
+		}
+	}
+	if covered != 16384 {
+		t.Errorf("CLUSTER SLOTS covers %d slots", covered)
+	}
+}
+
+func checkNoPasswordInInspect(t *testing.T, d *docker.Client, name, pw string) {
+	t.Helper()
+	cts, err := d.List(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		raw, err := d.InspectRaw(context.Background(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), pw) {
+			t.Errorf("the password appears in docker inspect of %s", c.Name)
+		}
+	}
+}
+
+func checkStatusAndList(t *testing.T, name string, o Options) {
+	t.Helper()
+	st, err := GetStatus(context.Background(), name, o)
+	if err != nil || !st.Healthy {
+		t.Fatalf("status: healthy=%v err=%v problems=%v", st != nil && st.Healthy, err, st)
+	}
+	masters, slots := 0, 0
+	for _, n := range st.Nodes {
+		if n.Role == "master" {
+			masters++
+			slots += n.SlotCount
+		} else if n.Link != "up" || n.Master == "" {
+			t.Errorf("replica %s: link %q master %q", n.Name, n.Link, n.Master)
+		}
+	}
+	if masters != 3 || slots != 16384 {
+		t.Errorf("status shows %d masters with %d slots", masters, slots)
+	}
+	all, err := List(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		if c.Name == name && c.Nodes == 6 && c.Running == 6 && c.Network == spec.NetworkBridge {
+			return
+		}
+	}
+	t.Errorf("list does not show %s with 6 running nodes: %+v", name, all)
+}
+
+// checkRestart restarts every node: same IDs, healthy, keys kept.
+func checkRestart(t *testing.T, rdb *redis.ClusterClient, s spec.Spec, o Options) {
+	t.Helper()
+	ctx := context.Background()
+	before := nodeIDs(t, s.Name, o)
+	if err := Restart(ctx, s.Name, time.Minute, o); err != nil {
+		t.Fatal(err)
+	}
+	after := nodeIDs(t, s.Name, o)
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("node IDs changed across restart: %v -> %v", before, after)
+	}
+	testutil.CheckKeys(t, rdb, "k", 10000)
+}
+
+func nodeIDs(t *testing.T, name string, o Options) map[string]string {
+	st, err := GetStatus(context.Background(), name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, n := range st.Nodes {
+		ids[n.Name] = n.ID
+	}
+	return ids
+}
+
+func checkDown(t *testing.T, d *docker.Client, name string, o Options) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if _, err := Down(ctx, name, true, o); err != nil {
+			t.Fatalf("down #%d: %v", i+1, err)
+		}
+	}
+	left, err := d.Leftovers(ctx, name)
+	if err != nil || left != (docker.Removed{}) {
+		t.Fatalf("after down: %+v left, err %v", left, err)
+	}
+}
+
+func TestIntegrationBadInput(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	t.Run("busy port", func(t *testing.T) {
+		s, o := newSpec(t, d, "busy")
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port+2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		_, err = Up(ctx, s, o)
+		if err == nil || !strings.Contains(err.Error(), strconv.Itoa(s.Port+2)) || !errors.Is(err, ErrPortInUse) {
+			t.Fatalf("want an error naming port %d, got %v", s.Port+2, err)
+		}
+		assertNothingLeft(t, d, s.Name)
+	})
+	t.Run("two masters", func(t *testing.T) {
+		s, o := newSpec(t, d, "two")
+		s.Masters = 2
+		if _, err := Up(ctx, s, o); err == nil || !strings.Contains(err.Error(), "--masters 2") {
+			t.Fatalf("want an error naming --masters, got %v", err)
+		}
+		assertNothingLeft(t, d, s.Name)
+	})
+	t.Run("foreign container", func(t *testing.T) {
+		s, o := newSpec(t, d, "foreign")
+		foreign, fo := newSpec(t, d, "owner")
+		foreign.Port = s.Port
+		foreign.Name = s.Name + "x"
+		if _, err := nodeimage.Ensure(ctx, d, s.Image, images.Options{}, o.Logger); err != nil {
+			t.Fatal(err)
+		}
+		// A container named like one of s's nodes, made by another cluster.
+		if _, err := d.CreateNode(ctx, docker.NodeSpec{Name: fmt.Sprintf("%s-%d", s.Name, s.Port+1), Image: s.Image,
+			Labels: map[string]string{docker.LabelCluster: foreign.Name}, Network: "none", Cmd: []string{"redis-server", "--port", "0"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = fo.Docker.RemoveCluster(context.Background(), foreign.Name, true) })
+		_, err := Up(ctx, s, o)
+		if err == nil || !strings.Contains(err.Error(), "already exists") {
+			t.Fatalf("want a name conflict error, got %v", err)
+		}
+		assertNothingLeft(t, d, s.Name)
+	})
+}
+
+func assertNothingLeft(t *testing.T, d *docker.Client, name string) {
+	t.Helper()
+	left, err := d.Leftovers(context.Background(), name)
+	if err != nil || left != (docker.Removed{}) {
+		t.Fatalf("a failed up left %+v (err %v)", left, err)
+	}
+}

@@ -1,0 +1,165 @@
+// Package redisdock runs real Redis Clusters in Docker, for programs and
+// for tests. It is the front door the redis-dock CLI itself uses.
+//
+// In a test, one call gives a healthy cluster that is removed when the
+// test ends:
+//
+//	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1})
+//	rdb := c.Client()
+//	rdb.Set(ctx, "k", "v", 0)
+//
+// Nodes announce themselves as localhost:<published port>, so MOVED and
+// ASK redirects work from the host on Linux and Docker Desktop alike.
+package redisdock
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// Spec is a cluster's full description, as the CLI and YAML files give it.
+type Spec = spec.Spec
+
+// Status is a cluster's state as `redis-dock status` shows it.
+type Status = cluster.Status
+
+// DefaultSpec returns what `redis-dock up` builds without flags.
+func DefaultSpec() Spec { return spec.Default() }
+
+// Cluster is a running cluster.
+type Cluster struct {
+	spec   Spec
+	seeds  []string
+	docker *docker.Client
+	client *redis.ClusterClient
+}
+
+// Up creates the cluster described by s, or confirms that it is already up
+// with that spec, and returns once it is healthy. Progress goes to log
+// (nil: silent).
+func Up(ctx context.Context, s Spec, log *cli.Logger) (*Cluster, error) {
+	d, err := docker.New()
+	if err != nil {
+		return nil, err
+	}
+	res, err := cluster.Up(ctx, s, cluster.Options{Logger: log, Docker: d})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: d}, nil
+}
+
+// Down removes a cluster by name; volumes too when volumes is true.
+func Down(ctx context.Context, name string, volumes bool) error {
+	d, err := docker.New()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	_, err = cluster.Down(ctx, name, volumes, cluster.Options{Docker: d})
+	return err
+}
+
+// GetStatus reads a cluster's state.
+func GetStatus(ctx context.Context, name string) (*Status, error) {
+	d, err := docker.New()
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return cluster.GetStatus(ctx, name, cluster.Options{Docker: d})
+}
+
+// Name is the cluster's name.
+func (c *Cluster) Name() string { return c.spec.Name }
+
+// Spec is the spec the cluster was made from (with its password).
+func (c *Cluster) Spec() Spec { return c.spec }
+
+// Addrs are the host-side addresses of every node (127.0.0.1:<port>).
+func (c *Cluster) Addrs() []string { return append([]string(nil), c.seeds...) }
+
+// Password is the cluster's password.
+func (c *Cluster) Password() string { return c.spec.Password }
+
+// Client returns a ClusterClient seeded with every node; it is closed by
+// Close.
+func (c *Cluster) Client() *redis.ClusterClient {
+	if c.client == nil {
+		c.client = c.NewClient(nil)
+	}
+	return c.client
+}
+
+// NewClient returns a new ClusterClient for the cluster; opts (may be nil)
+// supplies timeouts and pool settings, Addrs and Password are filled in.
+// The caller closes it.
+func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
+	o := redis.ClusterOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Addrs, o.Password = c.Addrs(), c.spec.Password
+	if o.DialTimeout == 0 {
+		o.DialTimeout = 2 * time.Second
+	}
+	return redis.NewClusterClient(&o)
+}
+
+// Down removes the cluster and its volumes.
+func (c *Cluster) Down(ctx context.Context) error {
+	c.Close()
+	_, err := cluster.Down(ctx, c.spec.Name, true, cluster.Options{Docker: c.docker})
+	return err
+}
+
+// Close closes the client and the Docker connection; the cluster stays.
+func (c *Cluster) Close() error {
+	if c.client != nil {
+		c.client.Close()
+		c.client = nil
+	}
+	return nil
+}
+
+// Status reads the cluster's state.
+func (c *Cluster) Status(ctx context.Context) (*Status, error) {
+	return cluster.GetStatus(ctx, c.spec.Name, cluster.Options{Docker: c.docker})
+}
+
+func (c *Cluster) String() string {
+	return fmt.Sprintf("redis-dock cluster %q (%d masters, %d replicas each)", c.spec.Name, c.spec.Masters, c.spec.Replicas)
+}
+
+func (c *Cluster) opts() cluster.Options { return cluster.Options{Docker: c.docker} }
+
+// KillMaster kills the container of the master serving slot, as a crash
+// would (SIGKILL), and returns the container's name. Its replica takes
+// over after the node timeout; StartNode brings the old master back.
+func (c *Cluster) KillMaster(ctx context.Context, slot int) (string, error) {
+	return cluster.KillMaster(ctx, c.spec.Name, slot, c.opts())
+}
+
+// StartNode starts a stopped node container by name.
+func (c *Cluster) StartNode(ctx context.Context, container string) error {
+	return cluster.StartNode(ctx, container, c.opts())
+}
+
+// Restart restarts every node and waits until the cluster is healthy.
+func (c *Cluster) Restart(ctx context.Context) error {
+	return cluster.Restart(ctx, c.spec.Name, c.spec.Wait, c.opts())
+}
+
+// WaitHealthy waits until the cluster is healthy again.
+func (c *Cluster) WaitHealthy(ctx context.Context, timeout time.Duration) error {
+	return cluster.WaitHealthy(ctx, c.spec.Name, timeout, c.opts())
+}
