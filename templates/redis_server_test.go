@@ -140,8 +140,11 @@ func waitPing(ctx context.Context, c *redis.Client, exited <-chan struct{}) erro
 	defer tick.Stop()
 	for {
 		err := c.Ping(ctx).Err()
+		var reply redis.Error
 		if err == nil {
 			return nil
+		} else if errors.As(err, &reply) && !strings.HasPrefix(err.Error(), "LOADING") {
+			return err // the node is up and answered, e.g. WRONGPASS: waiting will not help
 		}
 		select {
 		case <-exited:

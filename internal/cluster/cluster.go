@@ -86,7 +86,7 @@ func renderNodeIn(s spec.Spec, n topology.Node, dir string) ([]byte, error) {
 		bind := s.BindAddress()
 		r.Bind = []string{bind}
 		r.AnnounceIP = s.AnnounceIP
-		if r.AnnounceIP == "" && bind != "0.0.0.0" {
+		if r.AnnounceIP == "" && bind != "0.0.0.0" && bind != "::" { // unspecified: nothing to announce
 			r.AnnounceIP = bind
 		}
 	default:

@@ -52,7 +52,7 @@ func newRender(env *cli.Env) *cobra.Command {
 			}
 			for _, f := range files {
 				path := filepath.Join(out, f.Name)
-				if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+				if err := writePrivate(path, f.Data); err != nil {
 					return fmt.Errorf("failed to write %s: %w", path, err)
 				}
 				fmt.Fprintln(env.Stdout, path)
@@ -66,4 +66,31 @@ func newRender(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func fileSetsNetwork(cmd *cobra.Command) bool { return cmd.Flags().Changed("file") }
+// fileSetsNetwork reports whether the -f spec file names a network, so
+// render's host default applies unless the file or a flag chose one.
+func fileSetsNetwork(cmd *cobra.Command) bool {
+	path, _ := cmd.Flags().GetString("file")
+	if path == "" {
+		return false
+	}
+	s, err := spec.LoadFile(path, spec.Spec{})
+	return err == nil && s.Network != ""
+}
+
+// writePrivate writes data readable by the owner only, also over an
+// existing file with a wider mode (os.WriteFile keeps an existing mode).
+func writePrivate(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
