@@ -42,6 +42,9 @@ type Spec struct {
 	Config       []string      `yaml:"config" json:"config,omitempty"`
 	Subnet       string        `yaml:"subnet" json:"-"`
 	Wait         time.Duration `yaml:"wait" json:"-"`
+	Sentinels    int           `yaml:"sentinels" json:"sentinels,omitempty"`  // sentinel mode; 0: DefaultSentinels
+	Cascade      bool          `yaml:"cascade" json:"cascade,omitempty"`      // sentinel mode: replica i follows replica i-1
+	DownAfter    int           `yaml:"down-after" json:"downAfter,omitempty"` // sentinel mode, ms; 0: DefaultDownAfter
 }
 
 // Default returns the spec of a plain `redis-dock up`.
@@ -53,8 +56,14 @@ func Default() Spec {
 	}
 }
 
-// Nodes is the number of redis-server nodes (masters and replicas).
-func (s Spec) Nodes() int { return s.Masters * (1 + s.Replicas) }
+// Nodes is the number of containers, each with one client port: masters
+// and replicas, plus the sentinels in sentinel mode.
+func (s Spec) Nodes() int {
+	if s.Mode == ModeSentinel {
+		return 1 + s.Replicas + s.SentinelCount()
+	}
+	return s.Masters * (1 + s.Replicas)
+}
 
 // FirstBusPort is the bus port of the first node (port+10000 by default).
 func (s Spec) FirstBusPort() int {
@@ -86,6 +95,7 @@ func (s Spec) Diff(o Spec) string {
 		{"--announce-ip", s.AnnounceIP, o.AnnounceIP}, {"--endpoint", s.Endpoint, o.Endpoint},
 		{"--image", s.Image, o.Image}, {"--node-timeout", s.NodeTimeout, o.NodeTimeout},
 		{"--appendonly", s.AppendOnly, o.AppendOnly}, {"--config", fmt.Sprint(s.Config), fmt.Sprint(o.Config)},
+		{"--sentinels", s.Sentinels, o.Sentinels}, {"--cascade", s.Cascade, o.Cascade}, {"--down-after", s.DownAfter, o.DownAfter},
 	} {
 		if fmt.Sprint(f.a) != fmt.Sprint(f.b) {
 			return fmt.Sprintf("%s is %v, the running cluster has %v", f.name, f.a, f.b)

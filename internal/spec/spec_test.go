@@ -39,7 +39,7 @@ func TestValidate(t *testing.T) {
 		{"bus just below client", func(s *Spec) { s.BusPort = 6994 }, nil},
 		{"bus overlaps from below", func(s *Spec) { s.BusPort = 6995 }, []string{"--bus-port 6995", "overlap"}},
 		{"bus just above client", func(s *Spec) { s.BusPort = 7006 }, nil},
-		{"bus ports ignored for sentinel", func(s *Spec) { s.Mode, s.BusPort = ModeSentinel, 7000 }, nil},
+		{"bus ports ignored for sentinel", func(s *Spec) { s.Mode, s.Masters, s.BusPort = ModeSentinel, 1, 7000 }, nil},
 		{"uppercase name", func(s *Spec) { s.Name = "Demo" }, []string{`--name "Demo"`, "[a-z0-9-]"}},
 		{"leading dash", func(s *Spec) { s.Name = "-demo" }, []string{`--name "-demo"`}},
 		{"underscore", func(s *Spec) { s.Name = "my_cluster" }, []string{`--name "my_cluster"`}},

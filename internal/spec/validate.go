@@ -29,14 +29,16 @@ func (s Spec) Validate() error {
 		if s.Masters < 3 {
 			add("--masters %d: a Redis Cluster needs at least 3 masters", s.Masters)
 		}
+		errs = append(errs, s.validateNotSentinel()...)
 	case ModeSentinel:
+		errs = append(errs, s.validateSentinel()...)
 	default:
 		add("--mode %q: allowed are cluster or sentinel", s.Mode)
 	}
 	if s.Replicas < 0 {
 		add("--replicas %d: must be 0 or more", s.Replicas)
 	}
-	if s.Masters > 0 && s.Replicas >= 0 && s.Nodes() > MaxNodes {
+	if s.Mode == ModeCluster && s.Masters > 0 && s.Replicas >= 0 && s.Nodes() > MaxNodes {
 		add("--masters %d with --replicas %d make %d nodes: at most %d are allowed", s.Masters, s.Replicas, s.Nodes(), MaxNodes)
 	}
 	errs = append(errs, s.validatePorts()...)
