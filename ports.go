@@ -55,3 +55,14 @@ func free(port int) bool {
 	l.Close()
 	return true
 }
+
+// FreePorts returns the first of n consecutive client ports that are free
+// on loopback (with their bus ports, +10000), for a Spec's Port.
+func FreePorts(n int) (int, error) { return freePorts(n) }
+
+// RandomSuffix returns 8 random hex digits, for unique cluster names.
+func RandomSuffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x", b)
+}

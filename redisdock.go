@@ -15,6 +15,7 @@ package redisdock
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,33 +41,91 @@ type Cluster struct {
 	seeds  []string
 	docker *docker.Client
 	client *redis.ClusterClient
+	result *cluster.Result
 }
 
+// Option changes how Up runs (not what it builds).
+type Option func(*cluster.Options)
+
+// WithLog sends status lines to w; verbosity 1 and 2 add details.
+func WithLog(w io.Writer, verbosity int) Option {
+	return func(o *cluster.Options) { o.Logger = cli.NewLogger(w, verbosity, false) }
+}
+
+// WithLogger uses the CLI's logger.
+func WithLogger(l *cli.Logger) Option { return func(o *cluster.Options) { o.Logger = l } }
+
+// WithRetain keeps what a failed Up created, for debugging.
+func WithRetain(retain bool) Option { return func(o *cluster.Options) { o.Retain = retain } }
+
 // Up creates the cluster described by s, or confirms that it is already up
-// with that spec, and returns once it is healthy. Progress goes to log
-// (nil: silent).
-func Up(ctx context.Context, s Spec, log *cli.Logger) (*Cluster, error) {
+// with that spec, and returns once it is healthy.
+func Up(ctx context.Context, s Spec, opts ...Option) (*Cluster, error) {
 	d, err := docker.New()
 	if err != nil {
 		return nil, err
 	}
-	res, err := cluster.Up(ctx, s, cluster.Options{Logger: log, Docker: d})
+	o := cluster.Options{Docker: d}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	res, err := cluster.Up(ctx, s, o)
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
-	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: d}, nil
+	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: d, result: res}, nil
 }
 
-// Down removes a cluster by name; volumes too when volumes is true.
-func Down(ctx context.Context, name string, volumes bool) error {
+// Existing reports whether Up found the cluster already there.
+func (c *Cluster) Existing() bool { return c.result != nil && c.result.Existing }
+
+// Elapsed is how long Up took.
+func (c *Cluster) Elapsed() time.Duration {
+	if c.result == nil {
+		return 0
+	}
+	return c.result.Elapsed
+}
+
+// Password returns the password of a named cluster, read from its nodes.
+func Password(ctx context.Context, name string) (string, error) {
 	d, err := docker.New()
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer d.Close()
-	_, err = cluster.Down(ctx, name, volumes, cluster.Options{Docker: d})
-	return err
+	return cluster.Password(ctx, name, cluster.Options{Docker: d})
+}
+
+// Removed counts what Down deleted.
+type Removed = docker.Removed
+
+// Down removes a cluster by name; volumes too when volumes is true.
+func Down(ctx context.Context, name string, volumes bool, opts ...Option) (Removed, error) {
+	d, err := docker.New()
+	if err != nil {
+		return Removed{}, err
+	}
+	defer d.Close()
+	o := cluster.Options{Docker: d}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return cluster.Down(ctx, name, volumes, o)
+}
+
+// Summary is one cluster in List.
+type Summary = cluster.Summary
+
+// List finds every cluster by label.
+func List(ctx context.Context) ([]Summary, error) {
+	d, err := docker.New()
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return cluster.List(ctx, cluster.Options{Docker: d})
 }
 
 // GetStatus reads a cluster's state.
@@ -111,6 +170,12 @@ func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
 	o.Addrs, o.Password = c.Addrs(), c.spec.Password
 	if o.DialTimeout == 0 {
 		o.DialTimeout = 2 * time.Second
+	}
+	if o.ClusterStateReloadInterval == 0 {
+		// go-redis reloads the slot map only every 60s without redirects;
+		// after a failover the dead master gives no redirect, so reload
+		// often enough for a test's client to follow the new master.
+		o.ClusterStateReloadInterval = time.Second
 	}
 	return redis.NewClusterClient(&o)
 }
@@ -162,4 +227,14 @@ func (c *Cluster) Restart(ctx context.Context) error {
 // WaitHealthy waits until the cluster is healthy again.
 func (c *Cluster) WaitHealthy(ctx context.Context, timeout time.Duration) error {
 	return cluster.WaitHealthy(ctx, c.spec.Name, timeout, c.opts())
+}
+
+// Ping checks that a Docker engine answers.
+func Ping(ctx context.Context) error {
+	d, err := docker.New()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Ping(ctx)
 }

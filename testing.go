@@ -133,7 +133,7 @@ func startWithPorts(ctx context.Context, s spec.Spec, pick, reuse bool, log *cli
 			}
 		}
 		var c *Cluster
-		c, err = Up(ctx, s, log)
+		c, err = Up(ctx, s, WithLogger(log))
 		if err == nil || !pick || !errors.Is(err, cluster.ErrPortInUse) {
 			return c, err
 		}

@@ -6,9 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // NewCommand returns the down command.
@@ -20,12 +19,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Remove a cluster's containers and network (and volumes with --volumes)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := docker.New()
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			r, err := cluster.Down(cmd.Context(), name, volumes, cluster.Options{Logger: env.Logger, Docker: d})
+			r, err := redisdock.Down(cmd.Context(), name, volumes, redisdock.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

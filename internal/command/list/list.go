@@ -9,9 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // NewCommand returns the list command.
@@ -21,30 +20,24 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "List clusters with their node count and state",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := docker.New()
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			o := cluster.Options{Docker: d}
-			all, err := cluster.List(cmd.Context(), o)
+			all, err := redisdock.List(cmd.Context())
 			if err != nil {
 				return err
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tMODE\tNETWORK\tNODES\tPORTS\tSTATE")
 			for _, s := range all {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d running\t%s\t%s\n", s.Name, s.Mode, s.Network, s.Running, s.Nodes, s.Ports, state(cmd.Context(), s, o))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d running\t%s\t%s\n", s.Name, s.Mode, s.Network, s.Running, s.Nodes, s.Ports, state(cmd.Context(), s))
 			}
 			return tw.Flush()
 		},
 	}
 }
 
-func state(ctx context.Context, s cluster.Summary, o cluster.Options) string {
+func state(ctx context.Context, s redisdock.Summary) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	st, err := cluster.GetStatus(ctx, s.Name, o)
+	st, err := redisdock.GetStatus(ctx, s.Name)
 	switch {
 	case err != nil:
 		return "unknown"

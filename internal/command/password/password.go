@@ -6,9 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // NewCommand returns the password command.
@@ -19,12 +18,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Print a cluster's password (read from its nodes; stored nowhere else)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := docker.New()
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			pw, err := cluster.Password(cmd.Context(), name, cluster.Options{Logger: env.Logger, Docker: d})
+			pw, err := redisdock.Password(cmd.Context(), name)
 			if err != nil {
 				return err
 			}

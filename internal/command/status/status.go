@@ -9,9 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // ExitUnhealthy is status's exit code for a cluster that is not healthy.
@@ -27,12 +26,7 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 		Short: "Show each node's role, slots, keys and links; exit 0 only when healthy",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := docker.New()
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			st, err := cluster.GetStatus(cmd.Context(), name, cluster.Options{Logger: env.Logger, Docker: d})
+			st, err := redisdock.GetStatus(cmd.Context(), name)
 			if err != nil {
 				return err
 			}
@@ -56,7 +50,7 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	return cmd
 }
 
-func printTable(env *cli.Env, st *cluster.Status) {
+func printTable(env *cli.Env, st *redisdock.Status) {
 	fmt.Fprintf(env.Stdout, "Cluster %s (network %s, endpoint %s)\n", st.Name, st.Network, st.Endpoint)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tPORT\tCONTAINER\tROLE\tMASTER\tSLOTS\tKEYS\tLINK\tMEMORY")

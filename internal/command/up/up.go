@@ -8,10 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // NewCommand returns the up command.
@@ -27,16 +26,12 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := docker.New()
+			c, err := redisdock.Up(cmd.Context(), s, redisdock.WithLogger(env.Logger), redisdock.WithRetain(retain))
 			if err != nil {
 				return err
 			}
-			defer d.Close()
-			res, err := cluster.Up(cmd.Context(), s, cluster.Options{Logger: env.Logger, Docker: d, Retain: retain})
-			if err != nil {
-				return err
-			}
-			printSummary(env, res)
+			defer c.Close()
+			printSummary(env, c)
 			return nil
 		},
 	}
@@ -45,10 +40,10 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func printSummary(env *cli.Env, r *cluster.Result) {
-	w := env.Stdout
-	fmt.Fprintf(w, "Cluster %q is healthy: %d masters, %d replicas (%s).\n", r.Spec.Name, r.Spec.Masters, r.Spec.Nodes()-r.Spec.Masters, r.Elapsed.Round(time.Millisecond))
-	fmt.Fprintf(w, "Seeds: %s\n", strings.Join(r.Seeds(), ","))
+func printSummary(env *cli.Env, c *redisdock.Cluster) {
+	w, s := env.Stdout, c.Spec()
+	fmt.Fprintf(w, "Cluster %q is healthy: %d masters, %d replicas (%s).\n", s.Name, s.Masters, s.Nodes()-s.Masters, c.Elapsed().Round(time.Millisecond))
+	fmt.Fprintf(w, "Seeds: %s\n", strings.Join(c.Addrs(), ","))
 	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
-	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli -c -p %d\n", r.Spec.Name, r.Spec.Port)
+	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli -c -p %d\n", s.Name, s.Port)
 }
