@@ -34,6 +34,7 @@ func (r *Result) Seeds() []string {
 // that a cluster with the same spec is already there.
 func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	begin := time.Now()
+	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func (s *Spec) ResolvePassword() (generated bool, err error) {
 		s.Password, err = ReadPasswordFile(s.PasswordFile)
 		return false, err
 	}
-	if s.Password != "" {
+	if s.Password != "" || s.NoPassword {
 		return false, nil
 	}
 	b := make([]byte, 24)

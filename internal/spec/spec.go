@@ -37,6 +37,7 @@ type Spec struct {
 	RedisBinary  string        `yaml:"redis-binary" json:"-"`
 	PasswordFile string        `yaml:"password-file" json:"-"`
 	Password     string        `yaml:"-" json:"-"`
+	NoPassword   bool          `yaml:"no-password" json:"noPassword,omitempty"` // loopback only
 	NodeTimeout  int           `yaml:"node-timeout" json:"nodeTimeout"`
 	AppendOnly   bool          `yaml:"appendonly" json:"appendonly"`
 	Config       []string      `yaml:"config" json:"config,omitempty"`
@@ -53,6 +54,14 @@ func Default() Spec {
 		Name: "default", Mode: ModeCluster, Masters: 3, Replicas: 1, Port: 7000,
 		Network: NetworkBridge, HostIP: "127.0.0.1", Endpoint: EndpointHostname,
 		Image: DefaultImage, NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second,
+	}
+}
+
+// Normalize settles fields that follow from others: host networking
+// announces addresses, not the localhost hostname.
+func (s *Spec) Normalize() {
+	if s.Network == NetworkHost {
+		s.Endpoint = EndpointIP
 	}
 }
 

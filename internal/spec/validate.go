@@ -106,6 +106,12 @@ func (s Spec) validateNetwork() []error {
 	if s.AnnounceIP != "" && strings.HasPrefix(s.AnnounceIP, "127.") && s.Network == NetworkBridge {
 		add("--announce-ip %s: a loopback address breaks node-to-node traffic on a bridge network", s.AnnounceIP)
 	}
+	if s.Network == NetworkHost && (s.Bind == "0.0.0.0" || s.Bind == "::") && s.AnnounceIP == "" {
+		add("--bind %s: nodes on every address need --announce-ip, the one address other nodes and clients reach them at", s.Bind)
+	}
+	if s.Network == NetworkHost && s.AnnounceIP != "" && strings.HasPrefix(s.AnnounceIP, "127.") && !isLoopback(s.BindAddress()) {
+		add("--announce-ip %s: a loopback address is reachable only from this host, but nodes bind %s", s.AnnounceIP, s.BindAddress())
+	}
 	if s.Subnet != "" {
 		if p, err := netip.ParsePrefix(s.Subnet); err != nil || !p.Addr().Is4() || p.Bits() > 24 {
 			add("--subnet %q: must be an IPv4 CIDR of /24 or larger, such as 10.213.0.0/24", s.Subnet)
@@ -117,6 +123,14 @@ func (s Spec) validateNetwork() []error {
 func (s Spec) validatePassword() error {
 	if s.Password != "" && s.PasswordFile != "" {
 		return errors.New("--password and --password-file: give one, not both")
+	}
+	if s.NoPassword {
+		if s.Password != "" || s.PasswordFile != "" {
+			return errors.New("--no-password: cannot be combined with --password or --password-file")
+		}
+		if addr := s.listenAddress(); !isLoopback(addr) {
+			return fmt.Errorf("--no-password: nodes would listen on %s, which is not a loopback address; give a password (--password-file) or bind to 127.0.0.1", addr)
+		}
 	}
 	if s.PasswordFile == "" {
 		if strings.ContainsAny(s.Password, "\r\n\x00") {
@@ -143,4 +157,17 @@ func ReadPasswordFile(path string) (string, error) {
 		return "", fmt.Errorf("--password-file %s: the password must not contain NUL bytes", path)
 	}
 	return pw, nil
+}
+
+// listenAddress is where clients outside Docker reach the nodes.
+func (s Spec) listenAddress() string {
+	if s.Network == NetworkHost {
+		return s.BindAddress()
+	}
+	return s.HostIP
+}
+
+func isLoopback(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	return err == nil && a.IsLoopback()
 }

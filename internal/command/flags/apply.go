@@ -39,6 +39,8 @@ func apply(dst *spec.Spec, src spec.Spec, name string) {
 		dst.RedisBinary = src.RedisBinary
 	case "password":
 		dst.Password = src.Password
+	case "no-password":
+		dst.NoPassword = src.NoPassword
 	case "password-file":
 		dst.PasswordFile = src.PasswordFile
 	case "node-timeout":

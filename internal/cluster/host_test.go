@@ -1,0 +1,148 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+func TestIntegrationHostNetwork(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "host")
+	s.Network = spec.NetworkHost
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 10000)
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
+	checkHostEndpoints(t, rdb, s)
+	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	if again, err := Up(ctx, s, o); err != nil || !again.Existing {
+		t.Fatalf("second up: %v", err)
+	}
+	st, err := GetStatus(ctx, s.Name, o)
+	if err != nil || !st.Healthy || st.Network != spec.NetworkHost {
+		t.Fatalf("status: %+v, %v", st, err)
+	}
+	checkRestart(t, rdb, s, o)
+	checkDown(t, d, s.Name, o)
+}
+
+// checkHostEndpoints: with host networking nodes announce the bind
+// address (127.0.0.1 here, which is loopback and so allowed).
+func checkHostEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
+	t.Helper()
+	slots, err := rdb.ClusterSlots(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sl := range slots {
+		for _, n := range sl.Nodes {
+			if host, _, _ := net.SplitHostPort(n.Addr); host != s.BindAddress() {
+				t.Errorf("endpoint %s, want %s:<port>", n.Addr, s.BindAddress())
+			}
+		}
+	}
+}
+
+func TestIntegrationHostFailover(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "hostfo")
+	s.Network = spec.NetworkHost
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
+		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
+	defer rdb.Close()
+	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.run(wctx); close(done) }()
+	time.Sleep(300 * time.Millisecond)
+	killed, err := KillMaster(ctx, s.Name, 0, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newMaster := waitForNewMaster(t, s.Name, killed, o)
+	stop()
+	<-done
+	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
+	defer check.Close()
+	for k, v := range w.acked {
+		if got, err := check.Get(ctx, k).Result(); err != nil || got != v {
+			t.Fatalf("acknowledged write %s=%s lost: %q %v", k, v, got, err)
+		}
+	}
+	if err := StartNode(ctx, killed, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept", newMaster, killed, len(w.acked))
+}
+
+func TestIntegrationHostPortConflict(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	for _, bus := range []bool{false, true} {
+		s, o := newSpec(t, d, "hostbusy")
+		s.Network = spec.NetworkHost
+		port := s.Port + 1
+		if bus {
+			port = s.FirstBusPort() + 1
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Up(ctx, s, o)
+		l.Close()
+		if err == nil || !strings.Contains(err.Error(), "port "+strconv.Itoa(port)) || !errors.Is(err, ErrPortInUse) {
+			t.Fatalf("want an error naming port %d, got %v", port, err)
+		}
+		if !strings.Contains(err.Error(), "pid ") {
+			t.Errorf("the error does not name the process holding the port: %v", err)
+		}
+		assertNothingLeft(t, d, s.Name)
+	}
+}
+
+func TestHostValidation(t *testing.T) {
+	s := spec.Default()
+	s.Network, s.Bind, s.NoPassword = spec.NetworkHost, "10.1.2.3", true
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "--no-password") {
+		t.Errorf("non-loopback bind without a password: %v", err)
+	}
+	s.Bind, s.NoPassword = "0.0.0.0", false
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "--announce-ip") {
+		t.Errorf("bind 0.0.0.0 without --announce-ip: %v", err)
+	}
+	s.Bind, s.AnnounceIP = "10.1.2.3", "127.0.0.1"
+	if err := s.Validate(); err == nil || !strings.Contains(err.Error(), "--announce-ip 127.0.0.1") {
+		t.Errorf("loopback announce with a public bind: %v", err)
+	}
+	s.Bind, s.AnnounceIP, s.NoPassword = "127.0.0.1", "", true
+	if err := s.Validate(); err != nil {
+		t.Errorf("loopback without password should be allowed: %v", err)
+	}
+}
