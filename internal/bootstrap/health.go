@@ -1,4 +1,4 @@
-package cluster
+package bootstrap
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func CheckHealth(ctx context.Context, ns []*redisx.Node, names []string) Health 
 		problems = append(problems, fmt.Sprintf(format, args...))
 		mu.Unlock()
 	}
-	_ = each(ctx, ns, func(ctx context.Context, i int, n *redisx.Node) error {
+	_ = Each(ctx, ns, func(ctx context.Context, i int, n *redisx.Node) error {
 		m, err := nodeHealth(ctx, n, names[i], len(ns), add)
 		if err == nil {
 			mu.Lock()
@@ -103,15 +103,12 @@ func describeMaps(maps map[string][]string) string {
 	return strings.Join(parts, " vs ")
 }
 
-// waitHealthy polls health every pollInterval until healthy or --wait ends;
+// WaitHealthy polls health every PollInterval until healthy or --wait ends;
 // the error then says what was still wrong.
-func (u *upRun) waitHealthy(ctx context.Context, ns []*redisx.Node) error {
-	st := u.log.Start("Waiting for the cluster to be healthy")
+func (c *Cluster) WaitHealthy(ctx context.Context, ns []*redisx.Node) error {
+	st := c.log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	names := make([]string, len(u.plan.Nodes))
-	for i, n := range u.plan.Nodes {
-		names[i] = n.Name
-	}
+	names := c.Names()
 	last := Health{Problems: []string{"no check finished"}}
 	for {
 		h := CheckHealth(ctx, ns, names)
@@ -121,14 +118,14 @@ func (u *upRun) waitHealthy(ctx context.Context, ns []*redisx.Node) error {
 		}
 		if ctx.Err() == nil {
 			if h.String() != last.String() {
-				u.log.V(2, "   not healthy yet: %s", h)
+				c.log().V(2, "   not healthy yet: %s", h)
 			}
 			last = h
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("cluster %q not healthy within --wait %s: %s", u.spec.Name, u.spec.Wait, last)
-		case <-time.After(pollInterval):
+			return fmt.Errorf("cluster %q not healthy within --wait %s: %s", c.Name, c.Wait, last)
+		case <-time.After(PollInterval):
 		}
 	}
 }
