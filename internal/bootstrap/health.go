@@ -46,7 +46,7 @@ func CheckHealth(ctx context.Context, ns []*redisx.Node, names []string) Health 
 		return nil
 	})
 	if len(maps) > 1 {
-		add("nodes disagree on the slot map: %s", describeMaps(maps))
+		add("nodes disagree on the slot map: %s", DescribeMaps(maps))
 	}
 	sort.Strings(problems)
 	return Health{OK: len(problems) == 0, Problems: problems}
@@ -93,7 +93,7 @@ func nodeHealth(ctx context.Context, n *redisx.Node, name string, want int, add 
 	return redisx.SlotMap(nodes), nil
 }
 
-func describeMaps(maps map[string][]string) string {
+func DescribeMaps(maps map[string][]string) string {
 	var parts []string
 	for _, names := range maps {
 		sort.Strings(names)

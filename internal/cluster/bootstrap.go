@@ -35,3 +35,5 @@ func (u *upRun) former() *bootstrap.Cluster {
 
 // bootstrap forms the cluster and waits until it is healthy.
 func (u *upRun) bootstrap(ctx context.Context) error { return u.former().Run(ctx) }
+
+func describeMaps(maps map[string][]string) string { return bootstrap.DescribeMaps(maps) }
