@@ -93,6 +93,7 @@ func nodeHealth(ctx context.Context, n *redisx.Node, name string, want int, add 
 	return redisx.SlotMap(nodes), nil
 }
 
+// DescribeMaps renders groups of nodes that share a slot map.
 func DescribeMaps(maps map[string][]string) string {
 	var parts []string
 	for _, names := range maps {
