@@ -1,0 +1,221 @@
+package sentinel
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// newSpec returns a sentinel spec (1 master, 2 replicas, 3 sentinels,
+// down-after 1s) with a unique name and free ports, edited by edit, and
+// removes whatever carries its label when the test ends.
+func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec)) (spec.Spec, cluster.Options) {
+	t.Helper()
+	s := spec.Default()
+	s.Mode, s.Masters, s.Replicas, s.Sentinels, s.DownAfter = spec.ModeSentinel, 1, 2, 3, 1000
+	s.Name = testutil.UniqueName(prefix)
+	if edit != nil {
+		edit(&s)
+	}
+	s.Port = testutil.FreePortRange(t, s.Nodes())
+	o := cluster.Options{Docker: d, Logger: cli.NewLogger(testWriter{t}, 2, false)}
+	t.Cleanup(func() {
+		if _, err := d.RemoveCluster(context.Background(), s.Name, true); err != nil {
+			t.Errorf("cleanup of %s: %v", s.Name, err)
+		}
+	})
+	return s, o
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// failoverClient asks the published sentinels where the master is.
+func failoverClient(r *Result) *redis.Client {
+	return redis.NewFailoverClient(&redis.FailoverOptions{
+		MasterName: r.MasterName(), SentinelAddrs: r.SentinelAddrs(),
+		SentinelPassword: r.Spec.Password, Password: r.Spec.Password,
+		DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
+	})
+}
+
+func writeRead(t *testing.T, rdb *redis.Client, prefix string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i := 0; i < n; i++ {
+			p.Set(ctx, fmt.Sprintf("%s:%d", prefix, i), i, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("writing %d keys: %v", n, err)
+	}
+	for i := 0; i < n; i++ {
+		if v, err := rdb.Get(ctx, fmt.Sprintf("%s:%d", prefix, i)).Int(); err != nil || v != i {
+			t.Fatalf("key %s:%d = %d, %v", prefix, i, v, err)
+		}
+	}
+}
+
+func TestIntegrationSentinelUp(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "sentinel-up", nil)
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("up took %s (start %s, replication and sentinels %s)", res.Elapsed, res.Start, res.Boot)
+	rdb := failoverClient(res)
+	defer rdb.Close()
+	writeRead(t, rdb, "k", 1000)
+	checkLabels(t, d, res)
+	checkStatus(t, s.Name, o, 2, 3)
+	checkAddressMap(t, res)
+	checkConfigRewrite(t, d, res)
+	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+
+	again, err := Up(ctx, s, o)
+	if err != nil || !again.Existing {
+		t.Fatalf("second up with the same spec: existing=%v err=%v", again != nil && again.Existing, err)
+	}
+	other := s
+	other.Sentinels = 5
+	if _, err := Up(ctx, other, o); err == nil || !strings.Contains(err.Error(), "--sentinels") {
+		t.Fatalf("up with another spec: want an error naming --sentinels, got %v", err)
+	}
+	if ok, err := IsSentinel(ctx, s.Name, o); !ok || err != nil {
+		t.Fatalf("IsSentinel = %v, %v", ok, err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, err := cluster.Down(ctx, s.Name, true, o); err != nil {
+			t.Fatalf("down #%d: %v", i+1, err)
+		}
+	}
+	if left, err := d.Leftovers(ctx, s.Name); err != nil || left != (docker.Removed{}) {
+		t.Fatalf("after down: %+v left, err %v", left, err)
+	}
+}
+
+// checkLabels checks roles, ports and indexes on the containers, and that
+// every port answers on loopback.
+func checkLabels(t *testing.T, d *docker.Client, r *Result) {
+	t.Helper()
+	cts, err := d.List(context.Background(), r.Spec.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cts) != len(r.Nodes) {
+		t.Fatalf("%d containers, want %d", len(cts), len(r.Nodes))
+	}
+	for i, c := range cts {
+		n := r.Nodes[i]
+		if c.Role != n.Role || c.Port != n.Port || c.Index != i || c.Labels[docker.LabelSpec] == "" {
+			t.Errorf("container %s: role %q port %d index %d, want %q %d %d", c.Name, c.Role, c.Port, c.Index, n.Role, n.Port, i)
+		}
+		conn, err := net.DialTimeout("tcp", cluster.AdminAddr(r.Spec, c.Port), time.Second)
+		if err != nil {
+			t.Errorf("port %d is not published on loopback: %v", c.Port, err)
+			continue
+		}
+		conn.Close()
+	}
+}
+
+func checkStatus(t *testing.T, name string, o cluster.Options, replicas, sentinels int) *Status {
+	t.Helper()
+	st, err := GetStatus(context.Background(), name, o)
+	if err != nil || !st.Healthy {
+		t.Fatalf("status: err=%v status=%+v", err, st)
+	}
+	if len(st.Nodes) != 1+replicas || len(st.Sentinels) != sentinels || st.Master == "" {
+		t.Fatalf("status shows %d data nodes, %d sentinels, master %q", len(st.Nodes), len(st.Sentinels), st.Master)
+	}
+	for _, v := range st.Sentinels {
+		if !v.QuorumOK || v.Sentinels != sentinels-1 || v.Flags != "master" {
+			t.Errorf("sentinel %s: %+v", v.Name, v)
+		}
+	}
+	return st
+}
+
+// checkAddressMap is the Docker Desktop recipe from the README: a client
+// that maps every address the sentinels hand out to 127.0.0.1 and the
+// same (1:1 published) port.
+func checkAddressMap(t *testing.T, r *Result) {
+	t.Helper()
+	rdb := redis.NewFailoverClient(&redis.FailoverOptions{
+		MasterName: r.MasterName(), SentinelAddrs: r.SentinelAddrs(),
+		SentinelPassword: r.Spec.Password, Password: r.Spec.Password,
+		Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			_, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			return (&net.Dialer{}).DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
+		},
+	})
+	defer rdb.Close()
+	writeRead(t, rdb, "mapped", 10)
+}
+
+// checkConfigRewrite checks sentinel could rewrite its config (it stores
+// its ID there at start) and a data node can CONFIG REWRITE, which
+// sentinel sends after every REPLICAOF it orders.
+func checkConfigRewrite(t *testing.T, d *docker.Client, r *Result) {
+	t.Helper()
+	ctx := context.Background()
+	cts, err := d.List(ctx, r.Spec.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		if c.Role != topology.RoleSentinel {
+			continue
+		}
+		conf, err := d.ReadFile(ctx, c.ID, SentinelConfigPath)
+		if err != nil || !strings.Contains(string(conf), "sentinel myid ") {
+			t.Errorf("%s: sentinel.conf was not rewritten (%v):\n%s", c.Name, err, conf)
+		}
+	}
+	replica := redis.NewClient(&redis.Options{Addr: r.DataAddrs()[1], Password: r.Spec.Password})
+	defer replica.Close()
+	if err := replica.ConfigRewrite(ctx).Err(); err != nil {
+		t.Errorf("CONFIG REWRITE on a replica: %v", err)
+	}
+}
+
+func checkNoPasswordInInspect(t *testing.T, d *docker.Client, name, pw string) {
+	t.Helper()
+	cts, err := d.List(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		raw, err := d.InspectRaw(context.Background(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), pw) {
+			t.Errorf("the password appears in docker inspect of %s", c.Name)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+// Package sentinel runs the sentinel topology: one master, replicas
+// (optionally chained) and Redis Sentinels that fail over automatically.
+// It uses the same containers, labels, image and config copy-in as
+// cluster mode, and the same step and status-line style.
+package sentinel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// pollInterval is how often readiness and health are polled.
+const pollInterval = 20 * time.Millisecond
+
+// Result is what Up reports back.
+type Result struct {
+	Spec     spec.Spec // with the password filled in
+	Nodes    []topology.Node
+	Existing bool // the group was already there
+	Elapsed  time.Duration
+	Start    time.Duration // the network and the data nodes' containers
+	Boot     time.Duration // replication, then starting and waiting for the sentinels
+}
+
+// MasterName is the name clients give the sentinels: the group's name.
+func (r *Result) MasterName() string { return r.Spec.Name }
+
+// SentinelAddrs are the sentinels' host-side addresses, for a client's
+// sentinel list.
+func (r *Result) SentinelAddrs() []string { return r.addrs(topology.RoleSentinel) }
+
+// DataAddrs are the host-side addresses of the master and replicas, in
+// plan order (the master first, as created; a failover changes roles).
+func (r *Result) DataAddrs() []string {
+	return append(r.addrs(topology.RoleMaster), r.addrs(topology.RoleReplica)...)
+}
+
+func (r *Result) addrs(role string) []string {
+	var out []string
+	for _, n := range r.Nodes {
+		if n.Role == role {
+			out = append(out, cluster.AdminAddr(r.Spec, n.Port))
+		}
+	}
+	return out
+}
+
+// Up brings a sentinel group to health: it creates what is missing, or
+// confirms that a group with the same spec is already there.
+func Up(ctx context.Context, s spec.Spec, o cluster.Options) (*Result, error) {
+	begin := time.Now()
+	if s.Mode != spec.ModeSentinel {
+		return nil, fmt.Errorf("--mode %q: the sentinel package builds --mode sentinel only", s.Mode)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	u := &upRun{spec: s, o: o, log: logger(o)}
+	res, err := u.run(ctx)
+	if err != nil && u.created && !o.Retain {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if _, derr := o.Docker.RemoveCluster(cctx, s.Name, true); derr != nil {
+			err = errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
+		} else {
+			u.log.Infof(" • Removed what this run created (use --retain to keep it)")
+		}
+	}
+	if res != nil {
+		res.Elapsed = time.Since(begin)
+	}
+	return res, err
+}
+
+func logger(o cluster.Options) *cli.Logger {
+	if o.Logger == nil {
+		return cli.Discard()
+	}
+	return o.Logger
+}
+
+// upRun carries one Up's state from step to step.
+type upRun struct {
+	spec    spec.Spec
+	o       cluster.Options
+	log     *cli.Logger
+	created bool
+	nodes   []topology.Node
+}
+
+func (u *upRun) run(ctx context.Context) (*Result, error) {
+	if err := u.o.Docker.Ping(ctx); err != nil {
+		return nil, err
+	}
+	existing, err := u.o.Docker.List(ctx, u.spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return u.reuse(ctx, existing)
+	}
+	return u.create(ctx)
+}
+
+func (u *upRun) create(ctx context.Context) (*Result, error) {
+	if n := u.spec.SentinelCount(); n%2 == 0 {
+		u.log.Warnf("--sentinels %d: an even number tolerates no more failures than %d; an odd number is best", n, n-1)
+	}
+	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	u.created = true
+	t0 := time.Now()
+	if err := u.createNetwork(ctx); err != nil {
+		return nil, err
+	}
+	data, sentinels := split(u.nodes)
+	if err := u.startNodes(ctx, data, "Starting %d data nodes (1 master, %d replicas%s)", len(data), len(data)-1, u.cascadeNote()); err != nil {
+		return nil, err
+	}
+	if err := u.readAddresses(ctx, data); err != nil {
+		return nil, err
+	}
+	started, t1 := time.Since(t0), time.Now()
+	ctx, cancel := context.WithTimeout(ctx, u.spec.Wait)
+	defer cancel()
+	// Sentinels start once the replicas are linked, so the master's very
+	// first INFO shows them: sentinels discover replicas only there, and
+	// then only every 10 seconds.
+	if err := u.waitReplication(ctx); err != nil {
+		return nil, err
+	}
+	if err := u.startNodes(ctx, sentinels, "Starting %d sentinels (quorum %d)", len(sentinels), u.spec.Quorum()); err != nil {
+		return nil, err
+	}
+	if err := u.waitHealthy(ctx); err != nil {
+		return nil, err
+	}
+	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1)}, nil
+}
+
+func (u *upRun) cascadeNote() string {
+	if u.spec.Cascade && u.spec.Replicas > 1 {
+		return ", chained"
+	}
+	return ""
+}
+
+// specLabel is the spec as stored on every container: no secrets, so a
+// second `up` can compare and `status` can tell the mode.
+func specLabel(s spec.Spec) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// parseSpecLabel reads the spec label of a container.
+func parseSpecLabel(labels map[string]string) (spec.Spec, bool) {
+	var s spec.Spec
+	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
+		return s, false
+	}
+	return s, true
+}
