@@ -61,4 +61,3 @@ func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result
 	u.log.Infof(" • Sentinel group %q was already up with this spec; nothing changed", u.spec.Name)
 	return &Result{Spec: u.spec, Nodes: u.nodes, Existing: true}, nil
 }
-

@@ -126,7 +126,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	data, sentinels := split(u.nodes)
-	if err := u.startNodes(ctx, data, "Starting %d data nodes (1 master, %d replicas%s)", len(data), len(data)-1, u.cascadeNote()); err != nil {
+	if err := u.startNodes(ctx, data, "Starting %d data nodes (1 master, %s%s)", len(data), plural(len(data)-1, "replica"), u.cascadeNote()); err != nil {
 		return nil, err
 	}
 	if err := u.readAddresses(ctx, data); err != nil {
@@ -141,7 +141,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if err := u.waitReplication(ctx); err != nil {
 		return nil, err
 	}
-	if err := u.startNodes(ctx, sentinels, "Starting %d sentinels (quorum %d)", len(sentinels), u.spec.Quorum()); err != nil {
+	if err := u.startNodes(ctx, sentinels, "Starting %s (quorum %d)", plural(len(sentinels), "sentinel"), u.spec.Quorum()); err != nil {
 		return nil, err
 	}
 	if err := u.waitHealthy(ctx); err != nil {
@@ -155,6 +155,13 @@ func (u *upRun) cascadeNote() string {
 		return ", chained"
 	}
 	return ""
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // specLabel is the spec as stored on every container: no secrets, so a

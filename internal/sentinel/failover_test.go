@@ -1,0 +1,182 @@
+package sentinel
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+	"github.com/redis-dock/redis-dock/templates"
+)
+
+// ackWriter writes keys with SET + WAIT 1 through a failover client and
+// records the ones a replica acknowledged.
+type ackWriter struct {
+	rdb   *redis.Client
+	mu    sync.Mutex
+	acked map[string]string
+	fails atomic.Int64
+}
+
+func (w *ackWriter) run(ctx context.Context) {
+	for i := 0; ctx.Err() == nil; i++ {
+		key, val := fmt.Sprintf("w:%d", i), fmt.Sprint(i)
+		if w.write(ctx, key, val) {
+			w.mu.Lock()
+			w.acked[key] = val
+			w.mu.Unlock()
+		} else {
+			w.fails.Add(1)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+func (w *ackWriter) write(ctx context.Context, key, val string) bool {
+	var wait *redis.Cmd
+	_, err := w.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, key, val, 0)
+		wait = p.Do(ctx, "WAIT", 1, 1000)
+		return nil
+	})
+	n, _ := wait.Int64()
+	return err == nil && n >= 1
+}
+
+func TestIntegrationSentinelFailover(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "sentinel-failover", nil)
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := failoverClient(res)
+	defer rdb.Close()
+	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { w.run(wctx); close(done) }()
+	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
+
+	old, err := Master(ctx, s.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	if err := d.Kill(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	promoted := waitForNewMaster(t, res, old.Port)
+	switched := time.Since(killed)
+	served := waitForWrite(t, rdb) // the client keeps working after the switch
+	writable := time.Since(killed)
+	time.Sleep(500 * time.Millisecond) // acknowledged writes after the switch too
+	stop()
+	<-done
+	t.Logf("killed %s; sentinels handed out %s after %s; the client wrote through it after %s; %d writes acknowledged, %d failed during the switch",
+		old.Name, promoted, switched.Round(time.Millisecond), writable.Round(time.Millisecond), len(w.acked), w.fails.Load())
+	if !served {
+		t.Fatal("the failover client never wrote again after the switch")
+	}
+	checkAcked(t, res, w.acked)
+	checkRejoin(t, d, res, old)
+}
+
+// waitForNewMaster waits until every sentinel hands out a master on
+// another port than the killed one and returns that address.
+func waitForNewMaster(t *testing.T, r *Result, killedPort int) string {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		agreed := ""
+		for _, addr := range r.SentinelAddrs() {
+			sc := redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password})
+			got, err := sc.GetMasterAddrByName(ctx, r.MasterName()).Result()
+			sc.Close()
+			if err != nil || len(got) != 2 || got[1] == fmt.Sprint(killedPort) || (agreed != "" && agreed != got[0]+":"+got[1]) {
+				agreed = "-"
+				break
+			}
+			agreed = got[0] + ":" + got[1]
+		}
+		if agreed != "-" {
+			return agreed
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the sentinels did not agree on a new master within a minute")
+	return ""
+}
+
+// waitForWrite retries one write through the client for up to 30 s.
+func waitForWrite(t *testing.T, rdb *redis.Client) bool {
+	t.Helper()
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if err := rdb.Set(ctx, "after-switch", "1", 0).Err(); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAcked reads every acknowledged write back through a fresh client.
+func checkAcked(t *testing.T, r *Result, acked map[string]string) {
+	t.Helper()
+	rdb := failoverClient(r)
+	defer rdb.Close()
+	ctx := context.Background()
+	for k, v := range acked {
+		if got, err := rdb.Get(ctx, k).Result(); err != nil || got != v {
+			t.Fatalf("acknowledged write %s=%s lost: got %q, %v", k, v, got, err)
+		}
+	}
+}
+
+// checkRejoin starts the killed master again and waits for the sentinels
+// to turn it into a replica of the new master; the new master's config
+// (rewritten by CONFIG REWRITE on the sentinels' order) has no replicaof.
+func checkRejoin(t *testing.T, d *docker.Client, r *Result, old docker.Container) {
+	t.Helper()
+	ctx := context.Background()
+	o := cluster.Options{Docker: d}
+	if err := d.Start(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if err := WaitHealthy(ctx, r.Spec.Name, time.Minute, o); err != nil {
+		t.Fatal(err)
+	}
+	st, err := GetStatus(ctx, r.Spec.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s rejoined after %s; master is now %s", old.Name, time.Since(began).Round(time.Millisecond), st.Master)
+	for _, n := range st.Nodes {
+		if n.Name == old.Name && (n.Role != "replica" || n.Follows != st.Master || n.Link != "up") {
+			t.Errorf("old master %s rejoined as %s of %q (link %s), want replica of %s", old.Name, n.Role, n.Follows, n.Link, st.Master)
+		}
+	}
+	master, err := Master(ctx, r.Spec.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := d.ReadFile(ctx, master.ID, cluster.ConfigPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if args, ok := templates.Directive(conf, "replicaof"); ok {
+		t.Errorf("the promoted master's redis.conf still says replicaof %s", strings.Join(args, " "))
+	}
+}
