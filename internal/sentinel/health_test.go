@@ -54,7 +54,9 @@ func TestJudge(t *testing.T) {
 		{"sdown", func(st *Status) { st.Sentinels[1].Flags = "master,s_down" }, []string{"sentinel s2 flags the master master,s_down"}},
 		{"lonely sentinel", func(st *Status) { st.Sentinels[0].Sentinels = 0 }, []string{"sentinel s1 knows 0 other sentinels, want 1"}},
 		{"replicas unknown", func(st *Status) { st.Sentinels[0].Replicas = 0 }, []string{"sentinel s1 knows 0 replicas of the master, which has 1"}},
-		{"no quorum", func(st *Status) { st.Sentinels[1].QuorumOK, st.Sentinels[1].Quorum = false, "NOQUORUM 1 usable Sentinels" },
+		{"no quorum", func(st *Status) {
+			st.Sentinels[1].QuorumOK, st.Sentinels[1].Quorum = false, "NOQUORUM 1 usable Sentinels"
+		},
 			[]string{"sentinel s2 cannot reach its quorum: NOQUORUM"}},
 		{"sentinel gone", func(st *Status) { st.Sentinels[1] = SentinelView{Name: "s2", Error: "container not running"} },
 			[]string{"sentinel s2: container not running"}},
