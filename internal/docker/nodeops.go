@@ -1,0 +1,63 @@
+package docker
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+)
+
+// RemoveNode force-removes one node container and then its data volume
+// (missing ones are not errors), as a scale-in does for each node it drops.
+func (c *Client) RemoveNode(ctx context.Context, id, volume string) error {
+	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("failed to remove container %s: %w", id, err)
+	}
+	return c.RemoveVolume(ctx, volume)
+}
+
+// RemoveVolume removes a named volume; a missing one is not an error.
+func (c *Client) RemoveVolume(ctx context.Context, name string) error {
+	if err := c.api.VolumeRemove(ctx, name, true); err != nil && !isNotFound(err) {
+		return fmt.Errorf("failed to remove volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// WriteFile copies one file into a container, running or not.
+func (c *Client) WriteFile(ctx context.Context, id string, f File) error {
+	tarball, err := tarFiles([]File{f})
+	if err != nil {
+		return err
+	}
+	if err := c.api.CopyToContainer(ctx, id, "/", bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("failed to write %s into %s: %w", f.Path, id, err)
+	}
+	return nil
+}
+
+// Reconnect disconnects a container from a network and connects it again
+// with another static address, as when a node comes back elsewhere; tests
+// of `heal` use it.
+func (c *Client) Reconnect(ctx context.Context, id, networkName string, ip netip.Addr) error {
+	info, err := c.api.ContainerInspect(ctx, id)
+	if err != nil {
+		return fmt.Errorf("failed to inspect container %s: %w", id, err)
+	}
+	var aliases []string
+	if ep := info.NetworkSettings.Networks[networkName]; ep != nil {
+		aliases = ep.Aliases
+	}
+	if err := c.api.NetworkDisconnect(ctx, networkName, id, true); err != nil {
+		return fmt.Errorf("failed to disconnect %s from %s: %w", id, networkName, err)
+	}
+	ep := &network.EndpointSettings{Aliases: aliases, IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: ip.String()}}
+	if err := c.api.NetworkConnect(ctx, networkName, id, ep); err != nil {
+		return fmt.Errorf("failed to connect %s to %s as %s: %w", id, networkName, ip, err)
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package redisx
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DialSlow is Dial for connections that send long pipelines (slot moves):
+// the whole pipeline's replies must arrive within read.
+func DialSlow(addr, password string, read time.Duration) *Node {
+	return &Node{Addr: addr, c: redis.NewClient(&redis.Options{
+		Addr: addr, Password: password,
+		DialTimeout: 2 * time.Second, ReadTimeout: read, WriteTimeout: read,
+		PoolSize: 2, MaxRetries: -1, Protocol: 2, DisableIdentity: true,
+	})}
+}
+
+// SetSlots sends CLUSTER SETSLOT <slot> <action> [nodeID] for every slot in
+// one pipeline. action is IMPORTING, MIGRATING, NODE or STABLE.
+func (n *Node) SetSlots(ctx context.Context, slots []int, action, nodeID string) error {
+	if len(slots) == 0 {
+		return nil
+	}
+	cmds := make([]*redis.Cmd, len(slots))
+	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, s := range slots {
+			args := []any{"CLUSTER", "SETSLOT", s, action}
+			if nodeID != "" {
+				args = append(args, nodeID)
+			}
+			cmds[i] = p.Do(ctx, args...)
+		}
+		return nil
+	})
+	for i, c := range cmds {
+		if err := c.Err(); err != nil {
+			return fmt.Errorf("CLUSTER SETSLOT %d %s on %s: %w", slots[i], action, n.Addr, err)
+		}
+	}
+	return nil
+}
+
+// CountKeysInSlots returns CLUSTER COUNTKEYSINSLOT for every slot, in one
+// pipeline.
+func (n *Node) CountKeysInSlots(ctx context.Context, slots []int) ([]int64, error) {
+	cmds := make([]*redis.IntCmd, len(slots))
+	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, s := range slots {
+			cmds[i] = p.ClusterCountKeysInSlot(ctx, s)
+		}
+		return nil
+	})
+	out := make([]int64, len(slots))
+	for i, c := range cmds {
+		v, err := c.Result()
+		if err != nil {
+			return nil, fmt.Errorf("CLUSTER COUNTKEYSINSLOT %d on %s: %w", slots[i], n.Addr, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// SlotKeys is one slot and some of its keys.
+type SlotKeys struct {
+	Slot int
+	Keys []string
+}
+
+// Target is where MIGRATE sends keys: the receiving node's address on the
+// nodes' own network, and the password it wants.
+type Target struct {
+	Host     string
+	Port     int
+	Password string
+	Timeout  time.Duration // MIGRATE's I/O timeout
+}
+
+// MigrateAndList sends, in one pipeline, one MIGRATE ... REPLACE KEYS per
+// entry of batches (keys of one slot each: MIGRATE refuses keys of several
+// slots), then CLUSTER GETKEYSINSLOT <slot> <count> for every slot in list.
+// It returns the keys still left in the listed slots, empty slots left out.
+// Listing after migrating on the same connection sees the migrations done.
+// REPLACE is right during a move: while a key exists at the source, the
+// source serves it, so the source's copy is the current one.
+func (n *Node) MigrateAndList(ctx context.Context, t Target, batches []SlotKeys, list []int, count int) ([]SlotKeys, error) {
+	migrates := make([]*redis.Cmd, len(batches))
+	lists := make([]*redis.StringSliceCmd, len(list))
+	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, b := range batches {
+			migrates[i] = p.Do(ctx, migrateArgs(t, b.Keys)...)
+		}
+		for i, s := range list {
+			lists[i] = p.ClusterGetKeysInSlot(ctx, s, count)
+		}
+		return nil
+	})
+	for i, c := range migrates {
+		if err := c.Err(); err != nil {
+			return nil, fmt.Errorf("MIGRATE of %d keys of slot %d from %s to %s:%d: %w", len(batches[i].Keys), batches[i].Slot, n.Addr, t.Host, t.Port, err)
+		}
+	}
+	var left []SlotKeys
+	for i, c := range lists {
+		keys, err := c.Result()
+		if err != nil {
+			return nil, fmt.Errorf("CLUSTER GETKEYSINSLOT %d on %s: %w", list[i], n.Addr, err)
+		}
+		if len(keys) > 0 {
+			left = append(left, SlotKeys{Slot: list[i], Keys: keys})
+		}
+	}
+	return left, nil
+}
+
+func migrateArgs(t Target, keys []string) []any {
+	args := []any{"MIGRATE", t.Host, strconv.Itoa(t.Port), "", 0, t.Timeout.Milliseconds(), "REPLACE"}
+	if t.Password != "" {
+		args = append(args, "AUTH", t.Password)
+	}
+	args = append(args, "KEYS")
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	return args
+}
+
+// Forget sends CLUSTER FORGET; a node already unknown counts as forgotten.
+func (n *Node) Forget(ctx context.Context, id string) error {
+	err := n.c.Do(ctx, "CLUSTER", "FORGET", id).Err()
+	if err != nil && !strings.Contains(err.Error(), "Unknown node") {
+		return fmt.Errorf("CLUSTER FORGET %s on %s: %w", id, n.Addr, err)
+	}
+	return nil
+}
+
+// ResetSoft turns a replica into an empty master that knows no other node
+// (CLUSTER RESET SOFT keeps its ID); its data is flushed.
+func (n *Node) ResetSoft(ctx context.Context) error {
+	if err := n.c.Do(ctx, "CLUSTER", "RESET", "SOFT").Err(); err != nil {
+		return fmt.Errorf("CLUSTER RESET SOFT on %s: %w", n.Addr, err)
+	}
+	return nil
+}
+
+// AddSlots assigns single slots to this node (CLUSTER ADDSLOTS).
+func (n *Node) AddSlots(ctx context.Context, slots []int) error {
+	args := []any{"CLUSTER", "ADDSLOTS"}
+	for _, s := range slots {
+		args = append(args, s)
+	}
+	if err := n.c.Do(ctx, args...).Err(); err != nil {
+		return fmt.Errorf("CLUSTER ADDSLOTS on %s: %w", n.Addr, err)
+	}
+	return nil
+}
+
+// IsMasterDown reports the error CLUSTER FAILOVER gives without FORCE
+// when the replica's master is down or failed.
+func IsMasterDown(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Master is down or failed")
+}
