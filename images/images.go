@@ -93,10 +93,14 @@ func NewContext(opts Options) (*BuildContext, error) {
 	if opts.RedisBinary != "" {
 		source = opts.RedisBinary
 	}
+	lbl, err := sourceLabels(labels(opts.RedisVersion), opts)
+	if err != nil {
+		return nil, err
+	}
 	return &BuildContext{
 		Tar:          tar,
 		Tags:         tags(opts.RedisVersion, opts.Tag),
-		Labels:       labels(opts.RedisVersion),
+		Labels:       lbl,
 		RedisVersion: opts.RedisVersion,
 		Source:       source,
 		ContentSize:  fs.size - int64(len(df)),

@@ -26,10 +26,17 @@ type imageAPI interface {
 // mu serializes Ensure and Build in one process; lockBuilds does across
 // processes. Were two builds to overlap anyway, they would be harmless:
 // the same inputs give the same tar and so the same image and tags.
-var mu sync.Mutex
+// verified holds the node images found current in this process, so
+// later Ensure calls cost one inspect.
+var (
+	mu       sync.Mutex
+	verified = map[string]bool{}
+)
 
 // Ensure makes sure ref exists locally, building it when it is a missing
-// redis-dock/node tag. built says whether it had to be built.
+// redis-dock/node tag, or rebuilding it when it carries another node
+// binary than the one it would be built with now (so an old image never
+// lacks newer in-image commands). built says whether it had to be built.
 func Ensure(ctx context.Context, c *docker.Client, ref string, opts images.Options, log *cli.Logger) (built bool, err error) {
 	return ensure(ctx, c, ref, opts, log)
 }
@@ -43,13 +50,20 @@ func Build(ctx context.Context, c *docker.Client, opts images.Options, log *cli.
 func ensure(ctx context.Context, api imageAPI, ref string, opts images.Options, log *cli.Logger) (bool, error) {
 	mu.Lock()
 	defer mu.Unlock()
-	if ok, err := api.ImageExists(ctx, ref); err != nil || ok {
+	exists, err := api.ImageExists(ctx, ref)
+	if err != nil {
 		return false, err
 	}
 	tag, ok := nodeTag(ref)
+	if exists && (!ok || verified[ref]) {
+		return false, nil
+	}
 	if !ok {
 		return false, fmt.Errorf("image %q (--image) is not present locally and nothing can be pulled: "+
 			"use a redis-dock/node image, built with 'redis-dock image build'", ref)
+	}
+	if exists {
+		return refresh(ctx, api, ref, tag, opts, log)
 	}
 	unlock, err := lockBuilds(ctx)
 	if err != nil {
@@ -59,19 +73,21 @@ func ensure(ctx context.Context, api imageAPI, ref string, opts images.Options, 
 	if ok, err := api.ImageExists(ctx, ref); err != nil || ok {
 		return false, err // another process built it meanwhile
 	}
-	if err := buildTag(ctx, api, ref, tag, opts, log); err != nil {
+	opts, cleanup, err := withDefaults(ctx, opts, log)
+	if err != nil {
 		return false, err
 	}
+	defer cleanup()
+	if err := buildTag(ctx, api, ref, tag, opts, log, "not found locally"); err != nil {
+		return false, err
+	}
+	verified[ref] = true
 	return true, nil
 }
 
-// buildTag builds the missing node image ref, whose tag is tag.
-func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *cli.Logger) error {
-	opts, cleanup, err := withDefaults(ctx, opts, log)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
+// buildTag builds the node image ref, whose tag is tag, from opts with
+// defaults filled in; why says why it is built.
+func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *cli.Logger, why string) error {
 	bc, _, err := newContext(ctx, api, opts)
 	if err != nil {
 		return err
@@ -80,7 +96,7 @@ func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Op
 		return fmt.Errorf("image %q (--image) is not present locally, and %s would give %s: "+
 			"build it with 'redis-dock image build --redis-binary' of that version", ref, bc.Source, strings.Join(bc.Tags, ", "))
 	}
-	s := log.Start("Building node image %s from %s (not found locally)", ref, bc.Source)
+	s := log.Start("Building node image %s from %s (%s)", ref, bc.Source, why)
 	defer s.End(false)
 	if err := api.BuildImage(ctx, bc, log); err != nil {
 		return err

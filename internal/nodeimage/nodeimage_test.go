@@ -41,7 +41,7 @@ func (f *fakeAPI) ImageInspect(_ context.Context, ref string) (docker.ImageInfo,
 func (f *fakeAPI) BuildImage(_ context.Context, bc *images.BuildContext, _ *cli.Logger) error {
 	f.built = append(f.built, bc)
 	for _, t := range bc.Tags {
-		f.present[t] = docker.ImageInfo{ID: "sha256:new"}
+		f.present[t] = docker.ImageInfo{ID: "sha256:new", Labels: bc.Labels}
 	}
 	return nil
 }
