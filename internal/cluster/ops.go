@@ -25,7 +25,7 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	s, ok := parseSpecLabel(cts[0].Labels)
+	s, ok := currentSpec(ctx, o.Docker, cts)
 	if !ok {
 		return nil, fmt.Errorf("cluster %q carries no readable spec label", name)
 	}

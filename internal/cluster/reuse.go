@@ -11,7 +11,7 @@ import (
 // reuse handles `up` when the cluster's containers exist: the same spec
 // means start what is stopped and confirm health; another spec is refused.
 func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result, error) {
-	old, ok := parseSpecLabel(existing[0].Labels)
+	old, ok := currentSpec(ctx, u.o.Docker, existing)
 	if !ok {
 		return nil, fmt.Errorf("cluster %q exists but carries no readable spec label; remove it with `redis-dock down --name %s`", u.spec.Name, u.spec.Name)
 	}

@@ -189,17 +189,21 @@ func (u *upRun) readAddresses(ctx context.Context) error {
 }
 
 // peerAddr is where other nodes reach node n (MEET target).
-func (u *upRun) peerAddr(n topology.Node) string {
-	if u.spec.Network == spec.NetworkHost {
-		if u.spec.AnnounceIP != "" {
-			return u.spec.AnnounceIP
+func (u *upRun) peerAddr(n topology.Node) string { return peerAddr(u.spec, n.IP) }
+
+// peerAddr is where nodes reach a node whose bridge address is ip (MEET
+// and MIGRATE target).
+func peerAddr(s spec.Spec, ip netip.Addr) string {
+	if s.Network == spec.NetworkHost {
+		if s.AnnounceIP != "" {
+			return s.AnnounceIP
 		}
-		if b := u.spec.BindAddress(); b != "0.0.0.0" {
+		if b := s.BindAddress(); b != "0.0.0.0" {
 			return b
 		}
 		return "127.0.0.1"
 	}
-	return n.IP.String()
+	return ip.String()
 }
 
 // ErrPortInUse marks errors about host ports that something else holds.

@@ -165,3 +165,12 @@ func (n *Node) AddSlots(ctx context.Context, slots []int) error {
 func IsMasterDown(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "Master is down or failed")
 }
+
+// BumpEpoch gives this node a new, highest config epoch, so that slots it
+// took by SETSLOT NODE win over an old owner's claim.
+func (n *Node) BumpEpoch(ctx context.Context) error {
+	if err := n.c.Do(ctx, "CLUSTER", "BUMPEPOCH").Err(); err != nil {
+		return fmt.Errorf("CLUSTER BUMPEPOCH on %s: %w", n.Addr, err)
+	}
+	return nil
+}

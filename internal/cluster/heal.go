@@ -1,0 +1,196 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// HealOptions shape a heal.
+type HealOptions struct {
+	// CoverSlots assigns slots that no running master serves (unassigned,
+	// or owned by a failed node whose container is gone or stopped) to
+	// masters. Keys of such slots on a dead node are lost for good, so
+	// it is never done unasked.
+	CoverSlots bool
+	Move       MoveOptions
+	Wait       time.Duration // for the cluster to settle (default 60s)
+}
+
+// HealResult is what a heal did.
+type HealResult struct {
+	Remet      []string // nodes whose address others had wrong (or did not know)
+	Closed     int      // open slots closed
+	Covered    int      // slots assigned (with CoverSlots)
+	Uncovered  int      // slots no running master serves, left alone
+	Replicated []string // orphaned replicas given a master
+	Skipped    []string // nodes not running or not answering
+	Elapsed    time.Duration
+}
+
+// Heal repairs what day-to-day trouble leaves in a cluster made by `up`:
+// it re-MEETs nodes whose address changed, closes open slots, gives
+// orphaned replicas a master and, only when asked, covers slots no master
+// serves. Then it waits for health; the error says what is still wrong.
+func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealResult, error) {
+	begin := time.Now()
+	h, err := open(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
+		return nil, fmt.Errorf("cluster %q runs in %s mode: heal repairs Redis Cluster mode clusters only", name, h.spec.Mode)
+	}
+	if ho.Wait <= 0 {
+		ho.Wait = spec.Default().Wait
+	}
+	l, err := loadLive(ctx, h, o)
+	if err != nil {
+		return nil, err
+	}
+	defer l.close()
+	res := &HealResult{}
+	hr := &healRun{l: l, ho: ho, o: o, res: res}
+	hr.dropSilent()
+	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {
+		if err := step(ctx); err != nil {
+			return res, err
+		}
+	}
+	st := o.log().Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := l.waitHealthy(ctx, ho.Wait); err != nil {
+		if res.Uncovered > 0 {
+			err = fmt.Errorf("%w (%d slots are served by no running master: --cover-slots assigns them, losing their keys on the dead node)", err, res.Uncovered)
+		}
+		return res, err
+	}
+	st.End(true)
+	res.Elapsed = time.Since(begin)
+	return res, nil
+}
+
+type healRun struct {
+	l   *live
+	ho  HealOptions
+	o   Options
+	res *HealResult
+}
+
+// dropSilent leaves nodes that do not answer out of the repair.
+func (hr *healRun) dropSilent() {
+	for _, c := range hr.l.stopped {
+		hr.res.Skipped = append(hr.res.Skipped, c.Name)
+	}
+	var ok []*member
+	for _, m := range hr.l.members {
+		if m.err != nil {
+			hr.res.Skipped = append(hr.res.Skipped, m.name())
+			hr.o.log().Warnf("node %s does not answer; healing without it: %v", m.name(), m.err)
+			m.conn.Close()
+			continue
+		}
+		ok = append(ok, m)
+	}
+	hr.l.members = ok
+}
+
+// remeet has every node that has another one's address wrong, or does not
+// know it, MEET it at its address now. The handshake finds the known node
+// ID and updates its address.
+func (hr *healRun) remeet(ctx context.Context) error {
+	moved := map[*member]bool{}
+	for _, v := range hr.l.members {
+		var peers []redisx.Peer
+		for _, m := range hr.l.members {
+			if n, ok := v.sees(m.id()); m != v && (!ok || n.IP != m.peer || n.Port != m.ct.Port) {
+				peers = append(peers, m.peerOf())
+				moved[m] = true
+			}
+		}
+		if err := v.conn.MeetAll(ctx, peers); err != nil {
+			return err
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	for _, m := range hr.l.members {
+		if moved[m] {
+			hr.res.Remet = append(hr.res.Remet, m.name())
+		}
+	}
+	st := hr.o.log().Start("Re-meeting %d nodes at their current addresses", len(moved))
+	defer st.End(false)
+	if err := hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+// addressesRight reports a node that still has another's address wrong or
+// its bus link down.
+func (hr *healRun) addressesRight() string {
+	if why := hr.l.membership(); why != "" {
+		return why
+	}
+	for _, v := range hr.l.members {
+		for _, m := range hr.l.members {
+			if n, _ := v.sees(m.id()); m != v && (n.IP != m.peer || !n.Connected) {
+				return fmt.Sprintf("%s still sees %s at %s (connected: %v)", v.name(), m.name(), n.IP, n.Connected)
+			}
+		}
+	}
+	return ""
+}
+
+func (hr *healRun) closeSlots(ctx context.Context) error {
+	mv := &mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.log()}
+	n, err := repairOpenSlots(ctx, mv)
+	hr.res.Closed = n
+	return err
+}
+
+// orphans gives each replica whose master is gone, not a master, or owns
+// no slots the running master with the fewest replicas.
+func (hr *healRun) orphans(ctx context.Context) error {
+	count := map[string]int{}
+	var masters []*member
+	for _, m := range hr.l.masters() {
+		if m.slots() > 0 {
+			masters = append(masters, m)
+			count[m.id()] = 0
+		}
+	}
+	var orphans []*member
+	for _, m := range hr.l.members {
+		if m.master() {
+			continue
+		}
+		if _, ok := count[m.self.MasterID]; ok {
+			count[m.self.MasterID]++
+		} else {
+			orphans = append(orphans, m)
+		}
+	}
+	if len(orphans) == 0 || len(masters) == 0 {
+		return nil
+	}
+	st := hr.o.log().Start("Giving %d orphaned replicas a master", len(orphans))
+	defer st.End(false)
+	for _, r := range orphans {
+		sort.SliceStable(masters, func(i, j int) bool { return count[masters[i].id()] < count[masters[j].id()] })
+		if err := r.conn.Replicate(ctx, masters[0].id()); err != nil {
+			return err
+		}
+		count[masters[0].id()]++
+		hr.res.Replicated = append(hr.res.Replicated, r.name())
+	}
+	st.End(true)
+	return nil
+}

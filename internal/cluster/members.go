@@ -1,0 +1,288 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// moveTimeout bounds one pipeline of slot moves; member connections use
+// it as their read timeout.
+const moveTimeout = time.Minute
+
+// member is one running node as a day-2 operation sees it: its container,
+// an admin connection from the host, its address on the nodes' network,
+// and what it said in CLUSTER NODES when last read.
+type member struct {
+	ct   docker.Container
+	conn *redisx.Node
+	ip   netip.Addr // bridge address (zero for host networking)
+	peer string     // where other nodes reach it
+	bus  int
+	self redisx.ClusterNode
+	view []redisx.ClusterNode
+	err  error // the last refresh failed: view and self are stale
+}
+
+func (m *member) id() string   { return m.self.ID }
+func (m *member) name() string { return m.ct.Name }
+func (m *member) master() bool { return m.self.IsMaster() }
+func (m *member) slots() int   { return m.self.SlotCount() }
+func (m *member) fresh() bool  { return len(m.view) == 1 && m.slots() == 0 }
+func (m *member) peerOf() redisx.Peer {
+	return redisx.Peer{IP: m.peer, Port: m.ct.Port, BusPort: m.bus}
+}
+
+// sees returns m's line about node id.
+func (m *member) sees(id string) (redisx.ClusterNode, bool) {
+	for _, n := range m.view {
+		if n.ID == id {
+			return n, true
+		}
+	}
+	return redisx.ClusterNode{}, false
+}
+
+// live is a cluster's running nodes, ordered by index.
+type live struct {
+	h       *handle
+	spec    spec.Spec
+	members []*member
+	stopped []docker.Container
+}
+
+// loadLive connects to every running node of h and reads its view; nodes
+// that do not answer keep their error (see requireAll).
+func loadLive(ctx context.Context, h *handle, o Options) (*live, error) {
+	l := &live{h: h, spec: h.spec}
+	for _, c := range h.cts {
+		if !c.Running() {
+			l.stopped = append(l.stopped, c)
+			continue
+		}
+		m := &member{ct: c, bus: h.spec.FirstBusPort() + c.Index,
+			conn: redisx.DialSlow(AdminAddr(h.spec, c.Port), h.spec.Password, moveTimeout)}
+		if h.spec.Network == spec.NetworkBridge {
+			ip, err := o.Docker.IP(ctx, c.ID, NetworkName(h.spec.Name))
+			if err != nil {
+				l.close()
+				return nil, err
+			}
+			m.ip = ip
+		}
+		m.peer = peerAddr(h.spec, m.ip)
+		l.members = append(l.members, m)
+	}
+	_ = l.refresh(ctx)
+	return l, nil
+}
+
+// refresh re-reads every member's CLUSTER NODES.
+func (l *live) refresh(ctx context.Context) error {
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for _, m := range l.members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			view, err := m.conn.Nodes(ctx)
+			mu.Lock()
+			defer mu.Unlock()
+			m.err = err
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("node %s: %w", m.name(), err)
+				}
+				return
+			}
+			m.view = view
+			m.self, _ = redisx.Myself(view)
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func (l *live) close() {
+	for _, m := range l.members {
+		m.conn.Close()
+	}
+}
+
+// requireAll refuses to work on a cluster with stopped or silent nodes.
+func (l *live) requireAll() error {
+	for _, m := range l.members {
+		if m.err != nil {
+			return fmt.Errorf("node %s does not answer, so cluster %q cannot change safely now: %w", m.name(), l.spec.Name, m.err)
+		}
+	}
+	if len(l.stopped) == 0 {
+		return nil
+	}
+	return fmt.Errorf("node %s of cluster %q is not running (%s); start it with `redis-dock up --name %s` or repair with `redis-dock heal`",
+		l.stopped[0].Name, l.spec.Name, l.stopped[0].State, l.spec.Name)
+}
+
+func (l *live) byID(id string) *member {
+	for _, m := range l.members {
+		if m.id() == id {
+			return m
+		}
+	}
+	return nil
+}
+
+func (l *live) byIndex(i int) *member {
+	for _, m := range l.members {
+		if m.ct.Index == i {
+			return m
+		}
+	}
+	return nil
+}
+
+// masters returns the members that are masters now.
+func (l *live) masters() []*member {
+	var out []*member
+	for _, m := range l.members {
+		if m.master() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// owners maps every slot to the master that claims it ("" for none),
+// from each master's own line: a node is the authority on what it serves.
+func (l *live) owners() [topology.SlotCount]string {
+	var out [topology.SlotCount]string
+	for _, m := range l.masters() {
+		for _, r := range m.self.Slots {
+			for s := r[0]; s <= r[1]; s++ {
+				out[s] = m.id()
+			}
+		}
+	}
+	return out
+}
+
+// names lists member names, for health checks.
+func (l *live) conns() ([]*redisx.Node, []string) {
+	ns, names := make([]*redisx.Node, len(l.members)), make([]string, len(l.members))
+	for i, m := range l.members {
+		ns[i], names[i] = m.conn, m.name()
+	}
+	return ns, names
+}
+
+// waitHealthy polls until the members are healthy or timeout passes.
+func (l *live) waitHealthy(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, names := l.conns()
+	var last Health
+	for {
+		h := CheckHealth(ctx, ns, names)
+		if h.OK {
+			return nil
+		}
+		if ctx.Err() == nil {
+			last = h
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster %q not healthy within %s: %s", l.spec.Name, timeout, last)
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+// waitAgreement polls until every member sees the same slot map, with no
+// open slots, and knows every other member; later steps (FORGET,
+// REPLICATE) rely on a settled view.
+func (l *live) waitAgreement(ctx context.Context, timeout time.Duration) error {
+	return l.waitFor(ctx, timeout, l.disagreement)
+}
+
+// waitFor refreshes every member until cond reports nothing ("") or
+// timeout passes; the error then carries cond's last word.
+func (l *live) waitFor(ctx context.Context, timeout time.Duration, cond func() string) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		why := ""
+		if err := l.refresh(ctx); err != nil {
+			why = err.Error()
+		} else {
+			why = cond()
+		}
+		if why == "" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cluster %q did not settle within %s: %s", l.spec.Name, timeout, why)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster %q did not settle: %s: %w", l.spec.Name, why, ctx.Err())
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+// membership reports a member that does not know another one yet.
+func (l *live) membership() string {
+	for _, m := range l.members {
+		for _, o := range l.members {
+			if n, ok := m.sees(o.id()); !ok || n.Has("handshake") || n.Has("noaddr") {
+				return fmt.Sprintf("%s does not know %s yet", m.name(), o.name())
+			}
+		}
+	}
+	return ""
+}
+
+// statesOK reports a member whose cluster_state is not ok.
+func (l *live) statesOK(ctx context.Context) string {
+	for _, m := range l.members {
+		info, err := m.conn.ClusterInfo(ctx)
+		if err != nil {
+			return err.Error()
+		}
+		if info["cluster_state"] != "ok" {
+			return fmt.Sprintf("%s reports cluster_state:%s", m.name(), info["cluster_state"])
+		}
+	}
+	return ""
+}
+
+// disagreement reports what keeps the members from one settled view.
+func (l *live) disagreement() string {
+	if why := l.membership(); why != "" {
+		return why
+	}
+	maps := map[string][]string{}
+	for _, m := range l.members {
+		maps[redisx.SlotMap(m.view)] = append(maps[redisx.SlotMap(m.view)], m.name())
+		if len(m.self.Open) > 0 {
+			return fmt.Sprintf("%s has open slots", m.name())
+		}
+	}
+	if len(maps) > 1 {
+		return "slot maps differ: " + describeMaps(maps)
+	}
+	return ""
+}
+
+// sortByIndex orders members by container index.
+func sortByIndex(ms []*member) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].ct.Index < ms[j].ct.Index })
+}

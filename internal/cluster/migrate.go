@@ -1,0 +1,251 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+)
+
+// MoveOptions tune how slots move; zero values take the defaults.
+type MoveOptions struct {
+	KeysPerMigrate int           // keys per MIGRATE and per GETKEYSINSLOT (default 128)
+	SlotsPerBatch  int           // slots opened at once between one source and one target (default 256)
+	KeysPerBatch   int64         // a batch stops growing at this many keys (default 10000)
+	Parallel       int           // sources moving at the same time (default 2)
+	ProgressEvery  time.Duration // progress line interval (default 2s)
+}
+
+func (o MoveOptions) withDefaults() MoveOptions {
+	if o.KeysPerMigrate <= 0 {
+		o.KeysPerMigrate = 128
+	}
+	if o.SlotsPerBatch <= 0 {
+		o.SlotsPerBatch = 256
+	}
+	if o.KeysPerBatch <= 0 {
+		o.KeysPerBatch = 10000
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 2
+	}
+	if o.ProgressEvery <= 0 {
+		o.ProgressEvery = 2 * time.Second
+	}
+	return o
+}
+
+// MoveStats is what moving slots did.
+type MoveStats struct {
+	Slots   int
+	Keys    int64
+	Elapsed time.Duration
+}
+
+// KeysPerSecond is the rate keys moved at.
+func (s MoveStats) KeysPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Keys) / s.Elapsed.Seconds()
+}
+
+// migrateTimeout is MIGRATE's own I/O timeout towards the target.
+const migrateTimeout = 10 * time.Second
+
+// mover moves slots between masters, a batch of slots at a time:
+// IMPORTING on the target, MIGRATING on the source, then pipelines of
+// MIGRATE (one per slot) and GETKEYSINSLOT until the slots are empty,
+// then SETSLOT NODE on the target, the source and every other master.
+// A slot is open only while its batch moves.
+type mover struct {
+	l    *live
+	opt  MoveOptions
+	log  *cli.Logger
+	prog *progress
+}
+
+// batch is slots moving together from one master to another.
+type batch struct {
+	from, to *member
+	slots    []int
+	keys     int64
+}
+
+// run moves the planned slots and reports what it did.
+func (mv *mover) run(ctx context.Context, moves []slotMove) (MoveStats, error) {
+	begin := time.Now()
+	if len(moves) == 0 {
+		return MoveStats{}, nil
+	}
+	batches, keys, err := mv.plan(ctx, moves)
+	if err != nil {
+		return MoveStats{}, err
+	}
+	st := mv.log.Start("Moving %d slots (%d keys)", len(moves), keys)
+	defer st.End(false)
+	mv.prog = startProgress(mv.log, len(moves), keys, mv.opt.ProgressEvery)
+	err = mv.runBatches(ctx, batches)
+	mv.prog.stop()
+	stats := MoveStats{Slots: int(mv.prog.slots.Load()), Keys: mv.prog.keys.Load(), Elapsed: time.Since(begin)}
+	if err != nil {
+		return stats, fmt.Errorf("%w (moved %d of %d slots; run the command again to resume)", err, stats.Slots, len(moves))
+	}
+	st.End(true)
+	return stats, nil
+}
+
+// runBatches runs each source's batches in order, a few sources at once.
+func (mv *mover) runBatches(ctx context.Context, batches []batch) error {
+	bySource := map[*member][]batch{}
+	var sources []*member
+	for _, b := range batches {
+		if _, ok := bySource[b.from]; !ok {
+			sources = append(sources, b.from)
+		}
+		bySource[b.from] = append(bySource[b.from], b)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(mv.opt.Parallel)
+	for _, src := range sources {
+		g.Go(func() error {
+			for _, b := range bySource[src] {
+				if err := mv.moveBatch(gctx, b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// plan counts the keys of every slot to move (one pipeline per source)
+// and cuts the moves into batches.
+func (mv *mover) plan(ctx context.Context, moves []slotMove) ([]batch, int64, error) {
+	bySource := map[string][]int{}
+	for _, m := range moves {
+		bySource[m.From] = append(bySource[m.From], m.Slot)
+	}
+	counts := map[int]int64{}
+	var total int64
+	for id, slots := range bySource {
+		src := mv.l.byID(id)
+		if src == nil {
+			return nil, 0, fmt.Errorf("slot owner %s is not a running node of cluster %q", id, mv.l.spec.Name)
+		}
+		n, err := src.conn.CountKeysInSlots(ctx, slots)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i, s := range slots {
+			counts[s] = n[i]
+			total += n[i]
+		}
+	}
+	var out []batch
+	for _, m := range moves {
+		to := mv.l.byID(m.To)
+		if to == nil {
+			return nil, 0, fmt.Errorf("target %s is not a running node of cluster %q", m.To, mv.l.spec.Name)
+		}
+		last := len(out) - 1
+		if last < 0 || out[last].from.id() != m.From || out[last].to != to ||
+			len(out[last].slots) >= mv.opt.SlotsPerBatch || out[last].keys >= mv.opt.KeysPerBatch {
+			out = append(out, batch{from: mv.l.byID(m.From), to: to})
+			last++
+		}
+		out[last].slots = append(out[last].slots, m.Slot)
+		out[last].keys += counts[m.Slot]
+	}
+	return out, total, nil
+}
+
+func (mv *mover) moveBatch(ctx context.Context, b batch) error {
+	if err := b.to.conn.SetSlots(ctx, b.slots, "IMPORTING", b.from.id()); err != nil {
+		return err
+	}
+	if err := b.from.conn.SetSlots(ctx, b.slots, "MIGRATING", b.to.id()); err != nil {
+		return err
+	}
+	if err := mv.drain(ctx, b.from, b.to, b.slots); err != nil {
+		return err
+	}
+	return mv.assign(ctx, b.to, b.slots, b.from)
+}
+
+// drain migrates every key of slots from one node to another. Each round
+// is one pipeline: the MIGRATEs of the keys listed last round, then a
+// fresh listing, so the loop ends exactly when the listing is empty.
+func (mv *mover) drain(ctx context.Context, from, to *member, slots []int) error {
+	t := redisx.Target{Host: to.peer, Port: to.ct.Port, Password: mv.l.spec.Password, Timeout: migrateTimeout}
+	var pending []redisx.SlotKeys
+	list := slots
+	for {
+		left, err := from.conn.MigrateAndList(ctx, t, pending, list, mv.opt.KeysPerMigrate)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, p := range pending {
+			n += len(p.Keys)
+		}
+		if mv.prog != nil {
+			mv.prog.addKeys(n)
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		if sameKeys(left, pending) {
+			return fmt.Errorf("keys of slot %d stay on %s after MIGRATE to %s", left[0].Slot, from.name(), to.name())
+		}
+		pending, list = left, list[:0:0]
+		for _, p := range left {
+			list = append(list, p.Slot)
+		}
+	}
+}
+
+func sameKeys(a, b []redisx.SlotKeys) bool {
+	return slices.EqualFunc(a, b, func(x, y redisx.SlotKeys) bool { return x.Slot == y.Slot && slices.Equal(x.Keys, y.Keys) })
+}
+
+// assign gives slots to the target: on the target first (so the source's
+// ASK redirects land on the owner), then on the nodes named in first
+// (the source: this closes its MIGRATING state and must succeed), then on
+// every other master, best effort: gossip would tell them too.
+func (mv *mover) assign(ctx context.Context, to *member, slots []int, first ...*member) error {
+	if err := to.conn.SetSlots(ctx, slots, "NODE", to.id()); err != nil {
+		return err
+	}
+	for _, m := range first {
+		if err := m.conn.SetSlots(ctx, slots, "NODE", to.id()); err != nil {
+			return err
+		}
+	}
+	var others []*member
+	for _, m := range mv.l.members {
+		if m != to && !slices.Contains(first, m) && m.master() {
+			others = append(others, m)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, m := range others {
+		g.Go(func() error {
+			if err := m.conn.SetSlots(gctx, slots, "NODE", to.id()); err != nil {
+				mv.log.V(2, "   %v (gossip will tell it)", err)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if mv.prog != nil {
+		mv.prog.addSlots(len(slots))
+	}
+	return nil
+}

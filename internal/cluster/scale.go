@@ -1,0 +1,256 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// ScaleOptions say what size to scale a cluster to, and how.
+type ScaleOptions struct {
+	Masters  int // a negative value keeps the current number
+	Replicas int // replicas per master; a negative value keeps the current number
+	Move     MoveOptions
+	Wait     time.Duration // for each settling step and final health (default 60s)
+}
+
+// ScaleResult is what a scale did.
+type ScaleResult struct {
+	Spec     spec.Spec // the cluster's spec now (with its password)
+	Added    []string  // containers created
+	Removed  []string  // containers removed, with their volumes
+	Promoted []string  // replicas that took over a removed master's slots
+	Moved    MoveStats
+	Closed   int // open slots of an earlier, interrupted run closed first
+	Elapsed  time.Duration
+}
+
+// Scale changes a cluster made by `up` to so.Masters masters with
+// so.Replicas replicas each, moving slots (and their keys) live:
+//
+//  1. open slots left by an interrupted run are finished first;
+//  2. missing nodes get the next indexes, ports and static addresses,
+//     and are started as `up` starts them and MEET the cluster;
+//  3. slots move so that the chosen masters own even shares; masters
+//     that go are drained first;
+//  4. the other kept nodes replicate the masters evenly;
+//  5. nodes past the new size are forgotten by every other node (CLUSTER
+//     FORGET, inside its 60s ban) and removed with their volumes.
+//
+// Nodes are always removed from the highest index down, so ports stay
+// contiguous and `up` with the new spec finds the same cluster (see
+// SpecPath). Running Scale again after a failure resumes the work.
+func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*ScaleResult, error) {
+	begin := time.Now()
+	h, err := open(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
+		return nil, fmt.Errorf("cluster %q runs in %s mode: scale changes Redis Cluster mode clusters only", name, h.spec.Mode)
+	}
+	want := h.spec
+	if so.Masters >= 0 {
+		want.Masters = so.Masters
+	}
+	if so.Replicas >= 0 {
+		want.Replicas = so.Replicas
+	}
+	want.Wait = so.Wait
+	if want.Wait <= 0 {
+		want.Wait = spec.Default().Wait
+	}
+	if err := want.Validate(); err != nil {
+		return nil, err
+	}
+	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.log(), res: &ScaleResult{Spec: want}}
+	if err := sc.run(ctx); err != nil {
+		return nil, err
+	}
+	sc.res.Elapsed = time.Since(begin)
+	return sc.res, nil
+}
+
+// scaleRun carries one Scale's state from step to step.
+type scaleRun struct {
+	h    *handle
+	want spec.Spec
+	so   ScaleOptions
+	o    Options
+	log  *cli.Logger
+	res  *ScaleResult
+	l    *live
+}
+
+func (sc *scaleRun) run(ctx context.Context) error {
+	if err := sc.load(ctx); err != nil {
+		return err
+	}
+	defer func() { sc.l.close() }()
+	closed, err := repairOpenSlots(ctx, sc.mover())
+	if err != nil {
+		return err
+	}
+	sc.res.Closed = closed
+	keep := sc.want.Nodes()
+	roles := planRoles(sc.nodeRoles(keep), keep, sc.want.Masters)
+	for _, step := range []func(context.Context, rolePlan) error{sc.addNodes, sc.promote, sc.reset, sc.moveSlots, sc.replicas, sc.removeNodes} {
+		if err := step(ctx, roles); err != nil {
+			return err
+		}
+	}
+	if err := writeSpecFile(ctx, sc.o.Docker, sc.h.cts, sc.want); err != nil {
+		return err
+	}
+	st := sc.log.Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := sc.l.waitHealthy(ctx, sc.want.Wait); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+// load (re)reads the cluster: containers, spec, and every node's view.
+func (sc *scaleRun) load(ctx context.Context) error {
+	if sc.l != nil {
+		sc.l.close()
+		h, err := open(ctx, sc.h.spec.Name, sc.o)
+		if err != nil {
+			return err
+		}
+		sc.h = h
+	}
+	l, err := loadLive(ctx, sc.h, sc.o)
+	if err != nil {
+		return err
+	}
+	sc.l = l
+	return l.requireAll()
+}
+
+func (sc *scaleRun) mover() *mover {
+	return &mover{l: sc.l, opt: sc.so.Move.withDefaults(), log: sc.log}
+}
+
+// nodeRoles describes the running nodes, and the missing ones below keep
+// as the empty masters they will start as.
+func (sc *scaleRun) nodeRoles(keep int) []nodeRole {
+	var out []nodeRole
+	for _, m := range sc.l.members {
+		r := nodeRole{Index: m.ct.Index, Master: m.master(), Slots: m.slots(), Follows: -1}
+		if mm := sc.l.byID(m.self.MasterID); mm != nil && !m.master() {
+			r.Follows = mm.ct.Index
+		}
+		out = append(out, r)
+	}
+	for i := 0; i < keep; i++ {
+		if sc.l.byIndex(i) == nil {
+			out = append(out, nodeRole{Index: i, Master: true, Follows: -1})
+		}
+	}
+	return out
+}
+
+// promote fails over to replicas whose masters are going away: they keep
+// the data, and nothing has to move for those slots.
+func (sc *scaleRun) promote(ctx context.Context, roles rolePlan) error {
+	for _, i := range roles.Promote {
+		if err := promote(ctx, sc.l, sc.l.byIndex(i), FailoverOptions{}, sc.log); err != nil {
+			return err
+		}
+		sc.res.Promoted = append(sc.res.Promoted, sc.l.byIndex(i).name())
+	}
+	return nil
+}
+
+// reset turns replicas that must become masters into empty masters.
+func (sc *scaleRun) reset(ctx context.Context, roles rolePlan) error {
+	if len(roles.Reset) == 0 {
+		return nil
+	}
+	st := sc.log.Start("Turning %d replicas into empty masters", len(roles.Reset))
+	defer st.End(false)
+	for _, i := range roles.Reset {
+		m := sc.l.byIndex(i)
+		if err := m.conn.ResetSoft(ctx); err != nil {
+			return err
+		}
+		if err := m.conn.MeetAll(ctx, sc.peersOf(m)); err != nil {
+			return err
+		}
+	}
+	if err := sc.l.waitAgreement(ctx, sc.want.Wait); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+func (sc *scaleRun) peersOf(m *member) []redisx.Peer {
+	var out []redisx.Peer
+	for _, o := range sc.l.members {
+		if o != m {
+			out = append(out, o.peerOf())
+		}
+	}
+	return out
+}
+
+// moveSlots gives the chosen masters even shares and drains the others.
+func (sc *scaleRun) moveSlots(ctx context.Context, roles rolePlan) error {
+	if err := sc.l.refresh(ctx); err != nil {
+		return err
+	}
+	var ids []string
+	for _, i := range roles.Masters {
+		ids = append(ids, sc.l.byIndex(i).id())
+	}
+	stats, err := sc.mover().run(ctx, planBalance(sc.l.owners(), ids))
+	sc.res.Moved = stats
+	if err != nil {
+		return err
+	}
+	return sc.l.waitAgreement(ctx, sc.want.Wait)
+}
+
+// replicas makes every kept node that is not a chosen master replicate
+// one, evenly; drained masters and new nodes are empty masters until now.
+func (sc *scaleRun) replicas(ctx context.Context, roles rolePlan) error {
+	var masters, others []*member
+	for _, m := range sc.l.members {
+		switch {
+		case m.ct.Index >= sc.want.Nodes():
+		case slices.Contains(roles.Masters, m.ct.Index):
+			masters = append(masters, m)
+		default:
+			others = append(others, m)
+		}
+	}
+	_, err := arrangeReplicas(ctx, sc.l, masters, others, sc.want.Wait, sc.log)
+	return err
+}
+
+// removeNodes forgets and removes every node past the new size.
+func (sc *scaleRun) removeNodes(ctx context.Context, _ rolePlan) error {
+	var gone []*member
+	for _, m := range sc.l.members {
+		if m.ct.Index >= sc.want.Nodes() {
+			gone = append(gone, m)
+		}
+	}
+	if err := removeMembers(ctx, sc.l, gone, sc.o, sc.log); err != nil {
+		return err
+	}
+	for _, m := range gone {
+		sc.res.Removed = append(sc.res.Removed, m.name())
+	}
+	sc.h.cts = slices.DeleteFunc(sc.h.cts, func(c docker.Container) bool { return c.Index >= sc.want.Nodes() })
+	return nil
+}

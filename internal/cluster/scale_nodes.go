@@ -1,0 +1,136 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// addNodes starts the nodes missing below the new size exactly as `up`
+// starts them (same config, labels, volume, static address from the
+// cluster's subnet), with the new spec in their label, and has them MEET
+// the cluster.
+func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
+	nodes, err := sc.missingNodes(ctx, roles)
+	if err != nil || len(nodes) == 0 {
+		return err
+	}
+	u := &upRun{spec: sc.want, o: sc.o, log: sc.log, plan: topology.Plan{Nodes: nodes}}
+	if err := u.checkPorts(); err != nil {
+		return err
+	}
+	if err := u.ensureImage(ctx); err != nil {
+		return err
+	}
+	for _, n := range nodes { // a new node starts empty, never from an old node's volume
+		if err := sc.o.Docker.RemoveVolume(ctx, docker.VolumeName(n.Name)); err != nil {
+			return err
+		}
+	}
+	for _, step := range []func(context.Context) error{u.startNodes, u.readAddresses} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	for _, n := range nodes {
+		sc.res.Added = append(sc.res.Added, n.Name)
+	}
+	if err := sc.load(ctx); err != nil && !isSilent(sc.l) {
+		return err
+	}
+	return sc.meet(ctx)
+}
+
+// missingNodes plans the nodes to create: indexes below the new size that
+// have no container, with `up`'s ports and addresses for those indexes.
+func (sc *scaleRun) missingNodes(ctx context.Context, roles rolePlan) ([]topology.Node, error) {
+	p := topology.Params{Cluster: sc.want.Name, Masters: sc.want.Masters, Replicas: sc.want.Replicas,
+		Port: sc.want.Port, BusPort: sc.want.FirstBusPort()}
+	if sc.want.Network == spec.NetworkBridge {
+		subnet, ok, err := sc.o.Docker.NetworkSubnet(ctx, NetworkName(sc.want.Name))
+		if err != nil {
+			return nil, err
+		}
+		if !ok || !subnet.IsValid() {
+			return nil, fmt.Errorf("cluster %q has no network %s with a subnet; recreate it with `redis-dock down` and `up`", sc.want.Name, NetworkName(sc.want.Name))
+		}
+		p.Subnet = subnet
+	}
+	var out []topology.Node
+	for _, n := range topology.New(p).Nodes {
+		if sc.l.byIndex(n.Index) != nil {
+			continue
+		}
+		n.Slots, n.Master, n.Role = nil, -1, topology.RoleReplica
+		if slices.Contains(roles.Masters, n.Index) {
+			n.Role = topology.RoleMaster
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// isSilent reports whether the only trouble is nodes that do not answer
+// yet (new nodes still starting), which meet waits for.
+func isSilent(l *live) bool { return l != nil && len(l.stopped) == 0 }
+
+// meet waits for every node to answer, checks that new nodes are empty,
+// has every node that does not know all others MEET them, and waits
+// until everyone knows everyone.
+func (sc *scaleRun) meet(ctx context.Context) error {
+	st := sc.log.Start("Adding new nodes to the cluster")
+	defer st.End(false)
+	ctx, cancel := context.WithTimeout(ctx, sc.want.Wait)
+	defer cancel()
+	ns, _ := sc.l.conns()
+	if err := each(ctx, ns, func(ctx context.Context, _ int, n *redisx.Node) error { return n.WaitPing(ctx, pollInterval) }); err != nil {
+		return err
+	}
+	if err := sc.l.refresh(ctx); err != nil {
+		return err
+	}
+	for _, m := range sc.l.members {
+		if err := sc.meetOne(ctx, m); err != nil {
+			return err
+		}
+	}
+	// A new master turns its cluster state ok only a moment after it has
+	// learned the slot map; until then it refuses the keys MIGRATE sends.
+	settled := func() string {
+		if why := sc.l.disagreement(); why != "" {
+			return why
+		}
+		return sc.l.statesOK(ctx)
+	}
+	if err := sc.l.waitFor(ctx, sc.want.Wait, settled); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+// meetOne has m MEET the members it does not know, after checking that a
+// node in no cluster yet holds no keys. A node in no cluster meets all.
+func (sc *scaleRun) meetOne(ctx context.Context, m *member) error {
+	if m.fresh() {
+		keys, err := m.conn.DBSize(ctx)
+		if err != nil {
+			return err
+		}
+		if keys > 0 {
+			return fmt.Errorf("node %s holds %d keys but is in no cluster; refusing to add it", m.name(), keys)
+		}
+	}
+	var peers []redisx.Peer
+	for _, o := range sc.l.members {
+		if _, ok := m.sees(o.id()); !ok && (m.fresh() || !o.fresh()) { // a fresh node's own MEET is enough
+			peers = append(peers, o.peerOf())
+		}
+	}
+	return m.conn.MeetAll(ctx, peers)
+}
