@@ -8,9 +8,13 @@ import (
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/config"
 	"github.com/redis-dock/redis-dock/internal/command/down"
+	"github.com/redis-dock/redis-dock/internal/command/failover"
+	"github.com/redis-dock/redis-dock/internal/command/heal"
 	"github.com/redis-dock/redis-dock/internal/command/image"
 	"github.com/redis-dock/redis-dock/internal/command/list"
 	"github.com/redis-dock/redis-dock/internal/command/password"
+	"github.com/redis-dock/redis-dock/internal/command/rebalance"
+	"github.com/redis-dock/redis-dock/internal/command/scale"
 	"github.com/redis-dock/redis-dock/internal/command/status"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 )
@@ -25,5 +29,9 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		password.NewCommand(env),
 		config.NewCommand(env),
 		image.NewCommand(env),
+		scale.NewCommand(env),
+		rebalance.NewCommand(env),
+		failover.NewCommand(env),
+		heal.NewCommand(env),
 	)
 }
