@@ -53,5 +53,11 @@ func apply(dst *spec.Spec, src spec.Spec, name string) {
 		dst.Subnet = src.Subnet
 	case "wait":
 		dst.Wait = src.Wait
+	case "sentinels":
+		dst.Sentinels = src.Sentinels
+	case "cascade":
+		dst.Cascade = src.Cascade
+	case "down-after":
+		dst.DownAfter = src.DownAfter
 	}
 }

@@ -42,12 +42,15 @@ func (f *SpecFlags) Register(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.s.Config, "config", nil, "extra redis.conf directive, e.g. --config 'maxmemory 100mb' (repeatable)")
 	fs.StringVar(&f.s.Subnet, "subnet", "", "bridge network subnet (default: a free /24 in 10.213.0.0/16)")
 	fs.DurationVar(&f.s.Wait, "wait", f.s.Wait, "how long to wait for a healthy cluster")
+	fs.IntVar(&f.s.Sentinels, "sentinels", 0, "with --mode sentinel: number of sentinels (default 3; odd is best)")
+	fs.BoolVar(&f.s.Cascade, "cascade", false, "with --mode sentinel: chain the replicas (replica i follows replica i-1)")
+	fs.IntVar(&f.s.DownAfter, "down-after", 0, "with --mode sentinel: down-after-milliseconds (default 5000)")
 }
 
 // Spec returns the spec: defaults, then the file, then flags the user set.
 func (f *SpecFlags) Spec(cmd *cobra.Command) (spec.Spec, error) {
 	if f.file == "" {
-		return f.s, nil
+		return withModeDefaults(f.s, cmd.Flags().Changed("masters")), nil
 	}
 	fromFile, err := spec.LoadFile(f.file, spec.Default())
 	if err != nil {
@@ -55,5 +58,5 @@ func (f *SpecFlags) Spec(cmd *cobra.Command) (spec.Spec, error) {
 	}
 	out := fromFile
 	cmd.Flags().Visit(func(fl *pflagFlag) { apply(&out, f.s, fl.Name) })
-	return out, nil
+	return withModeDefaults(out, cmd.Flags().Changed("masters") || fileSets(f.file, "masters")), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // NewCommand returns the list command.
@@ -37,6 +38,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 func state(ctx context.Context, s redisdock.Summary) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	if s.Mode == spec.ModeSentinel {
+		return sentinelState(ctx, s.Name)
+	}
 	st, err := redisdock.GetStatus(ctx, s.Name)
 	switch {
 	case err != nil:

@@ -26,6 +26,9 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 		Short: "Show each node's role, slots, keys and links; exit 0 only when healthy",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if done, err := statusSentinel(cmd.Context(), env, name, asJSON, exitCode); done || err != nil {
+				return err
+			}
 			st, err := redisdock.GetStatus(cmd.Context(), name)
 			if err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // NewCommand returns the up command.
@@ -19,12 +20,15 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	var retain bool
 	cmd := &cobra.Command{
 		Use:   "up",
-		Short: "Create a Redis Cluster (or confirm it is up) and wait until it is healthy",
+		Short: "Create a Redis Cluster or sentinel group (or confirm it is up) and wait until it is healthy",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := sf.Spec(cmd)
 			if err != nil {
 				return err
+			}
+			if s.Mode == spec.ModeSentinel {
+				return upSentinel(cmd.Context(), env, s, retain)
 			}
 			c, err := redisdock.Up(cmd.Context(), s, redisdock.WithLogger(env.Logger), redisdock.WithRetain(retain))
 			if err != nil {

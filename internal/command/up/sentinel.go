@@ -1,0 +1,41 @@
+package up
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/sentinel"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// upSentinel is `up --mode sentinel`.
+func upSentinel(ctx context.Context, env *cli.Env, s spec.Spec, retain bool) error {
+	d, err := docker.New()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := sentinel.Up(ctx, s, cluster.Options{Logger: env.Logger, Docker: d, Retain: retain})
+	if err != nil {
+		return err
+	}
+	w, sp := env.Stdout, res.Spec
+	chain := ""
+	if sp.Cascade && sp.Replicas > 1 {
+		chain = ", chained"
+	}
+	fmt.Fprintf(w, "Sentinel group %q is healthy: 1 master, %d replicas%s, %d sentinels, quorum %d (%s).\n",
+		sp.Name, sp.Replicas, chain, sp.SentinelCount(), sp.Quorum(), res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "Master name: %s\n", res.MasterName())
+	fmt.Fprintf(w, "Sentinels: %s\n", strings.Join(res.SentinelAddrs(), ","))
+	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
+	first := res.Nodes[len(res.Nodes)-sp.SentinelCount()].Port
+	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli -p %d SENTINEL GET-MASTER-ADDR-BY-NAME %s\n",
+		sp.Name, first, res.MasterName())
+	return nil
+}
