@@ -40,19 +40,25 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	}
 	u := &upRun{spec: s, o: o, log: o.log()}
 	res, err := u.run(ctx)
-	if err != nil && u.created && !o.Retain {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if _, derr := o.Docker.RemoveCluster(cctx, s.Name, true); derr != nil {
-			err = errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
-		} else {
-			u.log.Infof(" • Removed what this run created (use --retain to keep it)")
-		}
-	}
+	err = u.undo(ctx, err)
 	if res != nil {
 		res.Elapsed = time.Since(begin)
 	}
 	return res, err
+}
+
+// undo removes what a failed run created, unless --retain.
+func (u *upRun) undo(ctx context.Context, err error) error {
+	if err == nil || !u.created || u.o.Retain {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, derr := u.o.Docker.RemoveCluster(cctx, u.spec.Name, true); derr != nil {
+		return errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
+	}
+	u.log.Infof(" • Removed what this run created (use --retain to keep it)")
+	return err
 }
 
 // upRun carries one Up's state from step to step.
@@ -79,25 +85,34 @@ func (u *upRun) run(ctx context.Context) (*Result, error) {
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
+	started, err := u.provision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t1 := time.Now()
+	if err := u.bootstrap(ctx); err != nil {
+		return nil, err
+	}
+	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
+}
+
+// provision checks the host, then makes the network and the nodes; it
+// returns how long making them took.
+func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 	steps := []func(context.Context) error{
 		u.checkHost, u.ensureImage, u.resolvePassword,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
 	u.created = true
 	t0 := time.Now()
 	for _, step := range []func(context.Context) error{u.createNetwork, u.startNodes, u.readAddresses} {
 		if err := step(ctx); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
-	started := time.Since(t0)
-	t1 := time.Now()
-	if err := u.bootstrap(ctx); err != nil {
-		return nil, err
-	}
-	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
+	return time.Since(t0), nil
 }
