@@ -58,6 +58,8 @@ type BuildContext struct {
 	// ContentSize is the bytes of files the build adds: the image's size
 	// for the scratch variant, before the engine measures it.
 	ContentSize int64
+	// NoCache makes the engine build every step afresh (for timing builds).
+	NoCache bool
 }
 
 var (

@@ -35,6 +35,7 @@ func (c *Client) BuildImage(ctx context.Context, bc *images.BuildContext, log *c
 		Remove:      true,
 		ForceRemove: true,
 		Version:     build.BuilderV1,
+		NoCache:     bc.NoCache,
 	})
 	if err != nil {
 		return fmt.Errorf("failed to build image %s: %w", bc.Tags[0], err)
