@@ -34,6 +34,9 @@ func (r *Result) Seeds() []string {
 // that a cluster with the same spec is already there.
 func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	begin := time.Now()
+	if s.Mode == spec.ModeSentinel {
+		return nil, errors.New("--mode sentinel: this builds Redis Clusters; sentinel groups are built by `redis-dock up --mode sentinel` (package internal/sentinel)")
+	}
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
