@@ -115,6 +115,25 @@ func TestIntegrationSentinelUp(t *testing.T) {
 	}
 }
 
+// TestIntegrationSentinelNoPassword: without a password on a bridge,
+// replicas and sentinels still reach each other (no protected mode).
+func TestIntegrationSentinelNoPassword(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	s, o := newSpec(t, d, "sentinel-nopw", func(s *spec.Spec) { s.NoPassword, s.Replicas = true, 1 })
+	res, err := Up(context.Background(), s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Spec.Password != "" {
+		t.Fatalf("password %q with --no-password", res.Spec.Password)
+	}
+	rdb := failoverClient(res)
+	defer rdb.Close()
+	writeRead(t, rdb, "open", 10)
+	checkStatus(t, s.Name, o, 1, 3)
+}
+
 // checkLabels checks roles, ports and indexes on the containers, and that
 // every port answers on loopback.
 func checkLabels(t *testing.T, d *docker.Client, r *Result) {

@@ -151,3 +151,21 @@ func TestUpValidatesFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestProtectedMode(t *testing.T) {
+	tests := []struct {
+		network, password string
+		want              bool
+	}{
+		{spec.NetworkBridge, "pw", false},
+		{spec.NetworkBridge, "", false}, // replicas and sentinels connect from other addresses
+		{spec.NetworkHost, "pw", false},
+		{spec.NetworkHost, "", true},
+	}
+	for _, tt := range tests {
+		s := testSpec(func(s *spec.Spec) { s.Network, s.Password = tt.network, tt.password })
+		if got := protectedMode(s); got != tt.want {
+			t.Errorf("protectedMode(%s, password %q) = %v, want %v", tt.network, tt.password, got, tt.want)
+		}
+	}
+}
