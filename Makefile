@@ -26,8 +26,8 @@ test: deps build ## unit and integration tests against the real engine
 unit:
 	$(GO) test -short ./...
 
-bench: deps build ## time to a healthy cluster vs redis-cli and Docker's floor
-	scripts/bench
+bench: deps build ## time to a healthy cluster vs redis-cli and Docker's floor (BENCHFLAGS='-n 6 -rounds 1' for a quick run)
+	REDIS_DOCK_NODE_BINARY=$(CURDIR)/$(BIN)/redis-dock-node $(GO) run ./scripts/bench $(BENCHFLAGS)
 
 lint:
 	gofmt -l . | (! grep .)
