@@ -133,18 +133,22 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	started, t1 := time.Since(t0), time.Now()
-	ctx, cancel := context.WithTimeout(ctx, u.spec.Wait)
-	defer cancel()
 	// Sentinels start once the replicas are linked, so the master's very
 	// first INFO shows them: sentinels discover replicas only there, and
-	// then only every 10 seconds.
-	if err := u.waitReplication(ctx); err != nil {
+	// then only every 10 seconds. --wait budgets the two waits, not the
+	// containers' start.
+	wctx, cancel := context.WithTimeout(ctx, u.spec.Wait)
+	defer cancel()
+	if err := u.waitReplication(wctx); err != nil {
 		return nil, err
 	}
+	used := time.Since(t1)
 	if err := u.startNodes(ctx, sentinels, "Starting %s (quorum %d)", plural(len(sentinels), "sentinel"), u.spec.Quorum()); err != nil {
 		return nil, err
 	}
-	if err := u.waitHealthy(ctx); err != nil {
+	wctx, cancel = context.WithTimeout(ctx, u.spec.Wait-used)
+	defer cancel()
+	if err := u.waitHealthy(wctx); err != nil {
 		return nil, err
 	}
 	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1)}, nil
