@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -113,16 +114,35 @@ func (mv *mover) runBatches(ctx context.Context, batches []batch) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(mv.opt.Parallel)
 	for _, src := range sources {
-		g.Go(func() error {
-			for _, b := range bySource[src] {
-				if err := mv.moveBatch(gctx, b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		g.Go(func() error { return mv.moveAll(gctx, bySource[src]) })
 	}
 	return g.Wait()
+}
+
+// moveAll moves one source's batches in order. A batch's SETSLOT NODE
+// round runs while the next batch drains: they touch other slots, and
+// each takes about as long as the other.
+func (mv *mover) moveAll(ctx context.Context, bs []batch) error {
+	var assigning chan error
+	wait := func() error {
+		if assigning == nil {
+			return nil
+		}
+		err := <-assigning
+		assigning = nil
+		return err
+	}
+	for _, b := range bs {
+		if err := mv.openAndDrain(ctx, b); err != nil {
+			return errors.Join(err, wait())
+		}
+		if err := wait(); err != nil {
+			return err
+		}
+		assigning = make(chan error, 1)
+		go func() { assigning <- mv.assign(ctx, b.to, b.slots, b.from) }()
+	}
+	return wait()
 }
 
 // plan counts the keys of every slot to move (one pipeline per source)
@@ -166,17 +186,24 @@ func (mv *mover) plan(ctx context.Context, moves []slotMove) ([]batch, int64, er
 	return out, total, nil
 }
 
+// moveBatch moves one batch: open, drain, assign.
 func (mv *mover) moveBatch(ctx context.Context, b batch) error {
+	if err := mv.openAndDrain(ctx, b); err != nil {
+		return err
+	}
+	return mv.assign(ctx, b.to, b.slots, b.from)
+}
+
+// openAndDrain opens the batch's slots (IMPORTING on the target first, so
+// the source's ASK redirects are accepted) and moves their keys.
+func (mv *mover) openAndDrain(ctx context.Context, b batch) error {
 	if err := b.to.conn.SetSlots(ctx, b.slots, "IMPORTING", b.from.id()); err != nil {
 		return err
 	}
 	if err := b.from.conn.SetSlots(ctx, b.slots, "MIGRATING", b.to.id()); err != nil {
 		return err
 	}
-	if err := mv.drain(ctx, b.from, b.to, b.slots); err != nil {
-		return err
-	}
-	return mv.assign(ctx, b.to, b.slots, b.from)
+	return mv.drain(ctx, b.from, b.to, b.slots)
 }
 
 // drain migrates every key of slots from one node to another. Each round
@@ -224,7 +251,7 @@ func (mv *mover) assign(ctx context.Context, to *member, slots []int, first ...*
 		return err
 	}
 	for _, m := range first {
-		if err := m.conn.SetSlots(ctx, slots, "NODE", to.id()); err != nil {
+		if err := m.conn.SetSlots(ctx, slots, "NODE", to.id()); err != nil && !redisx.IsNotMaster(err) {
 			return err
 		}
 	}

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 package redisx
 
 import (
@@ -173,4 +175,11 @@ func (n *Node) BumpEpoch(ctx context.Context) error {
 		return fmt.Errorf("CLUSTER BUMPEPOCH on %s: %w", n.Addr, err)
 	}
 	return nil
+}
+
+// IsNotMaster reports the error SETSLOT gives on a replica. A master that
+// hands over its last slot may turn into a replica of the taker on its
+// own (Redis 7), which also closes its open slots.
+func IsNotMaster(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "only with masters")
 }
