@@ -3,6 +3,7 @@ package flags
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -37,13 +38,7 @@ func TestSpecSentinelMode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sf := NewSpecFlags()
-			cmd := &cobra.Command{Use: "up", RunE: func(*cobra.Command, []string) error { return nil }}
-			sf.Register(cmd)
-			if err := cmd.ParseFlags(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			s, err := sf.Spec(cmd)
+			s, err := parse(tt.args)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,4 +47,19 @@ func TestSpecSentinelMode(t *testing.T) {
 			}
 		})
 	}
+	for _, args := range [][]string{{"--mode", "sentinel", "--sentinels", "0"}, {"--mode", "sentinel", "--down-after", "0"}} {
+		if _, err := parse(args); err == nil || !strings.Contains(err.Error(), args[2]+" 0") {
+			t.Errorf("Spec(%v) error = %v, want one naming %s 0", args, err, args[2])
+		}
+	}
+}
+
+func parse(args []string) (spec.Spec, error) {
+	sf := NewSpecFlags()
+	cmd := &cobra.Command{Use: "up", RunE: func(*cobra.Command, []string) error { return nil }}
+	sf.Register(cmd)
+	if err := cmd.ParseFlags(args); err != nil {
+		return spec.Spec{}, err
+	}
+	return sf.Spec(cmd)
 }

@@ -50,7 +50,7 @@ func (f *SpecFlags) Register(cmd *cobra.Command) {
 // Spec returns the spec: defaults, then the file, then flags the user set.
 func (f *SpecFlags) Spec(cmd *cobra.Command) (spec.Spec, error) {
 	if f.file == "" {
-		return withModeDefaults(f.s, cmd.Flags().Changed("masters")), nil
+		return withModeDefaults(cmd, f.s, cmd.Flags().Changed("masters"))
 	}
 	fromFile, err := spec.LoadFile(f.file, spec.Default())
 	if err != nil {
@@ -58,5 +58,5 @@ func (f *SpecFlags) Spec(cmd *cobra.Command) (spec.Spec, error) {
 	}
 	out := fromFile
 	cmd.Flags().Visit(func(fl *pflagFlag) { apply(&out, f.s, fl.Name) })
-	return withModeDefaults(out, cmd.Flags().Changed("masters") || fileSets(f.file, "masters")), nil
+	return withModeDefaults(cmd, out, cmd.Flags().Changed("masters") || fileSets(f.file, "masters"))
 }
