@@ -6,12 +6,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/command/check"
 	"github.com/redis-dock/redis-dock/internal/command/config"
 	"github.com/redis-dock/redis-dock/internal/command/down"
 	"github.com/redis-dock/redis-dock/internal/command/failover"
 	"github.com/redis-dock/redis-dock/internal/command/heal"
 	"github.com/redis-dock/redis-dock/internal/command/image"
 	"github.com/redis-dock/redis-dock/internal/command/list"
+	"github.com/redis-dock/redis-dock/internal/command/node"
 	"github.com/redis-dock/redis-dock/internal/command/password"
 	"github.com/redis-dock/redis-dock/internal/command/rebalance"
 	"github.com/redis-dock/redis-dock/internal/command/scale"
@@ -33,5 +36,8 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		rebalance.NewCommand(env),
 		failover.NewCommand(env),
 		heal.NewCommand(env),
+		node.NewCommand(env),
+		bootstrap.NewCommand(env),
+		check.NewCommand(env),
 	)
 }

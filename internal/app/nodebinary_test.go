@@ -1,0 +1,47 @@
+package app
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// maxNodeBinary bounds the node image's redis-dock: the image must stay
+// under 25 MB and redis-server with its libraries takes about 18 MB.
+const maxNodeBinary = 6_000_000
+
+// TestNodeBinaryStaysSmall builds redis-dock with -tags nodeimage, as the
+// node image holds it, and checks it links no Docker SDK, compose-go,
+// go-redis or TLS, and stays under maxNodeBinary.
+func TestNodeBinaryStaysSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	out, err := exec.Command("go", "list", "-tags", "nodeimage", "-deps", "../../cmd/redis-dock").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, banned := range []string{"github.com/docker/", "github.com/compose-spec/", "github.com/redis/go-redis", "crypto/tls"} {
+			if strings.HasPrefix(dep, banned) {
+				t.Errorf("the node binary links %s: keep it out of the packages that commands_node.go registers", dep)
+			}
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "redis-dock")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-tags", "nodeimage", "-o", bin, "../../cmd/redis-dock")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	st, err := os.Stat(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > maxNodeBinary {
+		t.Errorf("node binary is %d bytes, want at most %d", st.Size(), maxNodeBinary)
+	}
+	t.Logf("node binary: %d bytes", st.Size())
+}

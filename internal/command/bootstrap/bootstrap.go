@@ -1,0 +1,60 @@
+// Package bootstrap is `redis-dock bootstrap`, run in the node image as a
+// one-shot Swarm service or compose container: it resolves the nodes by
+// their service names, forms the cluster when none exists or heals it,
+// and exits 0 once it is healthy.
+package bootstrap
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+)
+
+// NewCommand returns the bootstrap command.
+func NewCommand(env *cli.Env) *cobra.Command {
+	var f nodeflags.Flags
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:   "bootstrap",
+		Short: "Form or heal the cluster of a stack or compose project from inside its network",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.Shape.Validate(); err != nil {
+				return err
+			}
+			pw, err := f.Password()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
+			defer cancel()
+			st := env.Logger.Start("Resolving %d nodes (%s<port>)", f.Shape.Masters*(1+f.Shape.Replicas), f.Shape.Prefix)
+			members, err := f.Shape.Members(ctx, nodeagent.DNS)
+			if err != nil {
+				st.End(false)
+				return err
+			}
+			st.End(true)
+			c := nodeagent.Cluster(f.Shape, members, pw, wait, env.Logger)
+			formed, err := c.Converge(ctx)
+			if err != nil {
+				return err
+			}
+			verb := "healthy"
+			if formed {
+				verb = "formed and healthy"
+			}
+			fmt.Fprintf(env.Stdout, "Cluster %q is %s (%d nodes)\n", f.Shape.Name, verb, len(members))
+			return nil
+		},
+	}
+	f.Register(cmd)
+	cmd.Flags().DurationVar(&wait, "wait", 5*time.Minute, "how long to wait for the nodes and for health")
+	return cmd
+}

@@ -1,0 +1,50 @@
+// Package check is `redis-dock check`, run in the node image on the
+// cluster's network: it waits for the cluster to be healthy, prints every
+// node as JSON, and can write and read keys through a cluster client.
+package check
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+)
+
+// NewCommand returns the check command.
+func NewCommand(env *cli.Env) *cobra.Command {
+	var f nodeflags.Flags
+	o := nodeagent.CheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Wait for a healthy cluster from inside its network, report its nodes as JSON, optionally write and read keys",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.Shape.Validate(); err != nil {
+				return err
+			}
+			pw, err := f.Password()
+			if err != nil {
+				return err
+			}
+			o.Log = env.Logger
+			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			if encErr := enc.Encode(r); err == nil {
+				err = encErr
+			}
+			return err
+		},
+	}
+	f.Register(cmd)
+	fs := cmd.Flags()
+	fs.DurationVar(&o.Wait, "wait", 2*time.Minute, "how long to wait for health (and the keys)")
+	fs.IntVar(&o.Write, "write-keys", 0, "write this many keys <prefix>:<i> and read them back")
+	fs.IntVar(&o.Verify, "verify-keys", 0, "read back this many keys written earlier")
+	fs.StringVar(&o.Prefix, "prefix", "redis-dock-check", "key prefix for --write-keys and --verify-keys")
+	return cmd
+}

@@ -1,0 +1,49 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+)
+
+// newAnnounce is the helper `node` leaves running beside redis-server.
+func newAnnounce(env *cli.Env) *cobra.Command {
+	var f nodeflags.Flags
+	var ip string
+	var port, bus int
+	var wait time.Duration
+	cmd := &cobra.Command{
+		Use:    "announce",
+		Short:  "Ask the other nodes to MEET this one at its current address",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			self, err := netip.ParseAddr(ip)
+			if err != nil {
+				return fmt.Errorf("--ip %q: %w", ip, err)
+			}
+			pw, err := f.Password()
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
+			defer cancel()
+			a := &nodeagent.Announcer{Self: self, Port: port, BusPort: bus, Peers: f.Shape.Peers(port),
+				Password: pw, Lookup: nodeagent.DNS, Log: env.Logger}
+			return a.Run(ctx)
+		},
+	}
+	f.Register(cmd)
+	cmd.Flags().StringVar(&ip, "ip", "", "this node's announced address")
+	cmd.Flags().IntVar(&port, "self-port", 0, "this node's client port")
+	cmd.Flags().IntVar(&bus, "self-bus-port", 0, "this node's bus port")
+	cmd.Flags().DurationVar(&wait, "wait", 2*time.Minute, "how long to keep trying")
+	return cmd
+}

@@ -1,0 +1,93 @@
+// Package node is `redis-dock node`, the entry point of every node task
+// of a stack or compose project: it finds the task's address on the
+// cluster's network by its subnet, finishes redis.conf with that address
+// and the password from a secret, and execs redis-server.
+package node
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+)
+
+type flags struct {
+	nodeflags.Flags
+	config   string
+	out      string
+	subnet   string
+	announce bool
+}
+
+// NewCommand returns the node command with its hidden announce helper.
+func NewCommand(env *cli.Env) *cobra.Command {
+	f := &flags{}
+	cmd := &cobra.Command{
+		Use:   "node",
+		Short: "Start a node: announce this task's address on --subnet, add the password, exec redis-server",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return run(env, f) },
+	}
+	f.Register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&f.config, "config", "/etc/redis-dock/redis.conf", "base redis.conf (a Swarm config; no password, no announce address)")
+	fs.StringVar(&f.out, "out", nodeagent.ConfigDir+"/redis.conf", "where to write the final redis.conf (mode 0600)")
+	fs.StringVar(&f.subnet, "subnet", "", "the cluster network's subnet: the address inside it is announced")
+	fs.BoolVar(&f.announce, "announce", true, "after start, ask the other nodes to MEET this one if they know it at an old address")
+	cmd.AddCommand(newAnnounce(env))
+	return cmd
+}
+
+func run(env *cli.Env, f *flags) error {
+	subnet, err := netip.ParsePrefix(f.subnet)
+	if err != nil {
+		return fmt.Errorf("--subnet %q: want the network's CIDR, such as 10.214.5.0/24", f.subnet)
+	}
+	ip, err := nodeagent.AddrIn(subnet.Masked())
+	if err != nil {
+		return err
+	}
+	base, err := os.ReadFile(f.config)
+	if err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	port, bus, err := nodeagent.Ports(base)
+	if err != nil {
+		return fmt.Errorf("--config %s: %w", f.config, err)
+	}
+	pw, err := f.Password()
+	if err != nil {
+		return err
+	}
+	conf, err := nodeagent.Finalize(base, ip, pw)
+	if err != nil {
+		return fmt.Errorf("--config %s: %w", f.config, err)
+	}
+	if err := nodeagent.WritePrivate(f.out, conf, nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
+		return err
+	}
+	if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
+		return err
+	}
+	env.Logger.Infof("node: announcing %s:%d (bus %d) on %s", ip, port, bus, subnet)
+	if f.announce && f.Shape.Validate() == nil {
+		if err := nodeagent.Spawn(announceArgs(f, ip, port, bus)...); err != nil {
+			env.Logger.Warnf("node: %v", err)
+		}
+	}
+	return nodeagent.ExecRedis(f.out)
+}
+
+func announceArgs(f *flags, ip netip.Addr, port, bus int) []string {
+	s := f.Shape
+	return []string{"node", "announce", "--ip", ip.String(), "--self-port", strconv.Itoa(port), "--self-bus-port", strconv.Itoa(bus),
+		"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
+		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.BusPort), "--service-prefix", s.Prefix,
+		"--password-file", f.PasswordFile}
+}

@@ -1,0 +1,107 @@
+package nodeagent
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+)
+
+// Report is what `redis-dock check` prints: the verdict and every node
+// as it sees itself.
+type Report struct {
+	Healthy  bool         `json:"healthy"`
+	Problems []string     `json:"problems,omitempty"`
+	Nodes    []NodeReport `json:"nodes"`
+	Written  int          `json:"written,omitempty"`  // keys written and read back
+	Verified int          `json:"verified,omitempty"` // keys read back
+}
+
+// NodeReport is one node.
+type NodeReport struct {
+	Name   string `json:"name"`
+	Addr   string `json:"addr"`
+	ID     string `json:"id"`
+	Role   string `json:"role"`
+	Master string `json:"master,omitempty"` // the master's ID, for replicas
+	Slots  string `json:"slots,omitempty"`
+}
+
+// CheckOptions say what to check besides health.
+type CheckOptions struct {
+	Wait   time.Duration // how long to wait for health
+	Write  int           // keys to write and read back
+	Verify int           // keys written earlier to read back
+	Prefix string        // key prefix
+	Log    *cli.Logger
+}
+
+// Check waits until the cluster the shape names is healthy, reports its
+// nodes, then writes and reads keys as asked. err is set when the
+// cluster is not healthy or a key is missing.
+func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup Lookup) (Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, o.Wait)
+	defer cancel()
+	var r Report
+	members, err := s.Members(ctx, lookup)
+	if err != nil {
+		return r, err
+	}
+	c := Cluster(s, members, password, o.Wait, o.Log)
+	ns := c.Dial()
+	defer bootstrap.CloseAll(ns)
+	err = c.WaitHealthy(ctx, ns)
+	h := bootstrap.CheckHealth(ctx, ns, c.Names())
+	r.Healthy, r.Problems = err == nil && h.OK, h.Problems
+	r.Nodes = reportNodes(ctx, c, ns)
+	if err != nil {
+		return r, err
+	}
+	seeds := make([]string, len(members))
+	for i, m := range members {
+		seeds[i] = m.Admin
+	}
+	return r, keys(ctx, &r, seeds, password, o)
+}
+
+func reportNodes(ctx context.Context, c *bootstrap.Cluster, ns []*redisx.Node) []NodeReport {
+	out := make([]NodeReport, len(ns))
+	for i, n := range ns {
+		out[i] = NodeReport{Name: c.Members[i].Name, Addr: n.Addr}
+		nodes, err := n.Nodes(ctx)
+		if err != nil {
+			continue
+		}
+		me, _ := redisx.Myself(nodes)
+		out[i].ID, out[i].Master, out[i].Slots = me.ID, me.MasterID, me.SlotString()
+		out[i].Role = "replica"
+		if me.IsMaster() {
+			out[i].Role = "master"
+		}
+	}
+	return out
+}
+
+func keys(ctx context.Context, r *Report, seeds []string, password string, o CheckOptions) error {
+	if o.Write == 0 && o.Verify == 0 {
+		return nil
+	}
+	if o.Write > 0 {
+		if err := redisx.WriteKeys(ctx, seeds, password, o.Prefix, o.Write); err != nil {
+			return err
+		}
+		if err := redisx.CheckKeys(ctx, seeds, password, o.Prefix, o.Write); err != nil {
+			return err
+		}
+		r.Written = o.Write
+	}
+	if o.Verify > 0 {
+		if err := redisx.CheckKeys(ctx, seeds, password, o.Prefix, o.Verify); err != nil {
+			return err
+		}
+		r.Verified = o.Verify
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package nodeagent
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/redis-dock/redis-dock/templates"
+)
+
+// perTask are the directives the node adds at start; a base config that
+// already sets one was not rendered by redis-dock and is refused.
+var perTask = []string{"cluster-announce-ip", "replica-announce-ip", "requirepass", "masterauth"}
+
+// Finalize appends what only the running task knows to a base redis.conf
+// (a Swarm config or compose file, holding no secret): the address to
+// announce and the password, read from a secret file.
+func Finalize(base []byte, announce netip.Addr, password string) ([]byte, error) {
+	for _, d := range perTask {
+		if _, ok := templates.Directive(base, d); ok {
+			return nil, fmt.Errorf("the base config already sets %s, which redis-dock node sets at start", d)
+		}
+	}
+	if strings.ContainsAny(password, "\r\n\x00") {
+		return nil, errors.New("the password must not contain newlines or NUL bytes")
+	}
+	var b strings.Builder
+	b.Write(base)
+	if len(base) > 0 && base[len(base)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	b.WriteString("# added at start by redis-dock node\n")
+	fmt.Fprintf(&b, "cluster-announce-ip %s\nreplica-announce-ip %s\n", announce, announce)
+	if password != "" {
+		fmt.Fprintf(&b, "requirepass %s\nmasterauth %s\n", templates.Quote(password), templates.Quote(password))
+	}
+	return []byte(b.String()), nil
+}
+
+// Ports reads the client and bus ports from a rendered redis.conf.
+func Ports(conf []byte) (port, bus int, err error) {
+	port, err = intDirective(conf, "port")
+	if err != nil {
+		return 0, 0, err
+	}
+	bus, err = intDirective(conf, "cluster-port")
+	if err != nil {
+		bus = port + 10000
+	}
+	return port, bus, nil
+}
+
+func intDirective(conf []byte, name string) (int, error) {
+	args, ok := templates.Directive(conf, name)
+	if !ok || len(args) != 1 {
+		return 0, fmt.Errorf("the config sets no %s", name)
+	}
+	v, err := strconv.Atoi(args[0])
+	if err != nil {
+		return 0, fmt.Errorf("the config's %s %q is not a number", name, args[0])
+	}
+	return v, nil
+}
+
+// ReadPassword reads a password file as spec.ReadPasswordFile does: the
+// first line; an empty path means no password.
+func ReadPassword(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--password-file: %w", err)
+	}
+	pw := strings.TrimRight(strings.SplitN(string(b), "\n", 2)[0], "\r")
+	if pw == "" {
+		return "", fmt.Errorf("--password-file %s: the file is empty", path)
+	}
+	return pw, nil
+}

@@ -1,0 +1,122 @@
+package nodeagent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// Shape says which nodes a cluster has and how to reach them by name:
+// node i listens on Port+i and is the service (DNS name) Prefix+port.
+type Shape struct {
+	Name     string
+	Masters  int
+	Replicas int
+	Port     int
+	BusPort  int // first bus port; 0: Port+10000
+	Prefix   string
+}
+
+// Validate names the flag of the first mistake.
+func (s Shape) Validate() error {
+	switch {
+	case s.Masters < 3:
+		return fmt.Errorf("--masters %d: a Redis Cluster needs at least 3 masters", s.Masters)
+	case s.Replicas < 0:
+		return fmt.Errorf("--replicas %d: must be 0 or more", s.Replicas)
+	case s.Port < 1 || s.Port+s.Masters*(1+s.Replicas) > 65536:
+		return fmt.Errorf("--port %d: the client ports must lie inside 1..65535", s.Port)
+	case s.Prefix == "":
+		return errors.New("--service-prefix: name the prefix of the nodes' service names, such as node-")
+	}
+	return nil
+}
+
+// Plan is the topology the names stand for.
+func (s Shape) Plan() topology.Plan {
+	bus := s.BusPort
+	if bus == 0 {
+		bus = s.Port + 10000
+	}
+	return topology.New(topology.Params{Cluster: s.Name, Masters: s.Masters, Replicas: s.Replicas, Port: s.Port, BusPort: bus})
+}
+
+// Host is the DNS name of the node listening on port.
+func (s Shape) Host(port int) string { return s.Prefix + strconv.Itoa(port) }
+
+// Endpoint is a node by name.
+type Endpoint struct {
+	Host string
+	Port int
+}
+
+// Peers lists every node but the one on port.
+func (s Shape) Peers(port int) []Endpoint {
+	var out []Endpoint
+	for _, n := range s.Plan().Nodes {
+		if n.Port != port {
+			out = append(out, Endpoint{Host: s.Host(n.Port), Port: n.Port})
+		}
+	}
+	return out
+}
+
+// Lookup resolves a name to its IPv4 addresses.
+type Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+
+// DNS resolves through the container's resolver (Swarm's or compose's
+// embedded DNS server).
+func DNS(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip4", host)
+}
+
+// Members resolves every node's name, waiting (until ctx ends) for each
+// to resolve to exactly one address: a node's task may not be scheduled
+// yet, or an old task may still be registered.
+func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, error) {
+	plan := s.Plan()
+	out := make([]bootstrap.Member, len(plan.Nodes))
+	for i, n := range plan.Nodes {
+		ip, err := ResolveOne(ctx, lookup, s.Host(n.Port))
+		if err != nil {
+			return nil, err
+		}
+		n.IP = ip
+		out[i] = bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
+	}
+	return out, nil
+}
+
+// ResolveOne polls host until it resolves to exactly one address.
+func ResolveOne(ctx context.Context, lookup Lookup, host string) (netip.Addr, error) {
+	var last error
+	for {
+		addrs, err := lookup(ctx, host)
+		switch {
+		case err == nil && len(addrs) == 1:
+			return addrs[0].Unmap(), nil
+		case err == nil:
+			last = fmt.Errorf("%s resolves to %d addresses %v", host, len(addrs), addrs)
+		default:
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			return netip.Addr{}, fmt.Errorf("node %s did not resolve to one address in time: %w", host, last)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// Cluster describes resolved members to the bootstrap package.
+func Cluster(s Shape, members []bootstrap.Member, password string, wait time.Duration, log *cli.Logger) *bootstrap.Cluster {
+	return &bootstrap.Cluster{Name: s.Name, Members: members, Password: password, Wait: wait, Log: log}
+}
