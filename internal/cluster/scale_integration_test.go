@@ -1,0 +1,92 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// TestIntegrationScaleUnderLoad scales 3 -> 4 -> 3 masters while a
+// go-redis ClusterClient reads and writes 100,000 keys: no key may be
+// lost or changed, the client may see no error, and every poll of the
+// kept nodes (and of whatever node the client asks) must find all 16384
+// slots covered.
+func TestIntegrationScaleUnderLoad(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "scale") // ports for 6 nodes reserved; 4 are used
+	s.Replicas, s.AppendOnly = 0, false
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds, pw := res.Seeds(), res.Spec.Password
+	load := startLoad(t, seeds, pw, 100000, 3)
+	cover := startCoverage(seeds, pw, load.rdb)
+
+	four, err := Scale(ctx, s.Name, ScaleOptions{Masters: 4, Replicas: 0}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("3 -> 4: added %v, moved %d slots and %d keys in %s", four.Added, four.Moved.Slots, four.Moved.Keys, four.Moved.Elapsed)
+	checkShares(t, s.Name, 4, o)
+	s4 := s
+	s4.Masters = 4
+	if again, err := Up(ctx, s4, o); err != nil || !again.Existing {
+		t.Fatalf("up with the scaled spec: existing=%v err=%v", again != nil && again.Existing, err)
+	}
+	if _, err := Up(ctx, s, o); err == nil || !strings.Contains(err.Error(), "--masters") {
+		t.Fatalf("up with the old spec after scaling: want an error naming --masters, got %v", err)
+	}
+
+	three, err := Scale(ctx, s.Name, ScaleOptions{Masters: 3, Replicas: 0}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("4 -> 3: removed %v, moved %d slots and %d keys in %s", three.Removed, three.Moved.Slots, three.Moved.Keys, three.Moved.Elapsed)
+	cover.finish(t)
+	load.finish(t, seeds, pw)
+	checkShares(t, s.Name, 3, o)
+	if len(three.Removed) != 1 || three.Removed[0] != fmt.Sprintf("%s-%d", s.Name, s.Port+3) {
+		t.Errorf("scale-in removed %v, want the node added before", three.Removed)
+	}
+	if left, err := d.Leftovers(ctx, s.Name); err != nil || left != (docker.Removed{Containers: 3, Networks: 1, Volumes: 3}) {
+		t.Errorf("after scale-in: %+v (err %v), want 3 containers, 1 network, 3 volumes", left, err)
+	}
+	if again, err := Up(ctx, s, o); err != nil || !again.Existing {
+		t.Fatalf("up with the original spec after scaling back: %v", err)
+	}
+	testutil.RedisCliCheck(t, seeds[0], pw)
+}
+
+// checkShares checks that the cluster has want masters, each within 1%
+// of an even share of the slots.
+func checkShares(t *testing.T, name string, want int, o Options) {
+	t.Helper()
+	st, err := GetStatus(context.Background(), name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Healthy {
+		t.Errorf("cluster not healthy: %v", st.Problems)
+	}
+	even := 16384 / want
+	masters := 0
+	for _, n := range st.Nodes {
+		if n.Role != "master" {
+			continue
+		}
+		masters++
+		if d := n.SlotCount - even; d*100 > even || -d*100 > even {
+			t.Errorf("master %s owns %d slots, more than 1%% off %d", n.Name, n.SlotCount, even)
+		}
+	}
+	if masters != want {
+		t.Errorf("%d masters, want %d", masters, want)
+	}
+}
