@@ -40,9 +40,9 @@ type loadWorker struct {
 	created int         // new keys n:<id>:0..created-1 written
 }
 
-func baseKey(i int) string            { return "k:" + strconv.Itoa(i) }
-func baseVal(i, version int) string   { return fmt.Sprintf("%d:%d", i, version) }
-func newKey(w, j int) string          { return fmt.Sprintf("n:%d:%d", w, j) }
+func baseKey(i int) string          { return "k:" + strconv.Itoa(i) }
+func baseVal(i, version int) string { return fmt.Sprintf("%d:%d", i, version) }
+func newKey(w, j int) string        { return fmt.Sprintf("n:%d:%d", w, j) }
 func (l *liveLoad) fail(format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
