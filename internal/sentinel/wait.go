@@ -45,6 +45,9 @@ func (u *upRun) waitReplication(ctx context.Context) error {
 		g.Go(func() error { return m.conn.WaitPing(ctx, pollInterval) })
 	}
 	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("sentinel group %q: data nodes did not answer within --wait %s: %w", u.spec.Name, u.spec.Wait, err)
+		}
 		return err
 	}
 	st.End(true)
