@@ -38,6 +38,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 func state(ctx context.Context, s redisdock.Summary) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	if s.Mode == "" {
+		return "unknown (no spec label)"
+	}
 	if s.Mode == spec.ModeSentinel {
 		return sentinelState(ctx, s.Name)
 	}
