@@ -18,6 +18,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/password"
 	"github.com/redis-dock/redis-dock/internal/command/rebalance"
 	"github.com/redis-dock/redis-dock/internal/command/scale"
+	"github.com/redis-dock/redis-dock/internal/command/stack"
 	"github.com/redis-dock/redis-dock/internal/command/status"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 )
@@ -39,5 +40,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		node.NewCommand(env),
 		bootstrap.NewCommand(env),
 		check.NewCommand(env),
+		stack.NewCommand(env),
 	)
 }

@@ -66,9 +66,12 @@ func ExecRedis(conf string) error {
 }
 
 // Spawn starts this binary again with args in the background, its output
-// going to the container log, and does not wait for it: the helper that
-// announces the node outlives the exec into redis-server.
-func Spawn(args ...string) error {
+// going to the container log: the helper that announces the node
+// outlives the exec into redis-server. With wait (the first hop of a
+// double fork) Spawn waits for that child, which starts the real helper
+// and exits, so the helper is no child of redis-server, which reaps any
+// child it finds and logs a warning about it; the init process adopts it.
+func Spawn(wait bool, args ...string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -76,6 +79,12 @@ func Spawn(args ...string) error {
 	cmd := exec.Command(self, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if wait {
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("failed to run %s %v: %w", self, args, err)
+		}
+		return nil
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("failed to start %s %v: %w", self, args, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,12 +20,16 @@ func newAnnounce(env *cli.Env) *cobra.Command {
 	var ip string
 	var port, bus int
 	var wait time.Duration
+	var fork bool
 	cmd := &cobra.Command{
 		Use:    "announce",
 		Short:  "Ask the other nodes to MEET this one at its current address",
 		Hidden: true,
 		Args:   cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if fork {
+				return nodeagent.Spawn(false, withoutFork(os.Args[1:])...)
+			}
 			self, err := netip.ParseAddr(ip)
 			if err != nil {
 				return fmt.Errorf("--ip %q: %w", ip, err)
@@ -45,5 +50,16 @@ func newAnnounce(env *cli.Env) *cobra.Command {
 	cmd.Flags().IntVar(&port, "self-port", 0, "this node's client port")
 	cmd.Flags().IntVar(&bus, "self-bus-port", 0, "this node's bus port")
 	cmd.Flags().DurationVar(&wait, "wait", 2*time.Minute, "how long to keep trying")
+	cmd.Flags().BoolVar(&fork, "fork", false, "start the helper in the background and return")
 	return cmd
+}
+
+func withoutFork(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if a != "--fork" {
+			out = append(out, a)
+		}
+	}
+	return out
 }

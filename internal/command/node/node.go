@@ -77,7 +77,7 @@ func run(env *cli.Env, f *flags) error {
 	}
 	env.Logger.Infof("node: announcing %s:%d (bus %d) on %s", ip, port, bus, subnet)
 	if f.announce && f.Shape.Validate() == nil {
-		if err := nodeagent.Spawn(announceArgs(f, ip, port, bus)...); err != nil {
+		if err := nodeagent.Spawn(true, append(announceArgs(f, ip, port, bus), "--fork")...); err != nil {
 			env.Logger.Warnf("node: %v", err)
 		}
 	}

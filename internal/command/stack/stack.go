@@ -1,0 +1,101 @@
+// Package stack is `redis-dock stack render`: the cluster as a stack file
+// that `docker stack deploy` alone turns into a working cluster.
+package stack
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/swarm"
+)
+
+// NewCommand returns `stack` with its `render` sub-command.
+func NewCommand(env *cli.Env) *cobra.Command {
+	cmd := &cobra.Command{Use: "stack", Short: "Render a Swarm stack file for a cluster"}
+	cmd.AddCommand(newRender(env))
+	return cmd
+}
+
+type renderFlags struct {
+	dir       string
+	out       string
+	placement []string
+}
+
+func newRender(env *cli.Env) *cobra.Command {
+	sf := flags.NewSpecFlags()
+	f := &renderFlags{}
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Print a stack file (and write the configs and password it refers to into --dir)",
+		Long: "Print a stack file that `docker stack deploy -c FILE NAME` turns into a healthy cluster on its own: " +
+			"a service per node on an attachable overlay network (--subnet), redis.conf as Swarm configs, " +
+			"the password as a Swarm secret, and a one-shot bootstrap service that forms or heals the cluster.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runRender(cmd, env, sf, f) },
+	}
+	sf.Register(cmd)
+	fs := cmd.Flags()
+	fs.StringVar(&f.dir, "dir", "", "directory for the configs and the password the stack file refers to (default ./<name>-stack)")
+	fs.StringVarP(&f.out, "out", "o", "", "write the stack file here instead of stdout")
+	fs.StringSliceVar(&f.placement, "placement", nil, "Swarm node hostnames to spread the nodes over, replicas away from their master")
+	return cmd
+}
+
+func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderFlags) error {
+	s, err := sf.Spec(cmd)
+	if err != nil {
+		return err
+	}
+	p, err := selfboot.FromSpec(s, false)
+	if err != nil {
+		return err
+	}
+	generated, err := p.Spec.ResolvePassword()
+	if err != nil {
+		return err
+	}
+	if f.dir == "" {
+		f.dir = p.Spec.Name + "-stack"
+	}
+	files, err := swarm.WriteFiles(p, f.dir, p.Spec.PasswordFile)
+	if err != nil {
+		return err
+	}
+	yml, err := swarm.Render(p, files, swarm.Placement{Key: "node.hostname", Hosts: f.placement})
+	if err != nil {
+		return err
+	}
+	if err := write(env, f.out, yml); err != nil {
+		return err
+	}
+	if generated {
+		env.Logger.Infof(" • Generated a password into %s", files.Password)
+	}
+	env.Logger.Infof(" • Configs are in %s; deploy with: docker stack deploy -c %s %s", files.Dir, orStdin(f.out), p.Spec.Name)
+	return nil
+}
+
+func write(env *cli.Env, out string, data []byte) error {
+	if out == "" {
+		_, err := env.Stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	return nil
+}
+
+func orStdin(out string) string {
+	if strings.TrimSpace(out) == "" {
+		return "<the file>"
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+// Package selfboot plans a cluster that brings itself up, for Swarm
+// stacks and compose files alike: every node runs `redis-dock node` (it
+// finds its own address on the cluster's network by the subnet), and a
+// one-shot `redis-dock bootstrap` forms or heals the cluster. Packages
+// swarm and compose turn the plan into their formats.
+package selfboot
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"strconv"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+	"github.com/redis-dock/redis-dock/templates"
+)
+
+// Names and places inside the stack or project.
+const (
+	NodePrefix       = "node-"     // node services are node-<port>
+	BootstrapService = "bootstrap" // the one-shot service
+	NetworkKey       = "redis"     // the network's key in the file
+	PasswordSecret   = "password"  // the secret's key, mounted at SecretPath
+	SecretPath       = "/run/secrets/" + PasswordSecret
+	ConfigPath       = "/etc/redis-dock/redis.conf" // where the base config is mounted
+	DataDir          = "/data"
+	BootstrapWait    = "5m"
+)
+
+// Plan is one self-bootstrapping cluster.
+type Plan struct {
+	Spec   spec.Spec
+	Subnet netip.Prefix
+	Nodes  []Node
+}
+
+// Node is one planned node and its base config.
+type Node struct {
+	topology.Node
+	Service string // DNS name: NodePrefix + port
+	Conf    []byte // redis.conf without password and announce address
+}
+
+// New plans s on a network with subnet. hostnameEndpoint renders the
+// nodes to announce "localhost" to clients (compose, with ports
+// published 1:1 on the host), else their network address (Swarm).
+func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error) {
+	if s.Mode != spec.ModeCluster {
+		return nil, fmt.Errorf("--mode %s: stacks and compose files are made for cluster mode only", s.Mode)
+	}
+	if s.NoPassword {
+		return nil, errors.New("--no-password: nodes listen on a shared network; give a password (--password-file) or let one be generated")
+	}
+	if !subnet.IsValid() || !subnet.Addr().Is4() || subnet.Bits() > 24 {
+		return nil, fmt.Errorf("--subnet %s: want an IPv4 CIDR of /24 or larger", subnet)
+	}
+	p := &Plan{Spec: s, Subnet: subnet.Masked()}
+	for _, n := range topology.New(topology.Params{Cluster: s.Name, Masters: s.Masters, Replicas: s.Replicas,
+		Port: s.Port, BusPort: s.FirstBusPort()}).Nodes {
+		conf, err := baseConf(s, n, hostnameEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		p.Nodes = append(p.Nodes, Node{Node: n, Service: NodePrefix + strconv.Itoa(n.Port), Conf: conf})
+	}
+	return p, nil
+}
+
+func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, error) {
+	r := templates.Redis{
+		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Cluster: true,
+		NodeTimeout: s.NodeTimeout, AppendOnly: s.AppendOnly, Dir: DataDir, Extra: s.Config,
+	}
+	if hostnameEndpoint {
+		r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
+	}
+	return templates.RenderRedis(r)
+}
+
+// DefaultSubnet is a /24 in 10.214.0.0/16 picked by the cluster's name,
+// so a file rendered without --subnet is the same every time.
+func DefaultSubnet(name string) netip.Prefix {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 214, byte(h.Sum32() % 256), 0}), 24)
+}
+
+// shapeArgs are the flags that tell the in-image commands the cluster's shape.
+func (p *Plan) shapeArgs() []string {
+	s := p.Spec
+	return []string{"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
+		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.FirstBusPort()), "--service-prefix", NodePrefix,
+		"--password-file", SecretPath}
+}
+
+// NodeCommand is the command of every node.
+func (p *Plan) NodeCommand() []string {
+	return append([]string{"redis-dock", "node", "--config", ConfigPath, "--subnet", p.Subnet.String()}, p.shapeArgs()...)
+}
+
+// BootstrapCommand is the command of the one-shot bootstrap.
+func (p *Plan) BootstrapCommand() []string {
+	return append(append([]string{"redis-dock", "bootstrap"}, p.shapeArgs()...), "--wait", BootstrapWait)
+}
+
+// CheckCommand is the command of a helper that checks the cluster from
+// inside its network, with more flags of `redis-dock check`.
+func (p *Plan) CheckCommand(extra ...string) []string {
+	return append(append([]string{"redis-dock", "check"}, p.shapeArgs()...), extra...)
+}
+
+// NodeLabels are the labels of node n's container (and service), the
+// same as a bridge node's so status, down and other tools find them.
+func (p *Plan) NodeLabels(n Node) map[string]string {
+	return docker.NodeLabels(p.Spec.Name, n.Role, n.Port, n.Index, nil)
+}
+
+// BootstrapLabels are the bootstrap's labels.
+func (p *Plan) BootstrapLabels() map[string]string {
+	return map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: BootstrapService}
+}
+
+// Labels are the labels of the network, volumes, configs and secret.
+func (p *Plan) Labels() map[string]string { return map[string]string{docker.LabelCluster: p.Spec.Name} }
+
+// RedisUID is the node image's redis user (images.UID).
+const RedisUID = images.UID
+
+// FromSpec validates s and plans it on s.Subnet, or DefaultSubnet.
+func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
+	s.Normalize()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	subnet := DefaultSubnet(s.Name)
+	if s.Subnet != "" {
+		subnet = netip.MustParsePrefix(s.Subnet) // Validate checked it
+	}
+	return New(s, subnet, hostnameEndpoint)
+}

@@ -1,0 +1,54 @@
+package swarm
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+)
+
+// PasswordFile is the name of the password file WriteFiles writes.
+const PasswordFile = "password"
+
+// WriteFiles writes what the stack file refers to into dir: each node's
+// base config (no secret in it, mode 0644) and, unless passwordFile
+// names one, the password (mode 0600). It returns where they are.
+func WriteFiles(p *selfboot.Plan, dir, passwordFile string) (Files, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Files{}, fmt.Errorf("--dir %s: %w", dir, err)
+	}
+	for _, n := range p.Nodes {
+		path := filepath.Join(dir, ConfigFile(n.Port))
+		if err := os.WriteFile(path, n.Conf, 0o644); err != nil {
+			return Files{}, fmt.Errorf("failed to write %s: %w", path, err)
+		}
+	}
+	f := Files{Dir: abs(dir), Password: abs(passwordFile)}
+	if passwordFile == "" {
+		f.Password = filepath.Join(f.Dir, PasswordFile)
+		if err := writePrivate(f.Password, []byte(p.Spec.Password+"\n")); err != nil {
+			return Files{}, err
+		}
+	}
+	return f, nil
+}
+
+// writePrivate writes data readable by the owner only, also over an
+// existing file with a wider mode.
+func writePrivate(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err == nil {
+		err = f.Chmod(0o600)
+		if _, werr := f.Write(data); err == nil {
+			err = werr
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	return nil
+}

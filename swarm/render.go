@@ -1,0 +1,139 @@
+// Package swarm runs a Redis Cluster on Docker Swarm: it renders the
+// cluster as a stack file that `docker stack deploy` alone turns into a
+// working cluster (compose-go types to YAML), and deploys, checks and
+// removes the same stack through the Docker SDK (swarm up|status|down).
+package swarm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// Files says where, on the host that runs `docker stack deploy`, the
+// stack file finds each node's base config and the password file.
+type Files struct {
+	Dir      string // holds ConfigFile(port) for every node
+	Password string // the password file (its first line)
+}
+
+// ConfigFile is the name of a node's base config in Files.Dir.
+func ConfigFile(port int) string { return fmt.Sprintf("redis-%d.conf", port) }
+
+// Placement pins nodes to Swarm nodes so each replica runs on another
+// Swarm node than its master (and keeps its volume across restarts). With
+// fewer than two Swarm nodes there is nothing to spread, and no
+// constraints are rendered.
+type Placement struct {
+	Key   string   // the constraint's attribute: node.hostname or node.id
+	Hosts []string // the Swarm nodes, by that attribute
+}
+
+// host is where node n goes: master i on host i, the k-th replica of
+// master m on host m+1+k, round robin.
+func (pl Placement) host(n topology.Node, masters int) string {
+	if len(pl.Hosts) < 2 {
+		return ""
+	}
+	if n.Master < 0 {
+		return pl.Hosts[n.Index%len(pl.Hosts)]
+	}
+	k := (n.Index - masters) / masters
+	return pl.Hosts[(n.Master+1+k)%len(pl.Hosts)]
+}
+
+// Project is the stack as compose-go types.
+func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
+	pr := &types.Project{
+		Services: types.Services{},
+		Networks: types.Networks{selfboot.NetworkKey: {
+			Driver: "overlay", Attachable: true, Labels: p.Labels(),
+			Ipam: types.IPAMConfig{Config: []*types.IPAMPool{{Subnet: p.Subnet.String()}}},
+		}},
+		Volumes: types.Volumes{},
+		Configs: types.Configs{},
+		Secrets: types.Secrets{selfboot.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
+	}
+	for _, n := range p.Nodes {
+		key := ConfigFile(n.Port)
+		pr.Configs[key] = types.ConfigObjConfig{
+			Name: configName(p.Spec.Name, n.Port, n.Conf), File: filepath.Join(abs(f.Dir), key), Labels: p.Labels(),
+		}
+		pr.Volumes[volumeKey(n)] = types.VolumeConfig{Labels: p.Labels()}
+		pr.Services[n.Service] = nodeService(p, n, pl)
+	}
+	pr.Services[selfboot.BootstrapService] = bootstrapService(p)
+	return pr
+}
+
+// configName names a node's config by its content: Swarm configs cannot
+// change, so a changed config is a new one, and a redeploy rolls it out.
+func configName(cluster string, port int, conf []byte) string {
+	sum := sha256.Sum256(conf)
+	return fmt.Sprintf("%s_redis-%d-%s", cluster, port, hex.EncodeToString(sum[:4]))
+}
+
+func volumeKey(n selfboot.Node) string { return n.Service + "-data" }
+
+func nodeService(p *selfboot.Plan, n selfboot.Node, pl Placement) types.ServiceConfig {
+	svc := baseService(p, n.Service, p.NodeCommand(), p.NodeLabels(n))
+	svc.Hostname = n.Service
+	svc.Init = boolPtr(true)
+	svc.StopGracePeriod = duration(30 * time.Second)
+	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: selfboot.DataDir}}
+	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: selfboot.ConfigPath,
+		UID: uid, GID: uid, Mode: fileMode(0o440)}}
+	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
+	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
+	if h := pl.host(n.Node, p.Spec.Masters); h != "" {
+		svc.Deploy.Placement.Constraints = []string{pl.Key + " == " + h}
+	}
+	return svc
+}
+
+func bootstrapService(p *selfboot.Plan) types.ServiceConfig {
+	svc := baseService(p, selfboot.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels())
+	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "on-failure", Delay: duration(5 * time.Second)}
+	return svc
+}
+
+// baseService is what node and bootstrap services share: the image, the
+// network (DNS round robin: the name resolves to the task itself, not a
+// virtual IP) and the password secret, readable by the redis user only.
+func baseService(p *selfboot.Plan, name string, cmd []string, labels map[string]string) types.ServiceConfig {
+	one := 1
+	return types.ServiceConfig{
+		Name: name,
+		ContainerSpec: types.ContainerSpec{
+			Image: p.Spec.Image, Command: cmd, Labels: labels,
+			Networks: map[string]*types.ServiceNetworkConfig{selfboot.NetworkKey: nil},
+			Secrets: []types.ServiceSecretConfig{{Source: selfboot.PasswordSecret, Target: selfboot.PasswordSecret,
+				UID: uid, GID: uid, Mode: fileMode(0o400)}},
+		},
+		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
+	}
+}
+
+// uid is the node image's redis user, as Swarm wants it (a string).
+var uid = strconv.Itoa(selfboot.RedisUID)
+
+func boolPtr(b bool) *bool { return &b }
+
+func duration(d time.Duration) *types.Duration { v := types.Duration(d); return &v }
+
+func fileMode(m int64) *types.FileMode { v := types.FileMode(m); return &v }
+
+func abs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
