@@ -20,6 +20,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/scale"
 	"github.com/redis-dock/redis-dock/internal/command/stack"
 	"github.com/redis-dock/redis-dock/internal/command/status"
+	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 )
 
@@ -41,5 +42,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		bootstrap.NewCommand(env),
 		check.NewCommand(env),
 		stack.NewCommand(env),
+		swarm.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
 	)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/volume"
 )
 
@@ -47,7 +48,12 @@ func isNotFound(err error) bool { return errdefs.IsNotFound(err) }
 // List returns the containers of a cluster ("" for every cluster), sorted
 // by their index label.
 func (c *Client) List(ctx context.Context, cluster string) ([]Container, error) {
-	list, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: clusterFilter(cluster)})
+	return c.listBy(ctx, clusterFilter(cluster))
+}
+
+// listBy returns the containers that match f, sorted as List sorts.
+func (c *Client) listBy(ctx context.Context, f filters.Args) ([]Container, error) {
+	list, err := c.api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("failed to list containers: %w", err)
 	}

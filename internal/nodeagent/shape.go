@@ -78,8 +78,9 @@ func DNS(ctx context.Context, host string) ([]netip.Addr, error) {
 	return net.DefaultResolver.LookupNetIP(ctx, "ip4", host)
 }
 
-// Members resolves every node's name, waiting (until ctx ends) for each
-// to resolve to exactly one address: a node's task may not be scheduled
+// Members resolves every node's name (which becomes the member's name in
+// reports), waiting (until ctx ends) for each to resolve to exactly one
+// address: a node's task may not be scheduled
 // yet, or an old task may still be registered.
 func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, error) {
 	plan := s.Plan()
@@ -89,7 +90,7 @@ func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, 
 		if err != nil {
 			return nil, err
 		}
-		n.IP = ip
+		n.IP, n.Name = ip, s.Host(n.Port)
 		out[i] = bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
 	}
 	return out, nil

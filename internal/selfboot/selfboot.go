@@ -6,6 +6,7 @@
 package selfboot
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -119,9 +120,25 @@ func (p *Plan) NodeLabels(n Node) map[string]string {
 	return docker.NodeLabels(p.Spec.Name, n.Role, n.Port, n.Index, nil)
 }
 
-// BootstrapLabels are the bootstrap's labels.
+// BootstrapLabels are the bootstrap's labels; LabelSpec holds the spec
+// (no secret in it), so `swarm status` knows the cluster's shape.
 func (p *Plan) BootstrapLabels() map[string]string {
-	return map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: BootstrapService}
+	return map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: BootstrapService, docker.LabelSpec: SpecLabel(p.Spec)}
+}
+
+// SpecLabel is the spec as a label: JSON without the password.
+func SpecLabel(s spec.Spec) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// ParseSpecLabel reads a spec written by SpecLabel.
+func ParseSpecLabel(v string) (spec.Spec, error) {
+	var s spec.Spec
+	if err := json.Unmarshal([]byte(v), &s); err != nil {
+		return s, fmt.Errorf("unreadable %s label: %w", docker.LabelSpec, err)
+	}
+	return s, nil
 }
 
 // Labels are the labels of the network, volumes, configs and secret.

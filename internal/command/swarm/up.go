@@ -1,0 +1,63 @@
+package swarm
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/flags"
+	rdswarm "github.com/redis-dock/redis-dock/swarm"
+)
+
+func newUp(env *cli.Env) *cobra.Command {
+	sf := flags.NewSpecFlags()
+	var retain bool
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Deploy the cluster as a stack on this swarm manager and wait until it is healthy",
+		Long: "Deploy what `stack render` describes through the Docker SDK (same names and labels, so " +
+			"`docker stack ls` lists it), then check it from a one-shot task on the stack's overlay network " +
+			"until it is healthy. --subnet defaults to a free /24 in 10.214.0.0/16.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := sf.Spec(cmd)
+			if err != nil {
+				return err
+			}
+			o, done, err := options(env, retain)
+			if err != nil {
+				return err
+			}
+			defer done()
+			res, err := rdswarm.Up(cmd.Context(), s, o)
+			if err != nil {
+				return err
+			}
+			printUp(env, res)
+			return nil
+		},
+	}
+	sf.Register(cmd)
+	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
+	return cmd
+}
+
+func printUp(env *cli.Env, r *rdswarm.Result) {
+	w, s := env.Stdout, r.Spec
+	verb := "deployed and healthy"
+	if r.Existing {
+		verb = "already deployed and healthy"
+	}
+	fmt.Fprintf(w, "Cluster %q is %s on Swarm: %d masters, %d replicas (%s).\n", s.Name, verb, s.Masters, s.Nodes()-s.Masters, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "Clients attach to the overlay network %s (attachable) and reach:\n", r.Network)
+	var seeds []string
+	for _, n := range r.Report.Nodes {
+		fmt.Fprintf(w, "  %-8s %-22s %s\n", n.Role, n.Addr, n.Name)
+		seeds = append(seeds, n.Addr)
+	}
+	fmt.Fprintf(w, "Seeds: %s (stable names: node-<port>:<port>)\n", strings.Join(seeds, ","))
+	fmt.Fprintf(w, "The password is the Swarm secret %s_password, mounted in every task at /run/secrets/password.\n", s.Name)
+}

@@ -1,0 +1,134 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/swarm"
+)
+
+// LabelStackNamespace is the label `docker stack` finds a stack's
+// services, networks, configs and secrets by.
+const LabelStackNamespace = "com.docker.stack.namespace"
+
+// SwarmState is this engine's place in a swarm.
+type SwarmState struct {
+	NodeID  string
+	Active  bool // part of a swarm
+	Manager bool // and a manager of it
+}
+
+// SwarmState reads the engine's swarm membership.
+func (c *Client) SwarmState(ctx context.Context) (SwarmState, error) {
+	info, err := c.api.Info(ctx)
+	if err != nil {
+		return SwarmState{}, fmt.Errorf("failed to read the engine's info: %w", err)
+	}
+	s := info.Swarm
+	return SwarmState{NodeID: s.NodeID, Active: s.LocalNodeState == swarm.LocalNodeStateActive, Manager: s.ControlAvailable}, nil
+}
+
+// SwarmInit makes this engine a single-node swarm advertising addr.
+func (c *Client) SwarmInit(ctx context.Context, addr string) error {
+	_, err := c.api.SwarmInit(ctx, swarm.InitRequest{ListenAddr: addr + ":2377", AdvertiseAddr: addr})
+	if err != nil {
+		return fmt.Errorf("failed to init a swarm on %s: %w", addr, err)
+	}
+	return nil
+}
+
+// SwarmLeave leaves the swarm, forced (a last manager cannot otherwise).
+func (c *Client) SwarmLeave(ctx context.Context) error {
+	if err := c.api.SwarmLeave(ctx, true); err != nil {
+		return fmt.Errorf("failed to leave the swarm: %w", err)
+	}
+	return nil
+}
+
+// SwarmNode is one node of the swarm.
+type SwarmNode struct {
+	ID       string
+	Hostname string
+	Ready    bool // ready and active: tasks can be placed on it
+}
+
+// SwarmNodes lists the swarm's nodes.
+func (c *Client) SwarmNodes(ctx context.Context) ([]SwarmNode, error) {
+	nodes, err := c.api.NodeList(ctx, swarm.NodeListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list swarm nodes: %w", err)
+	}
+	out := make([]SwarmNode, len(nodes))
+	for i, n := range nodes {
+		out[i] = SwarmNode{ID: n.ID, Hostname: n.Description.Hostname,
+			Ready: n.Status.State == swarm.NodeStateReady && n.Spec.Availability == swarm.NodeAvailabilityActive}
+	}
+	return out, nil
+}
+
+// CreateOverlay creates an attachable overlay network on subnet.
+func (c *Client) CreateOverlay(ctx context.Context, name string, subnet netip.Prefix, labels map[string]string) (string, error) {
+	resp, err := c.api.NetworkCreate(ctx, name, network.CreateOptions{
+		Driver: "overlay", Scope: "swarm", Attachable: true, Labels: labels,
+		IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: subnet.String()}}},
+	})
+	if err != nil {
+		if strings.Contains(err.Error(), "overlap") {
+			return "", fmt.Errorf("%w: %v", ErrSubnetOverlap, err)
+		}
+		return "", fmt.Errorf("failed to create overlay network %q on %s: %w", name, subnet, err)
+	}
+	return resp.ID, nil
+}
+
+// CreateConfig creates a Swarm config, or returns the existing one of
+// that name (configs are named by content, so it holds the same data).
+func (c *Client) CreateConfig(ctx context.Context, name string, data []byte, labels map[string]string) (string, error) {
+	resp, err := c.api.ConfigCreate(ctx, swarm.ConfigSpec{Annotations: swarm.Annotations{Name: name, Labels: labels}, Data: data})
+	if err == nil {
+		return resp.ID, nil
+	}
+	list, lerr := c.api.ConfigList(ctx, swarm.ConfigListOptions{Filters: nameFilter(name)})
+	for _, cfg := range list {
+		if lerr == nil && cfg.Spec.Name == name {
+			return cfg.ID, nil
+		}
+	}
+	return "", fmt.Errorf("failed to create config %q: %w", name, err)
+}
+
+// CreateSecret creates a Swarm secret; one that exists is an error, as
+// its data cannot be read back to compare.
+func (c *Client) CreateSecret(ctx context.Context, name string, data []byte, labels map[string]string) (string, error) {
+	resp, err := c.api.SecretCreate(ctx, swarm.SecretSpec{Annotations: swarm.Annotations{Name: name, Labels: labels}, Data: data})
+	if err != nil {
+		return "", fmt.Errorf("failed to create secret %q: %w", name, err)
+	}
+	return resp.ID, nil
+}
+
+// NetworkID returns the ID of the network called name.
+func (c *Client) NetworkID(ctx context.Context, name string) (string, error) {
+	n, err := c.api.NetworkInspect(ctx, name, network.InspectOptions{})
+	if err != nil {
+		return "", fmt.Errorf("failed to inspect network %q: %w", name, err)
+	}
+	return n.ID, nil
+}
+
+// SecretID returns the ID of the secret called name.
+func (c *Client) SecretID(ctx context.Context, name string) (string, error) {
+	list, err := c.api.SecretList(ctx, swarm.SecretListOptions{Filters: nameFilter(name)})
+	if err != nil {
+		return "", fmt.Errorf("failed to list secrets: %w", err)
+	}
+	for _, s := range list {
+		if s.Spec.Name == name {
+			return s.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no secret %q", name)
+}

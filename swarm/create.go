@@ -1,0 +1,97 @@
+package swarm
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func (u *upRun) createNetwork(ctx context.Context) error {
+	stack := u.plan.Spec.Name
+	st := u.log.Start("Creating overlay network %s on %s", networkName(stack), u.plan.Subnet)
+	defer st.End(false)
+	id, err := u.o.Docker.CreateOverlay(ctx, networkName(stack), u.plan.Subnet, stackLabels(stack, u.plan.Labels()))
+	if err != nil {
+		return err
+	}
+	u.refs.network = id
+	st.End(true)
+	return nil
+}
+
+// createFiles creates the password secret and every node's config.
+func (u *upRun) createFiles(ctx context.Context) error {
+	stack := u.plan.Spec.Name
+	st := u.log.Start("Creating the password secret and %d configs", len(u.plan.Nodes))
+	defer st.End(false)
+	labels := stackLabels(stack, u.plan.Labels())
+	id, err := u.o.Docker.CreateSecret(ctx, secretName(stack), []byte(u.plan.Spec.Password+"\n"), labels)
+	if err != nil {
+		return err
+	}
+	u.refs.secret, u.refs.configs = id, map[int]string{}
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	for _, n := range u.plan.Nodes {
+		g.Go(func() error {
+			id, err := u.o.Docker.CreateConfig(gctx, configName(stack, n.Port, n.Conf), n.Conf, labels)
+			mu.Lock()
+			u.refs.configs[n.Port] = id
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+// createServices creates every node's service and the bootstrap, with
+// replicas placed away from their masters when the swarm has several
+// nodes.
+func (u *upRun) createServices(ctx context.Context) error {
+	st := u.log.Start("Creating %d node services and the bootstrap", len(u.plan.Nodes))
+	defer st.End(false)
+	pl, err := u.placement(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, n := range u.plan.Nodes {
+		constraint := ""
+		if h := pl.host(n.Node, u.plan.Spec.Masters); h != "" {
+			constraint = pl.Key + " == " + h
+		}
+		g.Go(func() error {
+			_, err := u.o.Docker.CreateService(gctx, sdkNodeService(u.plan, n, u.refs, constraint))
+			return err
+		})
+	}
+	g.Go(func() error {
+		_, err := u.o.Docker.CreateService(gctx, sdkBootstrapService(u.plan, u.refs))
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}
+
+// placement lists the ready Swarm nodes by ID.
+func (u *upRun) placement(ctx context.Context) (Placement, error) {
+	nodes, err := u.o.Docker.SwarmNodes(ctx)
+	if err != nil {
+		return Placement{}, err
+	}
+	pl := Placement{Key: "node.id"}
+	for _, n := range nodes {
+		if n.Ready {
+			pl.Hosts = append(pl.Hosts, n.ID)
+		}
+	}
+	return pl, nil
+}

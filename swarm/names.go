@@ -1,0 +1,74 @@
+package swarm
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+)
+
+// What `docker stack deploy` would call the objects of the stack named
+// by the cluster, so a stack deployed either way is found by both.
+func networkName(stack string) string        { return stack + "_" + selfboot.NetworkKey }
+func secretName(stack string) string         { return stack + "_" + selfboot.PasswordSecret }
+func serviceName(stack, short string) string { return stack + "_" + short }
+func volumeName(stack string, n selfboot.Node) string {
+	return stack + "_" + volumeKey(n)
+}
+
+// stackLabels adds the stack namespace label to l (a copy).
+func stackLabels(stack string, l map[string]string) map[string]string {
+	out := map[string]string{docker.LabelStackNamespace: stack}
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
+
+// refs are the IDs of what the services mount.
+type refs struct {
+	network string
+	secret  string
+	configs map[int]string // by port
+}
+
+// sdkNodeService is node n as an SDK service, the same as the stack file's.
+func sdkNodeService(p *selfboot.Plan, n selfboot.Node, r refs, constraint string) docker.Service {
+	stack := p.Spec.Name
+	s := baseSDKService(p, n.Service, p.NodeCommand(), p.NodeLabels(n), r)
+	s.Hostname, s.Init, s.StopGrace = n.Service, true, 30*time.Second
+	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: selfboot.ConfigPath,
+		UID: uid, GID: uid, Mode: 0o440}}
+	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), selfboot.DataDir, stackLabels(stack, p.Labels())
+	s.Restart = docker.RestartAny
+	if constraint != "" {
+		s.Constraints = []string{constraint}
+	}
+	return s
+}
+
+func sdkBootstrapService(p *selfboot.Plan, r refs) docker.Service {
+	s := baseSDKService(p, selfboot.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels(), r)
+	s.Restart = docker.RestartOnFailure
+	return s
+}
+
+// checkJob is a one-shot `redis-dock check` on the stack's network, with
+// the stack's password secret.
+func checkJob(p *selfboot.Plan, r refs, wait time.Duration, extra ...string) docker.Service {
+	args := append([]string{"--wait", wait.String()}, extra...)
+	labels := map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: "check"}
+	s := baseSDKService(p, "check-"+strconv.FormatInt(time.Now().UnixNano()%1e9, 36), p.CheckCommand(args...), labels, r)
+	return s
+}
+
+func baseSDKService(p *selfboot.Plan, short string, cmd []string, labels map[string]string, r refs) docker.Service {
+	stack := p.Spec.Name
+	l := stackLabels(stack, labels)
+	return docker.Service{
+		Name: serviceName(stack, short), Alias: short, Image: p.Spec.Image, Command: cmd,
+		Labels: l, ContainerLabels: l, Network: r.network, RestartDelay: 5 * time.Second,
+		Secrets: []docker.FileRef{{ID: r.secret, Name: secretName(stack), Target: selfboot.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
+	}
+}

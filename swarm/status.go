@@ -1,0 +1,123 @@
+package swarm
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// Status is a deployed stack: its services and, from a check inside the
+// overlay, its nodes.
+type Status struct {
+	Name     string
+	Network  string
+	Services []docker.ServiceState
+	Report   nodeagent.Report
+	Healthy  bool
+	Problem  string // why it is not healthy
+}
+
+// GetStatus finds the stack of cluster name by label and checks it from
+// inside its network, waiting up to wait for health.
+func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) (*Status, error) {
+	if err := checkManager(ctx, o.Docker); err != nil {
+		return nil, err
+	}
+	services, err := o.Docker.Services(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(services) == 0 {
+		return nil, fmt.Errorf("--name %s: no Swarm services of this cluster (deploy it with `redis-dock swarm up` or `docker stack deploy`)", name)
+	}
+	st := &Status{Name: name, Network: networkName(name), Services: services}
+	p, r, err := deployed(ctx, o.Docker, name, services)
+	if err != nil {
+		return nil, err
+	}
+	st.Report, err = runCheck(ctx, o.Docker, p, r, wait)
+	st.Healthy = err == nil
+	if err != nil {
+		st.Problem = err.Error()
+	}
+	return st, nil
+}
+
+// deployed rebuilds the plan of a deployed stack from its bootstrap's
+// spec label and its network's subnet, and finds what a check job mounts.
+func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*selfboot.Plan, refs, error) {
+	var r refs
+	var s spec.Spec
+	found := false
+	for _, svc := range services {
+		if v := svc.Labels[docker.LabelSpec]; v != "" && svc.Labels[docker.LabelRole] == selfboot.BootstrapService {
+			var err error
+			if s, err = selfboot.ParseSpecLabel(v); err != nil {
+				return nil, r, err
+			}
+			found = true
+		}
+	}
+	if !found {
+		return nil, r, fmt.Errorf("cluster %q has no bootstrap service with a %s label: was it made by redis-dock?", name, docker.LabelSpec)
+	}
+	subnet, ok, err := d.NetworkSubnet(ctx, networkName(name))
+	if err != nil || !ok {
+		return nil, r, fmt.Errorf("cluster %q: network %s not found (%v)", name, networkName(name), err)
+	}
+	s.Name, s.Subnet, s.Password, s.Wait = name, subnet.String(), "unused", time.Minute // the password stays in its secret
+	p, err := selfboot.FromSpec(s, false)
+	if err != nil {
+		return nil, r, err
+	}
+	if r.network, err = d.NetworkID(ctx, networkName(name)); err != nil {
+		return nil, r, err
+	}
+	if r.secret, err = d.SecretID(ctx, secretName(name)); err != nil {
+		return nil, r, err
+	}
+	return p, r, nil
+}
+
+// reuse checks an existing stack instead of deploying it again.
+func (u *upRun) reuse(ctx context.Context, s spec.Spec) (*Result, error) {
+	services, err := u.o.Docker.Services(ctx, s.Name)
+	if err != nil {
+		return nil, err
+	}
+	p, r, err := deployed(ctx, u.o.Docker, s.Name, services)
+	if err != nil {
+		return nil, err
+	}
+	if diff := s.Diff(p.Spec); diff != "" {
+		return nil, fmt.Errorf("cluster %q is deployed with another spec: %s (remove it with `redis-dock swarm down --name %s`)", s.Name, diff, s.Name)
+	}
+	u.plan, u.refs = p, r
+	u.plan.Spec.Wait = s.Wait
+	res, err := u.waitHealthy(ctx)
+	if res != nil {
+		res.Existing = true
+	}
+	return res, err
+}
+
+// Down removes the stack of cluster name: services, configs, secret,
+// network, and the volumes when volumes is true.
+func Down(ctx context.Context, name string, volumes bool, o Options) (docker.StackRemoved, error) {
+	st := o.log().Start("Removing stack %q", name)
+	defer st.End(false)
+	if err := o.Docker.Ping(ctx); err != nil {
+		return docker.StackRemoved{}, err
+	}
+	r, err := o.Docker.RemoveStack(ctx, name, volumes)
+	if err != nil {
+		return r, err
+	}
+	st.End(true)
+	return r, nil
+}
