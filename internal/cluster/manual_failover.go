@@ -78,47 +78,67 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 	}
 	st := log.Start("Promoting %s to master (CLUSTER FAILOVER %s)", m.name(), how)
 	defer st.End(false)
-	if err := m.conn.Failover(ctx, how); err != nil {
-		if redisx.IsMasterDown(err) {
-			return fmt.Errorf("the master of %s is down or failing; promote it anyway with --force: %w", m.name(), err)
-		}
+	deadline := time.Now().Add(timeout)
+	if err := l.waitAnswering(ctx, timeout, func() string { return seenAsReplica(l, m) }); err != nil {
 		return err
 	}
-	if err := waitMaster(ctx, l, m, timeout); err != nil {
+	for try := 1; ; try++ {
+		if err := m.conn.Failover(ctx, how); err != nil {
+			if redisx.IsMasterDown(err) {
+				return fmt.Errorf("the master of %s is down or failing; promote it anyway with --force: %w", m.name(), err)
+			}
+			return err
+		}
+		err := waitMaster(ctx, l, m, min(time.Until(deadline), mfRetry))
+		if err == nil {
+			st.End(true)
+			return nil
+		}
+		if !m.master() && time.Now().Add(time.Second).Before(deadline) {
+			log.V(1, "   %s is still a replica; sending CLUSTER FAILOVER again (try %d)", m.name(), try+1)
+			continue
+		}
+		err = fmt.Errorf("failover of %s did not complete: %w", m.name(), err)
 		if !fo.Force {
 			err = fmt.Errorf("%w (if its master is down, use --force)", err)
 		}
 		return err
 	}
-	st.End(true)
-	return nil
+}
+
+// mfRetry is how long to wait before sending CLUSTER FAILOVER again:
+// Redis drops a manual failover that has not completed in 5 seconds
+// (its master may have answered too late), silently.
+const mfRetry = 6 * time.Second
+
+// seenAsReplica reports a master that does not see m as a replica of its
+// master yet: such a master refuses its vote ("it is a master node"), and
+// right after MEET and REPLICATE that news takes a few pings to spread.
+// Masters that do not answer are skipped.
+func seenAsReplica(l *live, m *member) string {
+	for _, o := range l.members {
+		if o == m || o.err != nil || !o.master() {
+			continue
+		}
+		if n, ok := o.sees(m.id()); !ok || n.IsMaster() || n.MasterID != m.self.MasterID {
+			return fmt.Sprintf("%s does not see %s as a replica of its master yet", o.name(), m.name())
+		}
+	}
+	return ""
 }
 
 // waitMaster polls until m says it is a master with slots and every other
 // node that answers sees it as a master.
 func waitMaster(ctx context.Context, l *live, m *member, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		_ = l.refresh(ctx) // nodes that are down do not answer; they are skipped
-		why := ""
+	return l.waitAnswering(ctx, timeout, func() string {
 		if !m.master() || m.slots() == 0 {
-			why = fmt.Sprintf("%s is still a replica", m.name())
+			return fmt.Sprintf("%s is still a replica", m.name())
 		}
 		for _, o := range l.members {
-			if n, ok := o.sees(m.id()); why == "" && o != m && o.err == nil && ok && !n.IsMaster() {
-				why = fmt.Sprintf("%s does not see %s as master yet", o.name(), m.name())
+			if n, ok := o.sees(m.id()); o != m && o.err == nil && ok && !n.IsMaster() {
+				return fmt.Sprintf("%s does not see %s as master yet", o.name(), m.name())
 			}
 		}
-		if why == "" {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("failover of %s did not complete within %s: %s", m.name(), timeout, why)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pollInterval * 5):
-		}
-	}
+		return ""
+	})
 }

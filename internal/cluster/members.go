@@ -214,12 +214,23 @@ func (l *live) waitAgreement(ctx context.Context, timeout time.Duration) error {
 }
 
 // waitFor refreshes every member until cond reports nothing ("") or
-// timeout passes; the error then carries cond's last word.
+// timeout passes; the error then carries cond's last word. A member that
+// does not answer counts as a reason to wait.
 func (l *live) waitFor(ctx context.Context, timeout time.Duration, cond func() string) error {
+	return l.poll(ctx, timeout, true, cond)
+}
+
+// waitAnswering is waitFor for conditions that skip silent members
+// (those with err set) themselves.
+func (l *live) waitAnswering(ctx context.Context, timeout time.Duration, cond func() string) error {
+	return l.poll(ctx, timeout, false, cond)
+}
+
+func (l *live) poll(ctx context.Context, timeout time.Duration, strict bool, cond func() string) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		why := ""
-		if err := l.refresh(ctx); err != nil {
+		if err := l.refresh(ctx); err != nil && strict {
 			why = err.Error()
 		} else {
 			why = cond()

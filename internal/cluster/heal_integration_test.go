@@ -1,0 +1,153 @@
+package cluster
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// TestIntegrationHeal breaks a cluster three ways and heals it each time:
+// every node on a new address at once (Redis cannot recover from that by
+// itself), a slot left open by an interrupted move, and a slot nobody
+// serves (covered only with CoverSlots).
+func TestIntegrationHeal(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "heal")
+	s.Replicas = 0
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := clientFor(res)
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 5000)
+
+	moveAllAddresses(t, s.Name, o)
+	hr, err := Heal(ctx, s.Name, HealOptions{}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hr.Remet) != 3 {
+		t.Errorf("heal re-met %v, want all 3 nodes", hr.Remet)
+	}
+	fresh := func() *redis.ClusterClient { return clientFor(res) }
+	checkKeys(t, fresh(), 5000)
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
+
+	openSlotHalfway(t, s, rdb, res.Spec.Password, o)
+	if hr, err = Heal(ctx, s.Name, HealOptions{}, o); err != nil || hr.Closed != 1 {
+		t.Fatalf("heal of an open slot: closed %d, err %v", hr.Closed, err)
+	}
+	checkKeys(t, fresh(), 5000)
+
+	slot := unassignSlot(t, s, rdb, res.Spec.Password, o)
+	if _, err = Heal(ctx, s.Name, HealOptions{Wait: 3 * time.Second}, o); err == nil || !strings.Contains(err.Error(), "--cover-slots") {
+		t.Fatalf("heal with slot %d unassigned and no CoverSlots: want an error naming --cover-slots, got %v", slot, err)
+	}
+	if hr, err = Heal(ctx, s.Name, HealOptions{CoverSlots: true}, o); err != nil || hr.Covered != 1 {
+		t.Fatalf("heal with CoverSlots: covered %d, err %v", hr.Covered, err)
+	}
+	checkKeys(t, fresh(), 5000)
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
+}
+
+func checkKeys(t *testing.T, rdb *redis.ClusterClient, n int) {
+	t.Helper()
+	defer rdb.Close()
+	testutil.CheckKeys(t, rdb, "k", n)
+}
+
+// moveAllAddresses reconnects every node to the cluster network with
+// another static address.
+func moveAllAddresses(t *testing.T, name string, o Options) {
+	t.Helper()
+	ctx := context.Background()
+	subnet, _, err := o.Docker.NetworkSubnet(ctx, NetworkName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cts, err := o.Docker.List(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		if err := o.Docker.Reconnect(ctx, c.ID, NetworkName(name), topology.HostAddr(subnet, 200+c.Index)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// openSlotHalfway leaves the slot of key k:1 as an interrupted move does:
+// IMPORTING on another master, MIGRATING on its owner, k:1 moved already.
+func openSlotHalfway(t *testing.T, s spec.Spec, rdb *redis.ClusterClient, pw string, o Options) {
+	t.Helper()
+	ctx, name := context.Background(), s.Name
+	slot := int(rdb.ClusterKeySlot(ctx, "k:1").Val())
+	owner, err := MasterOf(ctx, name, slot, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cts, err := o.Docker.List(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := cts[0]
+	if target.ID == owner.ID {
+		target = cts[1]
+	}
+	src, dst := adminClient(s, owner.Port, pw), adminClient(s, target.Port, pw)
+	defer src.Close()
+	defer dst.Close()
+	srcID, dstID := src.Do(ctx, "CLUSTER", "MYID").Val(), dst.Do(ctx, "CLUSTER", "MYID").Val()
+	ip, err := o.Docker.IP(ctx, target.ID, NetworkName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][]any{
+		{"CLUSTER", "SETSLOT", slot, "IMPORTING", srcID},
+		{"CLUSTER", "SETSLOT", slot, "MIGRATING", dstID},
+		{"MIGRATE", ip.String(), target.Port, "", 0, 5000, "AUTH", pw, "KEYS", "k:1"},
+	} {
+		n := src
+		if c[3] == "IMPORTING" {
+			n = dst
+		}
+		if err := n.Do(ctx, c...).Err(); err != nil {
+			t.Fatalf("%v: %v", c[:4], err)
+		}
+	}
+}
+
+// unassignSlot removes the slot of key k:2 from every node's map (CLUSTER
+// DELSLOTS); its keys stay on the node that served it.
+func unassignSlot(t *testing.T, s spec.Spec, rdb *redis.ClusterClient, pw string, o Options) int {
+	t.Helper()
+	ctx, name := context.Background(), s.Name
+	slot := int(rdb.ClusterKeySlot(ctx, "k:2").Val())
+	cts, err := o.Docker.List(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		n := adminClient(s, c.Port, pw)
+		err := n.Do(ctx, "CLUSTER", "DELSLOTS", slot).Err()
+		n.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return slot
+}
+
+func adminClient(s spec.Spec, port int, pw string) *redis.Client {
+	return redis.NewClient(&redis.Options{Addr: AdminAddr(s, port), Password: pw})
+}
