@@ -261,6 +261,18 @@ func (l *live) membership() string {
 	return ""
 }
 
+// waitSettled waits for agreement and for every member to report
+// cluster_state:ok. A new (or reset) master turns ok only a moment after
+// it has learned the slot map; until then it refuses keys from MIGRATE.
+func (l *live) waitSettled(ctx context.Context, timeout time.Duration) error {
+	return l.waitFor(ctx, timeout, func() string {
+		if why := l.disagreement(); why != "" {
+			return why
+		}
+		return l.statesOK(ctx)
+	})
+}
+
 // statesOK reports a member whose cluster_state is not ok.
 func (l *live) statesOK(ctx context.Context) string {
 	for _, m := range l.members {

@@ -186,7 +186,7 @@ func (sc *scaleRun) reset(ctx context.Context, roles rolePlan) error {
 			return err
 		}
 	}
-	if err := sc.l.waitAgreement(ctx, sc.want.Wait); err != nil {
+	if err := sc.l.waitSettled(ctx, sc.want.Wait); err != nil {
 		return err
 	}
 	st.End(true)

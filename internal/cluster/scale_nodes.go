@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -32,10 +34,11 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 			return err
 		}
 	}
-	for _, step := range []func(context.Context) error{u.startNodes, u.readAddresses} {
-		if err := step(ctx); err != nil {
-			return err
-		}
+	if err := sc.startNodes(ctx, u); err != nil {
+		return err
+	}
+	if err := u.readAddresses(ctx); err != nil {
+		return err
 	}
 	for _, n := range nodes {
 		sc.res.Added = append(sc.res.Added, n.Name)
@@ -44,6 +47,23 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 		return err
 	}
 	return sc.meet(ctx)
+}
+
+// startNodes starts the new nodes with up's own startNode, all at once.
+// It does not use up's startNodes: that one has fresh masters claim their
+// planned slots, and a node joining a running cluster must stay empty.
+func (sc *scaleRun) startNodes(ctx context.Context, u *upRun) error {
+	st := sc.log.Start("Starting %d nodes", len(u.plan.Nodes))
+	defer st.End(false)
+	g, gctx := errgroup.WithContext(ctx)
+	for _, n := range u.plan.Nodes {
+		g.Go(func() error { return u.startNode(gctx, n) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
 }
 
 // missingNodes plans the nodes to create: indexes below the new size that
@@ -99,15 +119,7 @@ func (sc *scaleRun) meet(ctx context.Context) error {
 			return err
 		}
 	}
-	// A new master turns its cluster state ok only a moment after it has
-	// learned the slot map; until then it refuses the keys MIGRATE sends.
-	settled := func() string {
-		if why := sc.l.disagreement(); why != "" {
-			return why
-		}
-		return sc.l.statesOK(ctx)
-	}
-	if err := sc.l.waitFor(ctx, sc.want.Wait, settled); err != nil {
+	if err := sc.l.waitSettled(ctx, sc.want.Wait); err != nil {
 		return err
 	}
 	st.End(true)
