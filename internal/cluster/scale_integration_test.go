@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -89,4 +90,30 @@ func checkShares(t *testing.T, name string, want int, o Options) {
 	if masters != want {
 		t.Errorf("%d masters, want %d", masters, want)
 	}
+}
+
+// TestIntegrationScaleHostNetwork scales a host-network cluster 3 -> 4 ->
+// 3: new nodes bind their own client and bus ports on the host, and keys
+// move between nodes at the bind address.
+func TestIntegrationScaleHostNetwork(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "scalehost")
+	s.Network, s.Replicas, s.AppendOnly = spec.NetworkHost, 0, false
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := clientFor(res)
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 5000)
+	for _, masters := range []int{4, 3} {
+		if _, err := Scale(ctx, s.Name, ScaleOptions{Masters: masters, Replicas: 0}, o); err != nil {
+			t.Fatalf("scale to %d masters: %v", masters, err)
+		}
+		checkShares(t, s.Name, masters, o)
+		checkKeys(t, clientFor(res), 5000) // an idle client's slot map is stale; it never saw a MOVED
+	}
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 }
