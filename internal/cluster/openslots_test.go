@@ -1,0 +1,40 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseOpen(t *testing.T) {
+	tests := []struct {
+		entry     string
+		slot      int
+		importing bool
+		peer      string
+		ok        bool
+	}{
+		{"[77->-e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca]", 77, false, "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca", true},
+		{"[16383-<-292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f]", 16383, true, "292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f", true},
+		{"[x->-abc]", 0, false, "abc", false},
+		{"[5]", 0, false, "", false},
+	}
+	for _, tt := range tests {
+		slot, importing, peer, ok := parseOpen(tt.entry)
+		if ok != tt.ok || (ok && (slot != tt.slot || importing != tt.importing || peer != tt.peer)) {
+			t.Errorf("parseOpen(%q) = %d %v %q %v", tt.entry, slot, importing, peer, ok)
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	p := &progress{totalSlots: 4096, totalKeys: 100000, start: time.Now().Add(-2 * time.Second)}
+	p.addSlots(1024)
+	p.addKeys(25000)
+	line := p.line()
+	for _, want := range []string{"1024/4096 slots", "25000/100000 keys moved", "keys/s", "about 6s left"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress line %q lacks %q", line, want)
+		}
+	}
+}
