@@ -127,8 +127,8 @@ func (l *live) requireAll() error {
 	if len(l.stopped) == 0 {
 		return nil
 	}
-	return fmt.Errorf("node %s of cluster %q is not running (%s); start it with `redis-dock up --name %s` or repair with `redis-dock heal`",
-		l.stopped[0].Name, l.spec.Name, l.stopped[0].State, l.spec.Name)
+	return fmt.Errorf("node %s of cluster %q is not running (%s); start it (docker start %s, or `redis-dock up` with the cluster's spec) and try again",
+		l.stopped[0].Name, l.spec.Name, l.stopped[0].State, l.stopped[0].Name)
 }
 
 func (l *live) byID(id string) *member {
