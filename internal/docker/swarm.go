@@ -132,3 +132,11 @@ func (c *Client) SecretID(ctx context.Context, name string) (string, error) {
 	}
 	return "", fmt.Errorf("no secret %q", name)
 }
+
+// RemoveNetwork removes a network by name; a missing one is no error.
+func (c *Client) RemoveNetwork(ctx context.Context, name string) error {
+	if err := c.api.NetworkRemove(ctx, name); err != nil && !isNotFound(err) {
+		return fmt.Errorf("failed to remove network %q: %w", name, err)
+	}
+	return nil
+}

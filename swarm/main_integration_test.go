@@ -1,0 +1,147 @@
+package swarm
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// The integration tests share one swarm: when the engine is in none, the
+// first test makes it a single-node swarm on 127.0.0.1, and TestMain
+// leaves it (and removes the docker_gwbridge it made) after the last.
+var (
+	swarmOnce     sync.Once
+	swarmErr      error
+	swarmCreated  bool
+	gwbridgeAdded bool
+	notManagerErr error // what Up said before the swarm existed
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if swarmCreated {
+		if err := leaveSwarm(); err != nil {
+			os.Stderr.WriteString("leaving the test swarm: " + err.Error() + "\n")
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func leaveSwarm() error {
+	d, err := docker.New()
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := d.SwarmLeave(ctx); err != nil {
+		return err
+	}
+	if gwbridgeAdded {
+		return d.RemoveNetwork(ctx, "docker_gwbridge")
+	}
+	return nil
+}
+
+// needSwarm returns a client of an engine that is a swarm manager.
+func needSwarm(t *testing.T) *docker.Client {
+	t.Helper()
+	d := testutil.Docker(t)
+	swarmOnce.Do(func() { swarmErr = initSwarm(d) })
+	if swarmErr != nil {
+		t.Fatalf("no swarm to test on: %v", swarmErr)
+	}
+	return d
+}
+
+func initSwarm(d *docker.Client) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := d.SwarmState(ctx)
+	if err != nil || st.Manager {
+		return err
+	}
+	if st.Active {
+		return errNotManagerEngine
+	}
+	s := spec.Default()
+	s.Name = testutil.UniqueName("swnm")
+	_, notManagerErr = Up(ctx, s, Options{Docker: d})
+	_, had, err := d.NetworkOwner(ctx, "docker_gwbridge")
+	if err != nil {
+		return err
+	}
+	if err := d.SwarmInit(ctx, "127.0.0.1"); err != nil {
+		return err
+	}
+	swarmCreated, gwbridgeAdded = true, !had
+	return nil
+}
+
+var errNotManagerEngine = errors.New("the engine is a swarm worker: run the tests on a manager")
+
+// fullBinary builds the host redis-dock (static), whose `check` reads keys
+// through go-redis's cluster client: a witness independent of the node
+// image's small client.
+func fullBinary(t *testing.T) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "redis-dock")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "../cmd/redis-dock")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building redis-dock: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// dockerCLI returns the docker CLI, as a user runs `docker stack deploy`.
+func dockerCLI(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("docker")
+	if err != nil {
+		if os.Getenv(testutil.RequireDocker) == "1" {
+			t.Fatalf("the docker CLI is not installed (apt-get install docker.io): %v", err)
+		}
+		t.Skipf("the docker CLI is not installed: %v", err)
+	}
+	return p
+}
+
+// pinImage makes sure the node image is current and gives it a tag of
+// this test's own, so tasks the test (re)creates later run this image
+// even if another run retags redis-dock/node:latest meanwhile.
+func pinImage(t *testing.T, d *docker.Client) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if _, err := nodeimage.Ensure(ctx, d, images.DefaultImage, images.Options{}, testLogger(t)); err != nil {
+		t.Fatal(err)
+	}
+	info, err := d.ImageInspect(ctx, images.DefaultImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := images.Repo + ":" + testutil.UniqueName("test")
+	if err := d.TagImage(ctx, info.ID, tag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.RemoveImage(context.Background(), tag) })
+	return tag
+}
