@@ -127,7 +127,7 @@ func (c *Cluster) inspect(ctx context.Context, ns []*redisx.Node) (formed bool, 
 		if err != nil {
 			return false, fmt.Errorf("DBSIZE on %s: %w", n.Addr, err)
 		}
-		if len(nodes) == 1 && len(nodes[0].Slots) == 0 {
+		if len(nodes) == 1 { // alone, in no cluster yet (Claim may have given it its slots)
 			if keys > 0 {
 				return false, fmt.Errorf("node %s holds %d keys but is in no cluster; refusing to add it (remove its volume with `redis-dock down --volumes`)", c.plan().Nodes[i].Name, keys)
 			}

@@ -20,7 +20,7 @@ func Provision(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log()}
+	u := &upRun{spec: s, o: o, log: o.log(), fresh: true}
 	res, err := u.provisionOnly(ctx)
 	if err = u.undo(ctx, err); err != nil {
 		return nil, err

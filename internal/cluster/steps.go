@@ -23,12 +23,16 @@ func (u *upRun) checkHost(ctx context.Context) error {
 	st := u.log.Start("Checking names and host ports")
 	defer st.End(false)
 	u.plan = planFor(u.spec)
+	names := make([]string, len(u.plan.Nodes))
+	for i, n := range u.plan.Nodes {
+		names[i] = n.Name
+	}
+	owners, err := u.o.Docker.ContainerOwners(ctx, names)
+	if err != nil {
+		return err
+	}
 	for _, n := range u.plan.Nodes {
-		labels, found, err := u.o.Docker.ContainerLabels(ctx, n.Name)
-		if err != nil {
-			return err
-		}
-		if found && labels[docker.LabelCluster] != u.spec.Name {
+		if owner, found := owners[n.Name]; found && owner != u.spec.Name {
 			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this cluster; remove it or choose another --name or --port", u.spec.Name, n.Name)
 		}
 	}
@@ -122,16 +126,37 @@ func (u *upRun) pickSubnet(ctx context.Context) (netip.Prefix, error) {
 	return docker.FreeSubnet(used)
 }
 
+// startConcurrency bounds the nodes being created and started at once.
+// The engine spends a start mostly on its own CPU (mounts, network
+// namespace, iptables, docker-proxy, runc), so more requests in flight do
+// not finish sooner; the bound makes nodes start in plan order, masters
+// first, so that their writable delay passes while replicas start.
+const startConcurrency = 6
+
 // startNodes creates every node's volume and container, copies its config
-// in and starts it, all nodes at once.
+// in and starts it, a few at a time in plan order; each master then gets
+// its slots as soon as it answers (see bootstrap.Claim), unless the nodes
+// are to stay fresh.
 func (u *upRun) startNodes(ctx context.Context) error {
 	st := u.log.Start("Starting %d nodes", len(u.plan.Nodes))
 	defer st.End(false)
-	g, gctx := errgroup.WithContext(ctx)
+	f := u.former()
+	claims, cctx := errgroup.WithContext(ctx)
+	starts, sctx := errgroup.WithContext(cctx)
+	starts.SetLimit(startConcurrency)
 	for _, n := range u.plan.Nodes {
-		g.Go(func() error { return u.startNode(gctx, n) })
+		starts.Go(func() error {
+			if err := u.startNode(sctx, n); err != nil {
+				return err
+			}
+			if !u.fresh {
+				claims.Go(func() error { return f.Claim(cctx, n.Index) })
+			}
+			return nil
+		})
 	}
-	if err := g.Wait(); err != nil {
+	err := starts.Wait()
+	if err = errors.Join(err, claims.Wait()); err != nil {
 		return err
 	}
 	st.End(true)
@@ -175,10 +200,14 @@ func (u *upRun) readAddresses(ctx context.Context) error {
 	if u.spec.Network != spec.NetworkBridge {
 		return nil
 	}
+	ips, err := u.o.Docker.ClusterIPs(ctx, u.spec.Name, NetworkName(u.spec.Name))
+	if err != nil {
+		return err
+	}
 	for i, n := range u.plan.Nodes {
-		ip, err := u.o.Docker.IP(ctx, n.Name, NetworkName(u.spec.Name))
-		if err != nil {
-			return err
+		ip, ok := ips[n.Name]
+		if !ok {
+			return fmt.Errorf("node %s has no address on network %q", n.Name, NetworkName(u.spec.Name))
 		}
 		if ip != n.IP {
 			return fmt.Errorf("node %s got address %s, planned %s", n.Name, ip, n.IP)

@@ -70,6 +70,7 @@ type upRun struct {
 	o       Options
 	log     *cli.Logger
 	created bool
+	fresh   bool // leave the nodes fresh: no slots claimed while starting (Provision)
 	plan    topology.Plan
 }
 

@@ -127,6 +127,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	b := &bench{d: d, opt: o, log: cli.NewLogger(stderr, o.verbose, o.verbose == 0),
 		track: newTracker(d), res: newResults(o.sizes), prefix: "bench-" + randomHex(4)}
 	err = b.runAll(ctx, stderr)
+	interrupted := ctx.Err() != nil
 	stop()
 	if n, cerr := b.track.cleanup(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("cleanup: %w", cerr))
@@ -136,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	b.report(stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "ERROR:", err)
-		if ctx.Err() != nil {
+		if interrupted {
 			return 130
 		}
 		return 1
