@@ -43,7 +43,12 @@ type loadWorker struct {
 func baseKey(i int) string          { return "k:" + strconv.Itoa(i) }
 func baseVal(i, version int) string { return fmt.Sprintf("%d:%d", i, version) }
 func newKey(w, j int) string        { return fmt.Sprintf("n:%d:%d", w, j) }
-func (l *liveLoad) fail(format string, args ...any) {
+// fail records an error the client returned; errors of the command in
+// flight when the test stops the load (context canceled) do not count.
+func (l *liveLoad) fail(ctx context.Context, format string, args ...any) {
+	if ctx.Err() != nil {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.errs) < 20 {
@@ -89,7 +94,7 @@ func (l *liveLoad) run(ctx context.Context, w *loadWorker, workers int) {
 		case 0:
 			v := w.version[i] + 1
 			if err := l.rdb.Set(ctx, baseKey(i), baseVal(i, v), 0).Err(); err != nil {
-				l.fail("SET %s: %v", baseKey(i), err)
+				l.fail(ctx, "SET %s: %v", baseKey(i), err)
 				w.unsure[i] = v
 				continue
 			}
@@ -97,18 +102,18 @@ func (l *liveLoad) run(ctx context.Context, w *loadWorker, workers int) {
 			delete(w.unsure, i)
 		case 1:
 			if err := l.rdb.Set(ctx, newKey(w.id, w.created), "new", 0).Err(); err != nil {
-				l.fail("SET %s: %v", newKey(w.id, w.created), err)
+				l.fail(ctx, "SET %s: %v", newKey(w.id, w.created), err)
 				continue
 			}
 			w.created++
 		default:
 			got, err := l.rdb.Get(ctx, baseKey(i)).Result()
 			if err != nil {
-				l.fail("GET %s: %v", baseKey(i), err)
+				l.fail(ctx, "GET %s: %v", baseKey(i), err)
 				continue
 			}
 			if !w.valid(i, got) {
-				l.fail("GET %s = %q, want %q", baseKey(i), got, baseVal(i, w.version[i]))
+				l.fail(ctx, "GET %s = %q, want %q", baseKey(i), got, baseVal(i, w.version[i]))
 			}
 		}
 		l.ops.Add(1)
