@@ -18,15 +18,11 @@ import (
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
-// Files says where, on the host that runs `docker stack deploy`, the
-// stack file finds each node's base config and the password file.
-type Files struct {
-	Dir      string // holds ConfigFile(port) for every node
-	Password string // the password file (its first line)
-}
+// Files and ConfigFile are selfboot's, which writes them.
+type Files = selfboot.Files
 
 // ConfigFile is the name of a node's base config in Files.Dir.
-func ConfigFile(port int) string { return fmt.Sprintf("redis-%d.conf", port) }
+func ConfigFile(port int) string { return selfboot.ConfigFile(port) }
 
 // Placement pins nodes to Swarm nodes so each replica runs on another
 // Swarm node than its master (and keeps its volume across restarts). With
@@ -136,4 +132,9 @@ func abs(p string) string {
 		return a
 	}
 	return p
+}
+
+// WriteFiles writes the configs and password the stack file refers to.
+func WriteFiles(p *selfboot.Plan, dir, passwordFile string) (Files, error) {
+	return selfboot.WriteFiles(p, dir, passwordFile)
 }

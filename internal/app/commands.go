@@ -8,6 +8,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/command/check"
+	"github.com/redis-dock/redis-dock/internal/command/compose"
 	"github.com/redis-dock/redis-dock/internal/command/config"
 	"github.com/redis-dock/redis-dock/internal/command/down"
 	"github.com/redis-dock/redis-dock/internal/command/failover"
@@ -43,5 +44,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		check.NewCommand(env),
 		stack.NewCommand(env),
 		swarm.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
+		compose.NewCommand(env),
 	)
 }

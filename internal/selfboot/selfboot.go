@@ -159,3 +159,11 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 	}
 	return New(s, subnet, hostnameEndpoint)
 }
+
+// DefaultBridgeSubnet is DefaultSubnet for compose's bridge network, in
+// 10.215.0.0/16, so a stack and a compose project of one name can share
+// a host.
+func DefaultBridgeSubnet(name string) netip.Prefix {
+	a := DefaultSubnet(name).Addr().As4()
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 215, a[2], 0}), 24)
+}

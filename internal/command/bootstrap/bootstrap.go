@@ -32,6 +32,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
+				return err // compose starts it as root to read the secret
+			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
 			st := env.Logger.Start("Resolving %d nodes (%s<port>)", f.Shape.Masters*(1+f.Shape.Replicas), f.Shape.Prefix)

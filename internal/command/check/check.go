@@ -30,6 +30,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
+				return err // compose starts it as root to read the secret
+			}
 			o.Log = env.Logger
 			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)
 			enc := json.NewEncoder(env.Stdout)

@@ -1,20 +1,39 @@
-package swarm
+package selfboot
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 )
 
 // PasswordFile is the name of the password file WriteFiles writes.
 const PasswordFile = "password"
 
+// Files says where, on the host that runs `docker stack deploy` or
+// `docker compose up`, the file finds each node's base config and the
+// password file.
+type Files struct {
+	Dir      string // holds ConfigFile(port) for every node
+	Password string // the password file (its first line)
+}
+
+// ConfigFile is the name of a node's base config in Files.Dir.
+func ConfigFile(port int) string { return fmt.Sprintf("redis-%d.conf", port) }
+
+func abs(p string) string {
+	if p == "" {
+		return ""
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
 // WriteFiles writes what the stack file refers to into dir: each node's
 // base config (no secret in it, mode 0644) and, unless passwordFile
 // names one, the password (mode 0600). It returns where they are.
-func WriteFiles(p *selfboot.Plan, dir, passwordFile string) (Files, error) {
+func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Files{}, fmt.Errorf("--dir %s: %w", dir, err)
 	}

@@ -1,0 +1,163 @@
+package compose
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// composeCLI returns the compose command found here: `docker compose`
+// (v2) or `docker-compose` (v1, what Debian ships).
+func composeCLI(t *testing.T) []string {
+	t.Helper()
+	if exec.Command("docker", "compose", "version").Run() == nil {
+		return []string{"docker", "compose"}
+	}
+	if exec.Command("docker-compose", "version").Run() == nil {
+		return []string{"docker-compose"}
+	}
+	if os.Getenv(testutil.RequireDocker) == "1" {
+		t.Fatal("neither `docker compose` nor docker-compose is installed (apt-get install docker-compose)")
+	}
+	t.Skip("neither `docker compose` nor docker-compose is installed")
+	return nil
+}
+
+// TestIntegrationComposeUp renders a 3x1 compose file and brings it up
+// with compose alone: the bootstrap forms the cluster, the host reaches
+// it on 127.0.0.1 (10,000 keys through go-redis, redis-cli --cluster
+// check), the file holds no password, and `down -v` leaves nothing.
+func TestIntegrationComposeUp(t *testing.T) {
+	d := testutil.Docker(t)
+	compose := composeCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, pinImage(t, d)
+	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
+	p, err := selfboot.FromSpec(s, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Spec.ResolvePassword(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := selfboot.WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, err := Render(p, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(yml, []byte(p.Spec.Password)) {
+		t.Fatal("the compose file contains the password")
+	}
+	file := filepath.Join(dir, "docker-compose.yml")
+	if err := os.WriteFile(file, yml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, compose[0], append(append(compose[1:], "-p", s.Name, "-f", file), args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", strings.Join(compose, " "), args, err, out)
+		}
+	}
+	t.Cleanup(func() { run("down", "-v"); checkGone(t, d, s.Name) })
+	run("up", "-d")
+	waitHealthy(ctx, t, p)
+	addrs := make([]string, len(p.Nodes))
+	for i, n := range p.Nodes {
+		addrs[i] = fmt.Sprintf("127.0.0.1:%d", n.Port)
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 10000)
+	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
+}
+
+func waitHealthy(ctx context.Context, t *testing.T, p *selfboot.Plan) {
+	t.Helper()
+	c := &bootstrap.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: cli.Discard()}
+	for _, n := range p.Nodes {
+		c.Members = append(c.Members, bootstrap.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
+	}
+	ns := c.Dial()
+	defer bootstrap.CloseAll(ns)
+	wctx, cancel := context.WithTimeout(ctx, c.Wait)
+	defer cancel()
+	if err := c.WaitHealthy(wctx, ns); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// freeSubnet is a /24 in 10.215.0.0/16 that no network uses.
+func freeSubnet(t *testing.T, d *docker.Client) netip.Prefix {
+	t.Helper()
+	used, err := d.UsedSubnets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 256; i++ {
+		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 215, byte((int(time.Now().UnixNano()) + i) % 256), 0}), 24)
+		free := true
+		for _, u := range used {
+			free = free && !u.Overlaps(cand)
+		}
+		if free {
+			return cand
+		}
+	}
+	t.Fatal("no free /24 in 10.215.0.0/16")
+	return netip.Prefix{}
+}
+
+// pinImage makes sure the node image is current and tags it for this
+// test only, so a concurrent retag of :latest does not change what runs.
+func pinImage(t *testing.T, d *docker.Client) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if _, err := nodeimage.Ensure(ctx, d, images.DefaultImage, images.Options{}, cli.Discard()); err != nil {
+		t.Fatal(err)
+	}
+	info, err := d.ImageInspect(ctx, images.DefaultImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := images.Repo + ":" + testutil.UniqueName("test")
+	if err := d.TagImage(ctx, info.ID, tag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.RemoveImage(context.Background(), tag) })
+	return tag
+}
+
+func checkGone(t *testing.T, d *docker.Client, name string) {
+	t.Helper()
+	if left, err := d.Leftovers(context.Background(), name); err != nil || left != (docker.Removed{}) {
+		t.Errorf("after down -v: %+v left of %s (%v)", left, name, err)
+	}
+}

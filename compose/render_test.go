@@ -1,0 +1,121 @@
+package compose
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+const testPassword = "C0mpose-s3cret-do-not-leak"
+
+func testPlan(t *testing.T) *selfboot.Plan {
+	t.Helper()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Password = "demo", 3000, testPassword
+	p, err := selfboot.New(s, netip.MustParsePrefix("10.215.7.0/24"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRenderGolden(t *testing.T) {
+	got, err := Render(testPlan(t), selfboot.Files{Dir: "/srv/demo-compose", Password: "/srv/demo-compose/password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "compose-3x1.golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run go test -update to accept):\n%s", path, got)
+	}
+}
+
+// TestRenderLoadsBack loads the file back with compose-go: static
+// addresses in the subnet, ports published 1:1 on loopback, a read-only
+// config, the secret, no environment and no password anywhere.
+func TestRenderLoadsBack(t *testing.T) {
+	dir := t.TempDir()
+	p := testPlan(t)
+	files, err := selfboot.WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, err := Render(p, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(yml, []byte(testPassword)) {
+		t.Fatal("the compose file contains the password")
+	}
+	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
+	if err != nil {
+		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
+	}
+	if len(pr.Services) != 7 {
+		t.Fatalf("services %v", pr.ServiceNames())
+	}
+	for _, n := range p.Nodes {
+		svc := pr.Services[n.Service]
+		addr := netip.MustParseAddr(svc.Networks[selfboot.NetworkKey].Ipv4Address)
+		if !p.Subnet.Contains(addr) || svc.Labels[docker.LabelPort] != itoa(n.Port) || svc.Restart != "unless-stopped" {
+			t.Errorf("%s: address %s, labels %v, restart %s", n.Service, addr, svc.Labels, svc.Restart)
+		}
+		if len(svc.Ports) != 1 || svc.Ports[0].HostIP != "127.0.0.1" || svc.Ports[0].Published != itoa(n.Port) || svc.Ports[0].Target != uint32(n.Port) {
+			t.Errorf("%s: ports %+v", n.Service, svc.Ports)
+		}
+		if len(svc.Volumes) != 2 || !svc.Volumes[1].ReadOnly || svc.Volumes[1].Target != selfboot.ConfigPath {
+			t.Errorf("%s: volumes %+v", n.Service, svc.Volumes)
+		}
+		if len(svc.Secrets) != 1 || len(svc.Environment) != 0 || !strings.Contains(strings.Join(svc.Command, " "), "--subnet 10.215.7.0/24") {
+			t.Errorf("%s: secrets %+v, environment %v, command %v", n.Service, svc.Secrets, svc.Environment, svc.Command)
+		}
+		if bytes.Contains(n.Conf, []byte(testPassword)) {
+			t.Errorf("%s: its config holds the password", n.Service)
+		}
+	}
+	if r := pr.Services[selfboot.BootstrapService].Restart; r != "on-failure" {
+		t.Errorf("bootstrap restart %q", r)
+	}
+}
+
+func TestShortPorts(t *testing.T) {
+	in := []byte("ports:\n  - host_ip: 127.0.0.1\n    target: 7000\n    published: \"7000\"\n    protocol: tcp\n  - target: 80\n  - target: 81\n    mode: host\n")
+	got, err := shortPorts(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ports:\n  - \"127.0.0.1:7000:7000/tcp\"\n  - \"80\"\n  - target: 81\n    mode: host\n"
+	if string(got) != want {
+		t.Errorf("shortPorts =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
