@@ -71,3 +71,17 @@ func writePrivate(path string, data []byte) error {
 	}
 	return nil
 }
+
+// KeepPassword makes a render reuse the password it wrote into dir
+// before, unless one is given: a new password would not match the
+// running cluster's (and Swarm refuses to change a secret).
+func KeepPassword(p *Plan, dir string) {
+	s := &p.Spec
+	if s.Password != "" || s.PasswordFile != "" || s.NoPassword {
+		return
+	}
+	path := filepath.Join(dir, PasswordFile)
+	if _, err := os.Stat(path); err == nil {
+		s.PasswordFile = path
+	}
+}

@@ -59,12 +59,13 @@ func render(env *cli.Env, s spec.Spec, dir, out string) error {
 	if err != nil {
 		return err
 	}
+	if dir == "" {
+		dir = p.Spec.Name + "-compose"
+	}
+	selfboot.KeepPassword(p, dir)
 	generated, err := p.Spec.ResolvePassword()
 	if err != nil {
 		return err
-	}
-	if dir == "" {
-		dir = p.Spec.Name + "-compose"
 	}
 	files, err := selfboot.WriteFiles(p, dir, p.Spec.PasswordFile)
 	if err != nil {

@@ -57,12 +57,13 @@ func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderF
 	if err != nil {
 		return err
 	}
+	if f.dir == "" {
+		f.dir = p.Spec.Name + "-stack"
+	}
+	selfboot.KeepPassword(p, f.dir)
 	generated, err := p.Spec.ResolvePassword()
 	if err != nil {
 		return err
-	}
-	if f.dir == "" {
-		f.dir = p.Spec.Name + "-stack"
 	}
 	files, err := swarm.WriteFiles(p, f.dir, p.Spec.PasswordFile)
 	if err != nil {
