@@ -1,0 +1,42 @@
+package compose
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+)
+
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := NewCommand(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestRender(t *testing.T) {
+	dir := t.TempDir()
+	out, err := run(t, "render", "--name", "shop", "--port", "7100", "--dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"127.0.0.1:7100:7100/tcp"`, "ipv4_address: 10.215.", "source: " + filepath.Join(dir, "redis-7100.conf"), "user: \"0:0\""} {
+		if !strings.Contains(out, want) {
+			t.Errorf("compose file lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRenderRefusesHostNetwork(t *testing.T) {
+	if _, err := run(t, "render", "--network", "host", "--dir", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--network") {
+		t.Errorf("err = %v, want one naming --network", err)
+	}
+}
