@@ -107,7 +107,7 @@ func (hr *healRun) remeet(ctx context.Context) error {
 	for _, v := range hr.l.members {
 		var peers []redisx.Peer
 		for _, m := range hr.l.members {
-			if n, ok := v.sees(m.id()); m != v && (!ok || n.IP != m.peer || n.Port != m.ct.Port) {
+			if n, ok := v.sees(m.id()); m != v && (!ok || n.IP != hr.announced(m) || n.Port != m.ct.Port) {
 				peers = append(peers, m.peerOf())
 				moved[m] = true
 			}
@@ -141,12 +141,21 @@ func (hr *healRun) addressesRight() string {
 	}
 	for _, v := range hr.l.members {
 		for _, m := range hr.l.members {
-			if n, _ := v.sees(m.id()); m != v && (n.IP != m.peer || !n.Connected) {
+			if n, _ := v.sees(m.id()); m != v && (n.IP != hr.announced(m) || !n.Connected) {
 				return fmt.Sprintf("%s still sees %s at %s (connected: %v)", v.name(), m.name(), n.IP, n.Connected)
 			}
 		}
 	}
 	return ""
+}
+
+// announced is the address other nodes should have for m: the one it
+// announces when the spec sets one, else where they reach it.
+func (hr *healRun) announced(m *member) string {
+	if a := hr.l.spec.AnnounceIP; a != "" {
+		return a
+	}
+	return m.peer
 }
 
 func (hr *healRun) closeSlots(ctx context.Context) error {

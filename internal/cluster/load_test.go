@@ -43,6 +43,7 @@ type loadWorker struct {
 func baseKey(i int) string          { return "k:" + strconv.Itoa(i) }
 func baseVal(i, version int) string { return fmt.Sprintf("%d:%d", i, version) }
 func newKey(w, j int) string        { return fmt.Sprintf("n:%d:%d", w, j) }
+
 // fail records an error the client returned; errors of the command in
 // flight when the test stops the load (context canceled) do not count.
 func (l *liveLoad) fail(ctx context.Context, format string, args ...any) {

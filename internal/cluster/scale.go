@@ -18,6 +18,10 @@ type ScaleOptions struct {
 	Replicas int // replicas per master; a negative value keeps the current number
 	Move     MoveOptions
 	Wait     time.Duration // for each settling step and final health (default 60s)
+	// Linger bounds how long nodes to remove keep running after they are
+	// drained, answering MOVED to clients with stale slot maps (see
+	// linger): default 30s; a negative value removes them at once.
+	Linger time.Duration
 }
 
 // ScaleResult is what a scale did.
@@ -65,6 +69,9 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 	want.Wait = so.Wait
 	if want.Wait <= 0 {
 		want.Wait = spec.Default().Wait
+	}
+	if so.Linger == 0 {
+		so.Linger = 30 * time.Second
 	}
 	if err := want.Validate(); err != nil {
 		return nil, err
@@ -245,6 +252,7 @@ func (sc *scaleRun) removeNodes(ctx context.Context, _ rolePlan) error {
 			gone = append(gone, m)
 		}
 	}
+	linger(ctx, gone, sc.so.Linger, sc.log)
 	if err := removeMembers(ctx, sc.l, gone, sc.o, sc.log); err != nil {
 		return err
 	}

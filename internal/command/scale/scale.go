@@ -31,6 +31,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if so.Masters < 0 && so.Replicas < 0 {
 				return errors.New("--masters or --replicas: give the size to scale to")
 			}
+			if so.Linger == 0 {
+				so.Linger = -1 // the flag's 0 means none; the library's means its default
+			}
 			d, o, err := flags.Open(env)
 			if err != nil {
 				return err
@@ -49,6 +52,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	fs.IntVar(&so.Masters, "masters", -1, "number of masters (at least 3; default: unchanged)")
 	fs.IntVar(&so.Replicas, "replicas", -1, "replicas per master (default: unchanged)")
 	fs.DurationVar(&so.Wait, "wait", 60*time.Second, "how long to wait for each step to settle")
+	fs.DurationVar(&so.Linger, "linger", 30*time.Second, "at most this long, nodes to remove keep answering MOVED until clients stop asking them (0: remove at once)")
 	flags.RegisterMove(cmd, &so.Move)
 	return cmd
 }
