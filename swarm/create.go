@@ -15,7 +15,7 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	u.refs.network = id
+	u.refs.network, u.refs.networkName = id, networkName(stack)
 	st.End(true)
 	return nil
 }
@@ -30,7 +30,7 @@ func (u *upRun) createFiles(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	u.refs.secret, u.refs.configs = id, map[int]string{}
+	u.refs.secret, u.refs.secretName, u.refs.configs = id, secretName(stack), map[int]string{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	for _, n := range u.plan.Nodes {

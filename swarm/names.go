@@ -26,11 +26,13 @@ func stackLabels(stack string, l map[string]string) map[string]string {
 	return out
 }
 
-// refs are the IDs of what the services mount.
+// refs are what the services attach and mount.
 type refs struct {
-	network string
-	secret  string
-	configs map[int]string // by port
+	network     string // ID
+	networkName string
+	secret      string // ID
+	secretName  string
+	configs     map[int]string // IDs by port
 }
 
 // sdkNodeService is node n as an SDK service, the same as the stack file's.
@@ -69,6 +71,6 @@ func baseSDKService(p *selfboot.Plan, short string, cmd []string, labels map[str
 	return docker.Service{
 		Name: serviceName(stack, short), Alias: short, Image: p.Spec.Image, Command: cmd,
 		Labels: l, ContainerLabels: l, Network: r.network, RestartDelay: 5 * time.Second,
-		Secrets: []docker.FileRef{{ID: r.secret, Name: secretName(stack), Target: selfboot.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
+		Secrets: []docker.FileRef{{ID: r.secret, Name: r.secretName, Target: selfboot.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
 	}
 }

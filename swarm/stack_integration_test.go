@@ -108,7 +108,7 @@ func (st *stackTest) witness() {
 	cmd := st.plan.CheckCommand("--verify-keys", fmt.Sprint(keys), "--prefix", "k", "--wait", "1m", "--password-file", dir+"password")
 	cmd[0] = dir + "redis-dock"
 	res, err := st.d.RunHelper(ctx, docker.Helper{
-		Name: st.plan.Spec.Name + "-witness", Image: st.plan.Spec.Image, Cmd: cmd, Network: networkName(st.plan.Spec.Name),
+		Name: st.plan.Spec.Name + "-witness", Image: st.plan.Spec.Image, Cmd: cmd, Network: st.refs.networkName,
 		Labels: map[string]string{docker.LabelCluster: st.plan.Spec.Name, docker.LabelRole: "witness"},
 		Files: []docker.File{
 			{Path: dir + "redis-dock", Mode: 0o500, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: st.full},

@@ -35,11 +35,11 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 	if len(services) == 0 {
 		return nil, fmt.Errorf("--name %s: no Swarm services of this cluster (deploy it with `redis-dock swarm up` or `docker stack deploy`)", name)
 	}
-	st := &Status{Name: name, Network: networkName(name), Services: services}
 	p, r, err := deployed(ctx, o.Docker, name, services)
 	if err != nil {
 		return nil, err
 	}
+	st := &Status{Name: name, Network: r.networkName, Services: services}
 	st.Report, err = runCheck(ctx, o.Docker, p, r, wait)
 	st.Healthy = err == nil
 	if err != nil {
@@ -49,7 +49,8 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 }
 
 // deployed rebuilds the plan of a deployed stack from its bootstrap's
-// spec label and its network's subnet, and finds what a check job mounts.
+// spec label and its network's subnet, and finds what a check job mounts,
+// by label: the stack may have been deployed under any name.
 func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*selfboot.Plan, refs, error) {
 	var r refs
 	var s spec.Spec
@@ -66,22 +67,18 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 	if !found {
 		return nil, r, fmt.Errorf("cluster %q has no bootstrap service with a %s label: was it made by redis-dock?", name, docker.LabelSpec)
 	}
-	subnet, ok, err := d.NetworkSubnet(ctx, networkName(name))
-	if err != nil || !ok {
-		return nil, r, fmt.Errorf("cluster %q: network %s not found (%v)", name, networkName(name), err)
-	}
-	s.Name, s.Subnet, s.Password, s.Wait = name, subnet.String(), "unused", time.Minute // the password stays in its secret
-	p, err := selfboot.FromSpec(s, false)
+	net, err := d.ClusterOverlay(ctx, name)
 	if err != nil {
 		return nil, r, err
 	}
-	if r.network, err = d.NetworkID(ctx, networkName(name)); err != nil {
+	sec, err := d.ClusterSecret(ctx, name, "_"+selfboot.PasswordSecret)
+	if err != nil {
 		return nil, r, err
 	}
-	if r.secret, err = d.SecretID(ctx, secretName(name)); err != nil {
-		return nil, r, err
-	}
-	return p, r, nil
+	r.network, r.networkName, r.secret, r.secretName = net.ID, net.Name, sec.ID, sec.Name
+	s.Name, s.Subnet, s.Password, s.Wait = name, net.Subnet.String(), "unused", time.Minute // the password stays in its secret
+	p, err := selfboot.FromSpec(s, false)
+	return p, r, err
 }
 
 // reuse checks an existing stack instead of deploying it again.

@@ -171,14 +171,14 @@ func overlaps(p netip.Prefix, used []netip.Prefix) bool {
 // waitHealthy runs a check job on the overlay until the cluster is
 // healthy or --wait ends.
 func (u *upRun) waitHealthy(ctx context.Context) (*Result, error) {
-	st := u.log.Start("Waiting for the cluster to be healthy (checked from inside %s)", networkName(u.plan.Spec.Name))
+	st := u.log.Start("Waiting for the cluster to be healthy (checked from inside %s)", u.refs.networkName)
 	defer st.End(false)
 	rep, err := runCheck(ctx, u.o.Docker, u.plan, u.refs, u.plan.Spec.Wait)
 	if err != nil {
 		return nil, err
 	}
 	st.End(true)
-	return &Result{Spec: u.plan.Spec, Network: networkName(u.plan.Spec.Name), Report: rep}, nil
+	return &Result{Spec: u.plan.Spec, Network: u.refs.networkName, Report: rep}, nil
 }
 
 // runCheck runs `redis-dock check` as a job and parses its report; the

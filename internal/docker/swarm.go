@@ -110,33 +110,52 @@ func (c *Client) CreateSecret(ctx context.Context, name string, data []byte, lab
 	return resp.ID, nil
 }
 
-// NetworkID returns the ID of the network called name.
-func (c *Client) NetworkID(ctx context.Context, name string) (string, error) {
-	n, err := c.api.NetworkInspect(ctx, name, network.InspectOptions{})
-	if err != nil {
-		return "", fmt.Errorf("failed to inspect network %q: %w", name, err)
-	}
-	return n.ID, nil
-}
-
-// SecretID returns the ID of the secret called name.
-func (c *Client) SecretID(ctx context.Context, name string) (string, error) {
-	list, err := c.api.SecretList(ctx, swarm.SecretListOptions{Filters: nameFilter(name)})
-	if err != nil {
-		return "", fmt.Errorf("failed to list secrets: %w", err)
-	}
-	for _, s := range list {
-		if s.Spec.Name == name {
-			return s.ID, nil
-		}
-	}
-	return "", fmt.Errorf("no secret %q", name)
-}
-
 // RemoveNetwork removes a network by name; a missing one is no error.
 func (c *Client) RemoveNetwork(ctx context.Context, name string) error {
 	if err := c.api.NetworkRemove(ctx, name); err != nil && !isNotFound(err) {
 		return fmt.Errorf("failed to remove network %q: %w", name, err)
 	}
 	return nil
+}
+
+// StackObject is a network or secret found by the cluster label.
+type StackObject struct {
+	ID, Name string
+	Subnet   netip.Prefix // networks
+}
+
+// ClusterOverlay finds the cluster's overlay network by label, whatever
+// the stack it was deployed as is called.
+func (c *Client) ClusterOverlay(ctx context.Context, cluster string) (StackObject, error) {
+	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: clusterFilter(cluster)})
+	if err != nil {
+		return StackObject{}, fmt.Errorf("failed to list networks: %w", err)
+	}
+	for _, n := range nets {
+		if n.Driver != "overlay" {
+			continue
+		}
+		o := StackObject{ID: n.ID, Name: n.Name}
+		for _, cfg := range n.IPAM.Config {
+			if p, err := netip.ParsePrefix(cfg.Subnet); err == nil {
+				o.Subnet = p
+			}
+		}
+		return o, nil
+	}
+	return StackObject{}, fmt.Errorf("cluster %q has no overlay network (labelled %s=%s)", cluster, LabelCluster, cluster)
+}
+
+// ClusterSecret finds the cluster's secret whose name ends in suffix.
+func (c *Client) ClusterSecret(ctx context.Context, cluster, suffix string) (StackObject, error) {
+	list, err := c.api.SecretList(ctx, swarm.SecretListOptions{Filters: clusterFilter(cluster)})
+	if err != nil {
+		return StackObject{}, fmt.Errorf("failed to list secrets: %w", err)
+	}
+	for _, s := range list {
+		if strings.HasSuffix(s.Spec.Name, suffix) {
+			return StackObject{ID: s.ID, Name: s.Spec.Name}, nil
+		}
+	}
+	return StackObject{}, fmt.Errorf("cluster %q has no secret named *%s", cluster, suffix)
 }
