@@ -43,9 +43,10 @@ func TestIntegrationHeal(t *testing.T) {
 	checkKeys(t, fresh(), 5000)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 
-	openSlotHalfway(t, s, rdb, res.Spec.Password, o)
-	if hr, err = Heal(ctx, s.Name, HealOptions{}, o); err != nil || hr.Closed != 1 {
-		t.Fatalf("heal of an open slot: closed %d, err %v", hr.Closed, err)
+	leaveSlotOpen(t, s, rdb, res.Spec.Password, "k:1", false, o)
+	leaveSlotOpen(t, s, rdb, res.Spec.Password, "k:3", true, o)
+	if hr, err = Heal(ctx, s.Name, HealOptions{}, o); err != nil || hr.Closed != 2 {
+		t.Fatalf("heal of two open slots: closed %d, err %v", hr.Closed, err)
 	}
 	checkKeys(t, fresh(), 5000)
 
@@ -86,12 +87,14 @@ func moveAllAddresses(t *testing.T, name string, o Options) {
 	}
 }
 
-// openSlotHalfway leaves the slot of key k:1 as an interrupted move does:
-// IMPORTING on another master, MIGRATING on its owner, k:1 moved already.
-func openSlotHalfway(t *testing.T, s spec.Spec, rdb *redis.ClusterClient, pw string, o Options) {
+// leaveSlotOpen leaves the slot of key as an interrupted move does: IMPORTING
+// on another master, MIGRATING on its owner, key moved already; with
+// assigned, the target has taken the slot too (SETSLOT NODE on the
+// target only), so only the owner's MIGRATING state is left.
+func leaveSlotOpen(t *testing.T, s spec.Spec, rdb *redis.ClusterClient, pw, key string, assigned bool, o Options) {
 	t.Helper()
 	ctx, name := context.Background(), s.Name
-	slot := int(rdb.ClusterKeySlot(ctx, "k:1").Val())
+	slot := int(rdb.ClusterKeySlot(ctx, key).Val())
 	owner, err := MasterOf(ctx, name, slot, o)
 	if err != nil {
 		t.Fatal(err)
@@ -112,17 +115,33 @@ func openSlotHalfway(t *testing.T, s spec.Spec, rdb *redis.ClusterClient, pw str
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range [][]any{
-		{"CLUSTER", "SETSLOT", slot, "IMPORTING", srcID},
-		{"CLUSTER", "SETSLOT", slot, "MIGRATING", dstID},
-		{"MIGRATE", ip.String(), target.Port, "", 0, 5000, "AUTH", pw, "KEYS", "k:1"},
-	} {
-		n := src
-		if c[3] == "IMPORTING" {
-			n = dst
+	steps := []struct {
+		n    *redis.Client
+		args []any
+	}{
+		{dst, []any{"CLUSTER", "SETSLOT", slot, "IMPORTING", srcID}},
+		{src, []any{"CLUSTER", "SETSLOT", slot, "MIGRATING", dstID}},
+	}
+	keys := []any{key}
+	if assigned {
+		keys = nil
+		for _, k := range src.ClusterGetKeysInSlot(ctx, slot, 1000).Val() {
+			keys = append(keys, k)
 		}
-		if err := n.Do(ctx, c...).Err(); err != nil {
-			t.Fatalf("%v: %v", c[:4], err)
+	}
+	steps = append(steps, struct {
+		n    *redis.Client
+		args []any
+	}{src, append([]any{"MIGRATE", ip.String(), target.Port, "", 0, 5000, "AUTH", pw, "KEYS"}, keys...)})
+	if assigned {
+		steps = append(steps, struct {
+			n    *redis.Client
+			args []any
+		}{dst, []any{"CLUSTER", "SETSLOT", slot, "NODE", dstID}})
+	}
+	for _, st := range steps {
+		if err := st.n.Do(ctx, st.args...).Err(); err != nil {
+			t.Fatalf("%v: %v", st.args[:4], err)
 		}
 	}
 }
