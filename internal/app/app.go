@@ -3,12 +3,10 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
@@ -24,8 +22,7 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit code %d", e.Code) }
 
 // Run executes the CLI with args and returns the process exit code.
 func Run(args []string) int {
-	// go-redis logs dial retries on its own; redis-dock reports errors itself.
-	redis.SetLogger(quietLogger{})
+	quietRedisLogs()
 	env := &cli.Env{Logger: cli.Default(), Stdout: os.Stdout}
 	root := newRoot(env)
 	root.SetArgs(args)
@@ -59,8 +56,3 @@ func newRoot(env *cli.Env) *cobra.Command {
 	addCommands(root, env)
 	return root
 }
-
-// quietLogger drops go-redis's internal log lines.
-type quietLogger struct{}
-
-func (quietLogger) Printf(context.Context, string, ...interface{}) {}
