@@ -14,11 +14,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
@@ -51,7 +49,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, pinImage(t, d)
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, testutil.PinNodeImage(t, d)
 	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
 	p, err := selfboot.FromSpec(s, true)
 	if err != nil {
@@ -132,27 +130,6 @@ func freeSubnet(t *testing.T, d *docker.Client) netip.Prefix {
 	}
 	t.Fatal("no free /24 in 10.215.0.0/16")
 	return netip.Prefix{}
-}
-
-// pinImage makes sure the node image is current and tags it for this
-// test only, so a concurrent retag of :latest does not change what runs.
-func pinImage(t *testing.T, d *docker.Client) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := nodeimage.Ensure(ctx, d, images.DefaultImage, images.Options{}, cli.Discard()); err != nil {
-		t.Fatal(err)
-	}
-	info, err := d.ImageInspect(ctx, images.DefaultImage)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tag := images.Repo + ":" + testutil.UniqueName("test")
-	if err := d.TagImage(ctx, info.ID, tag); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.RemoveImage(context.Background(), tag) })
-	return tag
 }
 
 func checkGone(t *testing.T, d *docker.Client, name string) {

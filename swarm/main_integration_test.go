@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
@@ -122,26 +120,4 @@ func dockerCLI(t *testing.T) string {
 		t.Skipf("the docker CLI is not installed: %v", err)
 	}
 	return p
-}
-
-// pinImage makes sure the node image is current and gives it a tag of
-// this test's own, so tasks the test (re)creates later run this image
-// even if another run retags redis-dock/node:latest meanwhile.
-func pinImage(t *testing.T, d *docker.Client) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := nodeimage.Ensure(ctx, d, images.DefaultImage, images.Options{}, testLogger(t)); err != nil {
-		t.Fatal(err)
-	}
-	info, err := d.ImageInspect(ctx, images.DefaultImage)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tag := images.Repo + ":" + testutil.UniqueName("test")
-	if err := d.TagImage(ctx, info.ID, tag); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.RemoveImage(context.Background(), tag) })
-	return tag
 }

@@ -51,7 +51,7 @@ func deployStack(t *testing.T, d *docker.Client, cli string) *stackTest {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swt"), 2000, pinImage(t, d)
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swt"), 2000, testutil.PinNodeImage(t, d)
 	t.Cleanup(func() { down(t, d, s.Name) })
 	u := &upRun{o: Options{Docker: d, Logger: testLogger(t)}, log: testLogger(t)}
 	if err := u.prepare(ctx, &s); err != nil { // free subnet, password, image

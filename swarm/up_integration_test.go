@@ -27,7 +27,7 @@ func TestIntegrationSwarmUp(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swu"), 2000, pinImage(t, d)
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swu"), 2000, testutil.PinNodeImage(t, d)
 	o := Options{Docker: d, Logger: testLogger(t)}
 	t.Cleanup(func() { down(t, d, s.Name) })
 	res, err := Up(ctx, s, o)
