@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -126,37 +127,42 @@ func (u *upRun) pickSubnet(ctx context.Context) (netip.Prefix, error) {
 	return docker.FreeSubnet(used)
 }
 
-// startConcurrency bounds the nodes being created and started at once.
-// The engine spends a start mostly on its own CPU (mounts, network
-// namespace, iptables, docker-proxy, runc), so more requests in flight do
-// not finish sooner; the bound makes nodes start in plan order, masters
-// first, so that their writable delay passes while replicas start.
-const startConcurrency = 6
-
-// startNodes creates every node's volume and container, copies its config
-// in and starts it, a few at a time in plan order; each master then gets
-// its slots as soon as it answers (see bootstrap.Claim), unless the nodes
-// are to stay fresh.
+// startNodes creates every node's volume and container, copies its
+// config in and starts it: all masters at once, then all replicas, so
+// that the masters' writable delay (see bootstrap.Stream) runs while the
+// replicas start. Unless the nodes are to stay fresh, each node joins the
+// cluster as soon as it runs.
 func (u *upRun) startNodes(ctx context.Context) error {
 	st := u.log.Start("Starting %d nodes", len(u.plan.Nodes))
 	defer st.End(false)
-	f := u.former()
-	claims, cctx := errgroup.WithContext(ctx)
-	starts, sctx := errgroup.WithContext(cctx)
-	starts.SetLimit(startConcurrency)
+	u.joins = u.newJoiner(ctx)
+	masters := len(u.plan.Masters())
+	mastersUp := make(chan struct{})
+	if masters == 0 {
+		close(mastersUp)
+	}
+	var started atomic.Int32
+	g, gctx := errgroup.WithContext(ctx)
 	for _, n := range u.plan.Nodes {
-		starts.Go(func() error {
-			if err := u.startNode(sctx, n); err != nil {
+		g.Go(func() error {
+			if n.Role != topology.RoleMaster {
+				select {
+				case <-mastersUp:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			if err := u.startNode(gctx, n); err != nil {
 				return err
 			}
-			if !u.fresh {
-				claims.Go(func() error { return f.Claim(cctx, n.Index) })
+			if n.Role == topology.RoleMaster && int(started.Add(1)) == masters {
+				close(mastersUp)
 			}
+			u.joins.join(n.Index)
 			return nil
 		})
 	}
-	err := starts.Wait()
-	if err = errors.Join(err, claims.Wait()); err != nil {
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	st.End(true)

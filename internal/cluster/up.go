@@ -70,7 +70,8 @@ type upRun struct {
 	o       Options
 	log     *cli.Logger
 	created bool
-	fresh   bool // leave the nodes fresh: no slots claimed while starting (Provision)
+	fresh   bool    // leave the nodes fresh, forming nothing while they start (Provision)
+	joins   *joiner // forming while the nodes start
 	plan    topology.Plan
 }
 
@@ -90,10 +91,10 @@ func (u *upRun) run(ctx context.Context) (*Result, error) {
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
 	started, err := u.provision(ctx)
-	if err != nil {
+	t1 := time.Now()
+	if err = errors.Join(err, u.joins.wait(err != nil)); err != nil {
 		return nil, err
 	}
-	t1 := time.Now()
 	if err := u.bootstrap(ctx); err != nil {
 		return nil, err
 	}
