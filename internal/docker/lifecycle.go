@@ -99,10 +99,18 @@ func (c *Client) removeVolumes(ctx context.Context, cluster string) (int, error)
 	if err != nil {
 		return 0, fmt.Errorf("failed to list volumes: %w", err)
 	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for _, v := range vols.Volumes {
-		if err := c.api.VolumeRemove(ctx, v.Name, true); err != nil && !isNotFound(err) {
-			return 0, fmt.Errorf("failed to remove volume %s: %w", v.Name, err)
-		}
+		g.Go(func() error {
+			if err := c.api.VolumeRemove(gctx, v.Name, true); err != nil && !isNotFound(err) {
+				return fmt.Errorf("failed to remove volume %s: %w", v.Name, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
 	}
 	return len(vols.Volumes), nil
 }
