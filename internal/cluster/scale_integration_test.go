@@ -2,9 +2,11 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -30,10 +32,7 @@ func TestIntegrationScaleUnderLoad(t *testing.T) {
 	load := startLoad(t, seeds, pw, 100000, 3)
 	cover := startCoverage(seeds, pw, load.rdb)
 
-	four, err := Scale(ctx, s.Name, ScaleOptions{Masters: 4, Replicas: 0}, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	four := scale(t, s.Name, ScaleOptions{Masters: 4, Replicas: 0}, o)
 	t.Logf("3 -> 4: added %v, moved %d slots and %d keys in %s", four.Added, four.Moved.Slots, four.Moved.Keys, four.Moved.Elapsed)
 	checkShares(t, s.Name, 4, o)
 	s4 := s
@@ -45,10 +44,7 @@ func TestIntegrationScaleUnderLoad(t *testing.T) {
 		t.Fatalf("up with the old spec after scaling: want an error naming --masters, got %v", err)
 	}
 
-	three, err := Scale(ctx, s.Name, ScaleOptions{Masters: 3, Replicas: 0}, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	three := scale(t, s.Name, ScaleOptions{Masters: 3, Replicas: 0}, o)
 	t.Logf("4 -> 3: removed %v, moved %d slots and %d keys in %s", three.Removed, three.Moved.Slots, three.Moved.Keys, three.Moved.Elapsed)
 	cover.finish(t)
 	load.finish(t, seeds, pw)
@@ -63,6 +59,24 @@ func TestIntegrationScaleUnderLoad(t *testing.T) {
 		t.Fatalf("up with the original spec after scaling back: %v", err)
 	}
 	testutil.RedisCliCheck(t, seeds[0], pw)
+}
+
+// scale runs Scale, again when a port it needs is busy for a moment: the
+// test ports lie in the kernel's ephemeral range, where an outgoing
+// connection can hold one briefly, and a scale cannot pick other ports.
+func scale(t *testing.T, name string, so ScaleOptions, o Options) *ScaleResult {
+	t.Helper()
+	for try := 1; ; try++ {
+		res, err := Scale(context.Background(), name, so, o)
+		if err == nil {
+			return res
+		}
+		if !errors.Is(err, ErrPortInUse) || try == 5 {
+			t.Fatalf("scale to %dx%d: %v", so.Masters, so.Replicas, err)
+		}
+		t.Logf("scale: %v; trying again", err)
+		time.Sleep(2 * time.Second)
+	}
 }
 
 // checkShares checks that the cluster has want masters, each within 1%
@@ -109,9 +123,7 @@ func TestIntegrationScaleHostNetwork(t *testing.T) {
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 5000)
 	for _, masters := range []int{4, 3} {
-		if _, err := Scale(ctx, s.Name, ScaleOptions{Masters: masters, Replicas: 0}, o); err != nil {
-			t.Fatalf("scale to %d masters: %v", masters, err)
-		}
+		scale(t, s.Name, ScaleOptions{Masters: masters, Replicas: 0}, o)
 		checkShares(t, s.Name, masters, o)
 		checkKeys(t, clientFor(res), 5000) // an idle client's slot map is stale; it never saw a MOVED
 	}

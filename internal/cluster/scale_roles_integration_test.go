@@ -48,10 +48,7 @@ func TestIntegrationScaleRoles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sr, err := Scale(ctx, s.Name, ScaleOptions{Masters: st.masters, Replicas: st.replicas}, o)
-		if err != nil {
-			t.Fatalf("scale to %dx%d: %v", st.masters, st.replicas, err)
-		}
+		sr := scale(t, s.Name, ScaleOptions{Masters: st.masters, Replicas: st.replicas}, o)
 		t.Logf("%dx%d: added %v, removed %v, promoted %v, moved %d slots", st.masters, st.replicas, sr.Added, sr.Removed, sr.Promoted, sr.Moved.Slots)
 		checkShares(t, s.Name, st.masters, o)
 		checkReplicas(t, s.Name, st.replicas, o)
