@@ -84,13 +84,7 @@ func TestIntegrationHostFailover(t *testing.T) {
 	newMaster := waitForNewMaster(t, s.Name, killed, o)
 	stop()
 	<-done
-	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
-	defer check.Close()
-	for k, v := range w.acked {
-		if got, err := check.Get(ctx, k).Result(); err != nil || got != v {
-			t.Fatalf("acknowledged write %s=%s lost: %q %v", k, v, got, err)
-		}
-	}
+	checkAcked(t, res, w.acked)
 	if err := StartNode(ctx, killed, o); err != nil {
 		t.Fatal(err)
 	}
