@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/command/flags"
 )
 
 // NewCommand returns the failover command.
@@ -26,12 +26,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if err != nil || port < 1 || port > 65535 {
 				return fmt.Errorf("<port> %q: give the client port of a replica, such as 7003", args[0])
 			}
-			d, o, err := flags.Open(env)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			res, err := cluster.Failover(cmd.Context(), name, port, fo, o)
+			res, err := redisdock.Failover(cmd.Context(), name, port, fo, redisdock.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/command/flags"
 )
 
 // NewCommand returns the heal command.
@@ -25,12 +25,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short:   "Re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, o, err := flags.Open(env)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			res, err := cluster.Heal(cmd.Context(), name, ho, o)
+			res, err := redisdock.Heal(cmd.Context(), name, ho, redisdock.WithLogger(env.Logger))
 			if res != nil {
 				printResult(env.Stdout, name, res, err == nil)
 			}

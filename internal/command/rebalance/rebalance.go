@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
@@ -22,12 +23,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Move slots (and their keys, live) until every master owns an even share",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, o, err := flags.Open(env)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			res, err := cluster.Rebalance(cmd.Context(), name, ro, o)
+			res, err := redisdock.Rebalance(cmd.Context(), name, ro, redisdock.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
@@ -34,12 +35,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if so.Linger == 0 {
 				so.Linger = -1 // the flag's 0 means none; the library's means its default
 			}
-			d, o, err := flags.Open(env)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			res, err := cluster.Scale(cmd.Context(), name, so, o)
+			res, err := redisdock.Scale(cmd.Context(), name, so, redisdock.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

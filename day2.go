@@ -1,0 +1,59 @@
+package redisdock
+
+import (
+	"context"
+
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+)
+
+// Day-2 operations on a cluster made by Up, by name. The CLI's scale,
+// rebalance, failover and heal commands call these.
+type (
+	ScaleOptions     = cluster.ScaleOptions
+	ScaleResult      = cluster.ScaleResult
+	RebalanceOptions = cluster.RebalanceOptions
+	RebalanceResult  = cluster.RebalanceResult
+	FailoverOptions  = cluster.FailoverOptions
+	FailoverResult   = cluster.FailoverResult
+	HealOptions      = cluster.HealOptions
+	HealResult       = cluster.HealResult
+)
+
+// withDocker runs f with a Docker client and the options applied.
+func withDocker[T any](opts []Option, f func(cluster.Options) (T, error)) (T, error) {
+	var zero T
+	d, err := docker.New()
+	if err != nil {
+		return zero, err
+	}
+	defer d.Close()
+	o := cluster.Options{Docker: d}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return f(o)
+}
+
+// Scale changes the number of masters and replicas while the cluster
+// serves: new nodes join, slots and keys move live, leaving masters are
+// drained, forgotten and removed.
+func Scale(ctx context.Context, name string, so ScaleOptions, opts ...Option) (*ScaleResult, error) {
+	return withDocker(opts, func(o cluster.Options) (*ScaleResult, error) { return cluster.Scale(ctx, name, so, o) })
+}
+
+// Rebalance moves slots until every master owns an even share.
+func Rebalance(ctx context.Context, name string, ro RebalanceOptions, opts ...Option) (*RebalanceResult, error) {
+	return withDocker(opts, func(o cluster.Options) (*RebalanceResult, error) { return cluster.Rebalance(ctx, name, ro, o) })
+}
+
+// Failover promotes the replica on port (CLUSTER FAILOVER, FORCE when
+// asked, for a master that is down).
+func Failover(ctx context.Context, name string, port int, fo FailoverOptions, opts ...Option) (*FailoverResult, error) {
+	return withDocker(opts, func(o cluster.Options) (*FailoverResult, error) { return cluster.Failover(ctx, name, port, fo, o) })
+}
+
+// Heal re-meets moved nodes, closes open slots and re-replicates orphans.
+func Heal(ctx context.Context, name string, ho HealOptions, opts ...Option) (*HealResult, error) {
+	return withDocker(opts, func(o cluster.Options) (*HealResult, error) { return cluster.Heal(ctx, name, ho, o) })
+}
