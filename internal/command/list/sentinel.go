@@ -3,19 +3,12 @@ package list
 import (
 	"context"
 
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/sentinel"
+	redisdock "github.com/redis-dock/redis-dock"
 )
 
 // sentinelState is a sentinel group's STATE column.
 func sentinelState(ctx context.Context, name string) string {
-	d, err := docker.New()
-	if err != nil {
-		return "unknown"
-	}
-	defer d.Close()
-	st, err := sentinel.GetStatus(ctx, name, cluster.Options{Docker: d})
+	st, err := redisdock.GetSentinelStatus(ctx, name)
 	switch {
 	case err != nil:
 		return "unknown"

@@ -6,25 +6,17 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/sentinel"
 )
 
 // statusSentinel shows a sentinel group; done is false when the named
 // cluster's spec label says it is not one (or nothing carries the name).
 func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool, exitCode func(int) error) (done bool, err error) {
-	d, err := docker.New()
-	if err != nil {
+	if ok, err := redisdock.IsSentinel(ctx, name); !ok || err != nil {
 		return false, err
 	}
-	defer d.Close()
-	o := cluster.Options{Logger: env.Logger, Docker: d}
-	if ok, err := sentinel.IsSentinel(ctx, name, o); !ok || err != nil {
-		return false, err
-	}
-	st, err := sentinel.GetStatus(ctx, name, o)
+	st, err := redisdock.GetSentinelStatus(ctx, name)
 	if err != nil {
 		return true, err
 	}
@@ -43,7 +35,7 @@ func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool,
 	return true, nil
 }
 
-func printSentinel(env *cli.Env, st *sentinel.Status) {
+func printSentinel(env *cli.Env, st *redisdock.SentinelStatus) {
 	w := env.Stdout
 	fmt.Fprintf(w, "Sentinel group %s (network %s, master name %s, quorum %d)\n", st.Name, st.Network, st.MasterName, st.Quorum)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -6,21 +6,14 @@ import (
 	"strings"
 	"time"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/sentinel"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // upSentinel is `up --mode sentinel`.
 func upSentinel(ctx context.Context, env *cli.Env, s spec.Spec, retain bool) error {
-	d, err := docker.New()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	res, err := sentinel.Up(ctx, s, cluster.Options{Logger: env.Logger, Docker: d, Retain: retain})
+	res, err := redisdock.UpSentinel(ctx, s, redisdock.WithLogger(env.Logger), redisdock.WithRetain(retain))
 	if err != nil {
 		return err
 	}
