@@ -28,6 +28,7 @@ unit:
 
 bench: deps build ## time to a healthy cluster vs redis-cli and Docker's floor (BENCHFLAGS='-n 6 -rounds 1' for a quick run)
 	REDIS_DOCK_NODE_BINARY=$(CURDIR)/$(BIN)/redis-dock-node $(GO) run ./scripts/bench $(BENCHFLAGS)
+	REDIS_DOCK_NODE_BINARY=$(CURDIR)/$(BIN)/redis-dock-node $(GO) run ./scripts/reshardbench $(RESHARDFLAGS)
 
 lint:
 	gofmt -l . | (! grep .)
