@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,7 +124,9 @@ func (s *Stream) peer(j int) redisx.Peer {
 }
 
 // follow makes replica i REPLICATE its master once the master joined
-// and replica i knows it (handshake done).
+// and replica i knows it. Until the handshake is done the replica knows
+// the master only by a temporary name and answers "Unknown node": asking
+// again is cheaper than polling CLUSTER NODES.
 func (s *Stream) follow(ctx context.Context, i int) error {
 	m := s.c.Members[i]
 	if m.Role != topology.RoleReplica {
@@ -140,31 +143,17 @@ func (s *Stream) follow(ctx context.Context, i int) error {
 	if id == "" {
 		return nil // the master was not fresh: Run judges it
 	}
-	n := s.conns[i]
 	for {
-		nodes, err := n.Nodes(ctx)
-		if err != nil {
+		err := s.conns[i].Replicate(ctx, id)
+		if err == nil || !strings.Contains(err.Error(), "Unknown node") {
 			return err
-		}
-		if knows(nodes, id) {
-			return n.Replicate(ctx, id)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("replica %s did not meet its master %s within --wait %s", m.Name, s.c.Members[m.Master].Name, s.c.Wait)
+			return fmt.Errorf("replica %s did not meet its master %s within --wait %s: %w", m.Name, s.c.Members[m.Master].Name, s.c.Wait, err)
 		case <-time.After(PollInterval):
 		}
 	}
-}
-
-// knows reports whether id is among nodes, its handshake done.
-func knows(nodes []redisx.ClusterNode, id string) bool {
-	for _, n := range nodes {
-		if n.ID == id {
-			return !n.Has("handshake") && !n.Has("noaddr")
-		}
-	}
-	return false
 }
 
 func wrap(err error, format string, args ...any) error {
