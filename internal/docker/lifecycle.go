@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -72,11 +73,11 @@ func (c *Client) RemoveCluster(ctx context.Context, cluster string, volumes bool
 		return r, err
 	}
 	r.Containers = len(list)
-	if r.Networks, err = c.removeNetworks(ctx, cluster); err != nil {
-		return r, err
-	}
-	if volumes {
-		r.Volumes, err = c.removeVolumes(ctx, cluster)
+	r.Networks, err = c.removeNetworks(ctx, cluster)
+	if volumes { // even when a network is stuck: see removeNetworks
+		var verr error
+		r.Volumes, verr = c.removeVolumes(ctx, cluster)
+		err = errors.Join(err, verr)
 	}
 	return r, err
 }
@@ -87,7 +88,14 @@ func (c *Client) removeNetworks(ctx context.Context, cluster string) (int, error
 		return 0, fmt.Errorf("failed to list networks: %w", err)
 	}
 	for _, n := range nets {
-		if err := c.api.NetworkRemove(ctx, n.ID); err != nil && !isNotFound(err) {
+		err := c.api.NetworkRemove(ctx, n.ID)
+		if err != nil && strings.Contains(err.Error(), "active endpoints") {
+			// Seen on Docker 20.10 after many containers started and were
+			// removed at once: the engine's endpoint count stays above zero
+			// with no container attached, until dockerd restarts.
+			return 0, fmt.Errorf("failed to remove network %s: %w (if no container uses it, the engine miscounts its endpoints: remove it with 'docker network rm %s' after restarting dockerd)", n.Name, err, n.Name)
+		}
+		if err != nil && !isNotFound(err) {
 			return 0, fmt.Errorf("failed to remove network %s: %w", n.Name, err)
 		}
 	}
