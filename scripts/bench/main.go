@@ -206,6 +206,10 @@ func (b *bench) report(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nredis-dock bench %s, %d rounds, %d CPUs, load %s\n\n", time.Now().Format(time.DateTime), b.opt.rounds, runtime.NumCPU(), loadAvg())
 	b.res.table().render(w)
+	if stuck := b.track.stuckNetworks(); len(stuck) > 0 {
+		fmt.Fprintf(w, "\nengine: %d of the networks made were left behind with a stale endpoint count (Docker 20.10 bug; a dockerd restart clears them): %s\n",
+			len(stuck), strings.Join(stuck, ", "))
+	}
 	if builds := b.res.get(imgBuild, 0); len(builds) > 0 {
 		size := b.res.get("image.size", 0).median()
 		fmt.Fprintf(w, "\nnode image: %.1f MB, no-cache build %s s\n", float64(size)/1e6, cell(builds))
