@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeimage"
-	"github.com/redis-dock/redis-dock/internal/portcheck"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -28,23 +25,8 @@ func (u *upRun) checkHost(ctx context.Context) error {
 	for i, n := range u.plan.Nodes {
 		names[i] = n.Name
 	}
-	owners, err := u.o.Docker.ContainerOwners(ctx, names)
-	if err != nil {
+	if err := CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
 		return err
-	}
-	for _, n := range u.plan.Nodes {
-		if owner, found := owners[n.Name]; found && owner != u.spec.Name {
-			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this cluster; remove it or choose another --name or --port", u.spec.Name, n.Name)
-		}
-	}
-	if u.spec.Network == spec.NetworkBridge {
-		owner, found, err := u.o.Docker.NetworkOwner(ctx, NetworkName(u.spec.Name))
-		if err != nil {
-			return err
-		}
-		if found && owner != u.spec.Name {
-			return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this cluster", u.spec.Name, NetworkName(u.spec.Name))
-		}
 	}
 	if err := u.checkPorts(); err != nil {
 		return err
@@ -54,7 +36,6 @@ func (u *upRun) checkHost(ctx context.Context) error {
 }
 
 func (u *upRun) checkPorts() error {
-	host := u.spec.HostIP
 	var ports []int
 	for _, n := range u.plan.Nodes {
 		ports = append(ports, n.Port)
@@ -62,69 +43,26 @@ func (u *upRun) checkPorts() error {
 			ports = append(ports, n.BusPort)
 		}
 	}
-	flag := "--port"
-	if u.spec.Network == spec.NetworkHost {
-		host, flag = u.spec.BindAddress(), "--port/--bus-port"
-	}
-	for _, p := range ports {
-		if err := portcheck.Free(host, p); err != nil {
-			return fmt.Errorf("%s: %w (%w)", flag, err, ErrPortInUse)
-		}
-	}
-	return nil
+	return CheckPorts(u.spec, ports)
 }
 
-func (u *upRun) ensureImage(ctx context.Context) error {
-	_, err := nodeimage.Ensure(ctx, u.o.Docker, u.spec.Image, images.Options{RedisBinary: u.spec.RedisBinary}, u.log)
-	return err
-}
+func (u *upRun) ensureImage(ctx context.Context) error { return EnsureImage(ctx, u.o, u.spec) }
 
-func (u *upRun) resolvePassword(context.Context) error {
-	generated, err := u.spec.ResolvePassword()
-	if generated {
-		u.log.V(1, " • Generated a random password (print it with: redis-dock password --name %s)", u.spec.Name)
-	}
-	return err
-}
+func (u *upRun) resolvePassword(context.Context) error { return ResolvePassword(&u.spec, u.o) }
 
-// createNetwork makes the cluster's bridge network on a free subnet, so
-// every node gets a static address that survives restarts.
+// createNetwork makes the cluster's bridge network and plans the static
+// node addresses on it.
 func (u *upRun) createNetwork(ctx context.Context) error {
 	if u.spec.Network != spec.NetworkBridge {
 		return nil
 	}
-	st := u.log.Start("Creating network %s", NetworkName(u.spec.Name))
-	defer st.End(false)
-	labels := map[string]string{docker.LabelCluster: u.spec.Name}
-	var err error
-	for try := 0; try < 8; try++ {
-		var subnet netip.Prefix
-		if subnet, err = u.pickSubnet(ctx); err != nil {
-			return err
-		}
-		err = u.o.Docker.CreateNetwork(ctx, NetworkName(u.spec.Name), subnet, labels)
-		if err == nil {
-			u.plan = topology.New(topology.Params{Cluster: u.spec.Name, Masters: u.spec.Masters, Replicas: u.spec.Replicas,
-				Port: u.spec.Port, BusPort: u.spec.FirstBusPort(), Subnet: subnet})
-			st.End(true)
-			return nil
-		}
-		if !errors.Is(err, docker.ErrSubnetOverlap) || u.spec.Subnet != "" {
-			return err
-		}
-	}
-	return err
-}
-
-func (u *upRun) pickSubnet(ctx context.Context) (netip.Prefix, error) {
-	if u.spec.Subnet != "" {
-		return netip.MustParsePrefix(u.spec.Subnet).Masked(), nil
-	}
-	used, err := u.o.Docker.UsedSubnets(ctx)
+	subnet, err := CreateNetwork(ctx, u.o, u.spec)
 	if err != nil {
-		return netip.Prefix{}, err
+		return err
 	}
-	return docker.FreeSubnet(used)
+	u.plan = topology.New(topology.Params{Cluster: u.spec.Name, Masters: u.spec.Masters, Replicas: u.spec.Replicas,
+		Port: u.spec.Port, BusPort: u.spec.FirstBusPort(), Subnet: subnet})
+	return nil
 }
 
 // startNodes creates every node's volume and container, copies its
@@ -181,10 +119,7 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	_, err = u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
 		Path: ConfigPath, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
 	}})
-	if err != nil && (strings.Contains(err.Error(), "already allocated") || strings.Contains(err.Error(), "address already in use")) {
-		return fmt.Errorf("--port: host port %d on %s was taken while starting: %w (%w)", n.Port, u.spec.HostIP, err, ErrPortInUse)
-	}
-	return err
+	return PortTaken(err, n.Port, u.spec.HostIP)
 }
 
 func (u *upRun) nodeSpec(n topology.Node, vol string) docker.NodeSpec {

@@ -2,18 +2,14 @@ package sentinel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeimage"
-	"github.com/redis-dock/redis-dock/internal/portcheck"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -24,89 +20,36 @@ func (u *upRun) checkHost(ctx context.Context) error {
 	st := u.log.Start("Checking names and host ports")
 	defer st.End(false)
 	u.nodes = plan(u.spec, netip.Prefix{})
-	for _, n := range u.nodes {
-		labels, found, err := u.o.Docker.ContainerLabels(ctx, n.Name)
-		if err != nil {
-			return err
-		}
-		if found && labels[docker.LabelCluster] != u.spec.Name {
-			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this group; remove it or choose another --name or --port", u.spec.Name, n.Name)
-		}
+	names, ports := make([]string, len(u.nodes)), make([]int, len(u.nodes))
+	for i, n := range u.nodes {
+		names[i], ports[i] = n.Name, n.Port
 	}
-	if u.spec.Network == spec.NetworkBridge {
-		net := cluster.NetworkName(u.spec.Name)
-		owner, found, err := u.o.Docker.NetworkOwner(ctx, net)
-		if err != nil {
-			return err
-		}
-		if found && owner != u.spec.Name {
-			return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this group", u.spec.Name, net)
-		}
+	if err := cluster.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
+		return err
 	}
-	host := u.spec.HostIP
-	if u.spec.Network == spec.NetworkHost {
-		host = u.spec.BindAddress()
-	}
-	for _, n := range u.nodes {
-		if err := portcheck.Free(host, n.Port); err != nil {
-			return fmt.Errorf("--port: %w (%w)", err, cluster.ErrPortInUse)
-		}
+	if err := cluster.CheckPorts(u.spec, ports); err != nil {
+		return err
 	}
 	st.End(true)
 	return nil
 }
 
-func (u *upRun) ensureImage(ctx context.Context) error {
-	_, err := nodeimage.Ensure(ctx, u.o.Docker, u.spec.Image, images.Options{RedisBinary: u.spec.RedisBinary}, u.log)
-	return err
-}
+func (u *upRun) ensureImage(ctx context.Context) error { return cluster.EnsureImage(ctx, u.o, u.spec) }
 
-func (u *upRun) resolvePassword(context.Context) error {
-	generated, err := u.spec.ResolvePassword()
-	if generated {
-		u.log.V(1, " • Generated a random password (print it with: redis-dock password --name %s)", u.spec.Name)
-	}
-	return err
-}
+func (u *upRun) resolvePassword(context.Context) error { return cluster.ResolvePassword(&u.spec, u.o) }
 
-// createNetwork makes the group's bridge network on a free subnet, so
-// every node gets a static address that survives restarts, and plans the
+// createNetwork makes the group's bridge network and plans the static
 // addresses on it.
 func (u *upRun) createNetwork(ctx context.Context) error {
 	if u.spec.Network != spec.NetworkBridge {
 		return nil
 	}
-	name := cluster.NetworkName(u.spec.Name)
-	st := u.log.Start("Creating network %s", name)
-	defer st.End(false)
-	labels := map[string]string{docker.LabelCluster: u.spec.Name}
-	var err error
-	for try := 0; try < 8; try++ {
-		var subnet netip.Prefix
-		if subnet, err = u.pickSubnet(ctx); err != nil {
-			return err
-		}
-		if err = u.o.Docker.CreateNetwork(ctx, name, subnet, labels); err == nil {
-			u.nodes = plan(u.spec, subnet)
-			st.End(true)
-			return nil
-		}
-		if !errors.Is(err, docker.ErrSubnetOverlap) || u.spec.Subnet != "" {
-			return err
-		}
-	}
-	return err
-}
-
-func (u *upRun) pickSubnet(ctx context.Context) (netip.Prefix, error) {
-	if u.spec.Subnet != "" {
-		return netip.MustParsePrefix(u.spec.Subnet).Masked(), nil
-	}
-	used, err := u.o.Docker.UsedSubnets(ctx)
+	subnet, err := cluster.CreateNetwork(ctx, u.o, u.spec)
 	if err != nil {
-		return netip.Prefix{}, err
+		return err
 	}
-	return docker.FreeSubnet(used)
+	u.nodes = plan(u.spec, subnet)
+	return nil
 }
 
 // startNodes creates the containers of nodes, copies each one's config in
@@ -140,10 +83,7 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	_, err = u.o.Docker.CreateNode(ctx, ns, []docker.File{{
 		Path: path, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
 	}})
-	if err != nil && (strings.Contains(err.Error(), "already allocated") || strings.Contains(err.Error(), "address already in use")) {
-		return fmt.Errorf("--port: host port %d was taken while starting: %w (%w)", n.Port, err, cluster.ErrPortInUse)
-	}
-	return err
+	return cluster.PortTaken(err, n.Port, u.spec.HostIP)
 }
 
 // nodeSpec is node n's container: labelled like a cluster node, its port

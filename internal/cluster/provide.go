@@ -1,0 +1,118 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/portcheck"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// The steps below are shared by every topology `up` builds (cluster and
+// sentinel): they check the host, find the image and password, and make
+// the network, before and around the topology's own node start.
+
+// CheckNames refuses container names (and the bridge network's) that
+// something other than this cluster owns.
+func CheckNames(ctx context.Context, d *docker.Client, s spec.Spec, names []string) error {
+	owners, err := d.ContainerOwners(ctx, names)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if owner, found := owners[name]; found && owner != s.Name {
+			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this cluster; remove it or choose another --name or --port", s.Name, name)
+		}
+	}
+	if s.Network != spec.NetworkBridge {
+		return nil
+	}
+	owner, found, err := d.NetworkOwner(ctx, NetworkName(s.Name))
+	if err != nil {
+		return err
+	}
+	if found && owner != s.Name {
+		return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this cluster", s.Name, NetworkName(s.Name))
+	}
+	return nil
+}
+
+// CheckPorts refuses host ports that something else listens on, naming
+// the port and, when the OS tells, the process.
+func CheckPorts(s spec.Spec, ports []int) error {
+	host, flag := s.HostIP, "--port"
+	if s.Network == spec.NetworkHost {
+		host, flag = s.BindAddress(), "--port/--bus-port"
+	}
+	for _, p := range ports {
+		if err := portcheck.Free(host, p); err != nil {
+			return fmt.Errorf("%s: %w (%w)", flag, err, ErrPortInUse)
+		}
+	}
+	return nil
+}
+
+// EnsureImage builds the node image when it is missing (or stale).
+func EnsureImage(ctx context.Context, o Options, s spec.Spec) error {
+	_, err := nodeimage.Ensure(ctx, o.Docker, s.Image, images.Options{RedisBinary: s.RedisBinary}, o.log())
+	return err
+}
+
+// ResolvePassword fills in s's password, generating one when none is given.
+func ResolvePassword(s *spec.Spec, o Options) error {
+	generated, err := s.ResolvePassword()
+	if generated {
+		o.log().V(1, " • Generated a random password (print it with: redis-dock password --name %s)", s.Name)
+	}
+	return err
+}
+
+// CreateNetwork makes the bridge network on a free subnet (trying another
+// when a parallel run took it first), so every node can get a static
+// address that survives restarts, and returns the subnet.
+func CreateNetwork(ctx context.Context, o Options, s spec.Spec) (netip.Prefix, error) {
+	st := o.log().Start("Creating network %s", NetworkName(s.Name))
+	defer st.End(false)
+	labels := map[string]string{docker.LabelCluster: s.Name}
+	var err error
+	for try := 0; try < 8; try++ {
+		var subnet netip.Prefix
+		if subnet, err = pickSubnet(ctx, o.Docker, s); err != nil {
+			return subnet, err
+		}
+		if err = o.Docker.CreateNetwork(ctx, NetworkName(s.Name), subnet, labels); err == nil {
+			st.End(true)
+			return subnet, nil
+		}
+		if !errors.Is(err, docker.ErrSubnetOverlap) || s.Subnet != "" {
+			return netip.Prefix{}, err
+		}
+	}
+	return netip.Prefix{}, err
+}
+
+func pickSubnet(ctx context.Context, d *docker.Client, s spec.Spec) (netip.Prefix, error) {
+	if s.Subnet != "" {
+		return netip.MustParsePrefix(s.Subnet).Masked(), nil
+	}
+	used, err := d.UsedSubnets(ctx)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return docker.FreeSubnet(used)
+}
+
+// PortTaken turns the engine's "port already in use" at container start
+// into an error naming the port, marked ErrPortInUse.
+func PortTaken(err error, port int, host string) error {
+	if err != nil && (strings.Contains(err.Error(), "already allocated") || strings.Contains(err.Error(), "address already in use")) {
+		return fmt.Errorf("--port: host port %d on %s was taken while starting: %w (%w)", port, host, err, ErrPortInUse)
+	}
+	return err
+}
