@@ -2,9 +2,6 @@ package cluster
 
 import (
 	"context"
-	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,44 +9,6 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
-
-// ackWriter writes keys with SET + WAIT 1 on the key's master and records
-// the ones a replica acknowledged.
-type ackWriter struct {
-	rdb   *redis.ClusterClient
-	mu    sync.Mutex
-	acked map[string]string
-	fails atomic.Int64
-}
-
-func (w *ackWriter) run(ctx context.Context) {
-	for i := 0; ctx.Err() == nil; i++ {
-		key, val := fmt.Sprintf("w:%d", i), fmt.Sprint(i)
-		if w.write(ctx, key, val) {
-			w.mu.Lock()
-			w.acked[key] = val
-			w.mu.Unlock()
-		} else {
-			w.fails.Add(1)
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-}
-
-func (w *ackWriter) write(ctx context.Context, key, val string) bool {
-	m, err := w.rdb.MasterForKey(ctx, key)
-	if err != nil {
-		return false
-	}
-	var wait *redis.Cmd
-	_, err = m.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, key, val, 0)
-		wait = p.Do(ctx, "WAIT", 1, 1000)
-		return nil
-	})
-	n, _ := wait.Int64()
-	return err == nil && n >= 1
-}
 
 func TestIntegrationFailover(t *testing.T) {
 	t.Parallel()
@@ -63,10 +22,8 @@ func TestIntegrationFailover(t *testing.T) {
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
 		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
 	defer rdb.Close()
-	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { w.run(wctx); close(done) }()
+	w := &testutil.AckWriter{Master: rdb.MasterForKey}
+	stop := w.Start(ctx)
 	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
 
 	killed, err := KillMaster(ctx, s.Name, 0, o)
@@ -76,9 +33,8 @@ func TestIntegrationFailover(t *testing.T) {
 	newMaster := waitForNewMaster(t, s.Name, killed, o)
 	time.Sleep(500 * time.Millisecond) // writes after the switch
 	stop()
-	<-done
-	t.Logf("killed %s, %s took over; %d writes acknowledged, %d failed during the switch", killed, newMaster, len(w.acked), w.fails.Load())
-	checkAcked(t, res, w.acked)
+	t.Logf("killed %s, %s took over; %d writes acknowledged, %d failed during the switch", killed, newMaster, len(w.Acked()), w.Fails())
+	checkAcked(t, res, w.Acked())
 	if err := StartNode(ctx, killed, o); err != nil {
 		t.Fatal(err)
 	}

@@ -72,10 +72,8 @@ func TestIntegrationHostFailover(t *testing.T) {
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
 		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
 	defer rdb.Close()
-	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { w.run(wctx); close(done) }()
+	w := &testutil.AckWriter{Master: rdb.MasterForKey}
+	stop := w.Start(ctx)
 	time.Sleep(300 * time.Millisecond)
 	killed, err := KillMaster(ctx, s.Name, 0, o)
 	if err != nil {
@@ -83,15 +81,14 @@ func TestIntegrationHostFailover(t *testing.T) {
 	}
 	newMaster := waitForNewMaster(t, s.Name, killed, o)
 	stop()
-	<-done
-	checkAcked(t, res, w.acked)
+	checkAcked(t, res, w.Acked())
 	if err := StartNode(ctx, killed, o); err != nil {
 		t.Fatal(err)
 	}
 	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept", newMaster, killed, len(w.acked))
+	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept", newMaster, killed, len(w.Acked()))
 }
 
 func TestIntegrationHostPortConflict(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,40 +14,6 @@ import (
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/templates"
 )
-
-// ackWriter writes keys with SET + WAIT 1 through a failover client and
-// records the ones a replica acknowledged.
-type ackWriter struct {
-	rdb   *redis.Client
-	mu    sync.Mutex
-	acked map[string]string
-	fails atomic.Int64
-}
-
-func (w *ackWriter) run(ctx context.Context) {
-	for i := 0; ctx.Err() == nil; i++ {
-		key, val := fmt.Sprintf("w:%d", i), fmt.Sprint(i)
-		if w.write(ctx, key, val) {
-			w.mu.Lock()
-			w.acked[key] = val
-			w.mu.Unlock()
-		} else {
-			w.fails.Add(1)
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-}
-
-func (w *ackWriter) write(ctx context.Context, key, val string) bool {
-	var wait *redis.Cmd
-	_, err := w.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, key, val, 0)
-		wait = p.Do(ctx, "WAIT", 1, 1000)
-		return nil
-	})
-	n, _ := wait.Int64()
-	return err == nil && n >= 1
-}
 
 func TestIntegrationSentinelFailover(t *testing.T) {
 	t.Parallel()
@@ -62,10 +26,8 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	}
 	rdb := failoverClient(res)
 	defer rdb.Close()
-	w := &ackWriter{rdb: rdb, acked: map[string]string{}}
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { w.run(wctx); close(done) }()
+	w := &testutil.AckWriter{Master: func(context.Context, string) (*redis.Client, error) { return rdb, nil }}
+	stop := w.Start(ctx)
 	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
 
 	old, err := Master(ctx, s.Name, o)
@@ -82,13 +44,12 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	writable := time.Since(killed)
 	time.Sleep(500 * time.Millisecond) // acknowledged writes after the switch too
 	stop()
-	<-done
 	t.Logf("killed %s; sentinels handed out %s after %s; the client wrote through it after %s; %d writes acknowledged, %d failed during the switch",
-		old.Name, promoted, switched.Round(time.Millisecond), writable.Round(time.Millisecond), len(w.acked), w.fails.Load())
+		old.Name, promoted, switched.Round(time.Millisecond), writable.Round(time.Millisecond), len(w.Acked()), w.Fails())
 	if !served {
 		t.Fatal("the failover client never wrote again after the switch")
 	}
-	checkAcked(t, res, w.acked)
+	checkAcked(t, res, w.Acked())
 	checkRejoin(t, d, res, old)
 }
 
