@@ -147,8 +147,10 @@ func (u *upRun) readAddresses(ctx context.Context) error {
 	}
 	for i, n := range u.plan.Nodes {
 		ip, ok := ips[n.Name]
-		if !ok {
-			return fmt.Errorf("node %s has no address on network %q", n.Name, NetworkName(u.spec.Name))
+		if !ok { // the list can lag behind a start under load: ask the container
+			if ip, err = u.o.Docker.IP(ctx, n.Name, NetworkName(u.spec.Name)); err != nil {
+				return err
+			}
 		}
 		if ip != n.IP {
 			return fmt.Errorf("node %s got address %s, planned %s", n.Name, ip, n.IP)
