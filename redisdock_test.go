@@ -70,11 +70,22 @@ func TestIntegrationKillMaster(t *testing.T) {
 	if s, _ := rdb.ClusterKeySlot(ctx, key).Result(); s != int64(slot) {
 		t.Fatalf("key %s is in slot %d", key, s)
 	}
-	if err := rdb.Set(ctx, key, "before", 0).Err(); err != nil {
+	// SET and WAIT on the key's master: the write is acknowledged by its
+	// replica before the crash, so it must survive the failover.
+	m, err := rdb.MasterForKey(ctx, key)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rdb.Do(ctx, "WAIT", 1, 2000).Err(); err != nil {
-		t.Logf("WAIT: %v", err)
+	var wait *redis.Cmd
+	if _, err := m.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, key, "before", 0)
+		wait = p.Do(ctx, "WAIT", 1, 5000)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := wait.Int64(); n < 1 {
+		t.Fatalf("WAIT 1: %d replicas acknowledged the write", n)
 	}
 	killed, err := c.KillMaster(ctx, slot)
 	if err != nil {
@@ -87,6 +98,9 @@ func TestIntegrationKillMaster(t *testing.T) {
 		v, err := rdb.Get(ctx, key).Result()
 		if err == nil && v == "before" {
 			break
+		}
+		if err == redis.Nil {
+			t.Fatalf("the acknowledged write of %s was lost in the failover", key)
 		}
 		if time.Now().After(deadline) {
 			st, _ := c.Status(ctx)
