@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -73,7 +74,11 @@ func (c *Client) RemoveCluster(ctx context.Context, cluster string, volumes bool
 		return r, err
 	}
 	r.Containers = len(list)
-	r.Networks, err = c.removeNetworks(ctx, cluster)
+	names := make([]string, len(list))
+	for i, ct := range list {
+		names[i] = ct.Name
+	}
+	r.Networks, err = c.removeNetworks(ctx, cluster, names)
 	if volumes { // even when a network is stuck: see removeNetworks
 		var verr error
 		r.Volumes, verr = c.removeVolumes(ctx, cluster)
@@ -82,13 +87,13 @@ func (c *Client) RemoveCluster(ctx context.Context, cluster string, volumes bool
 	return r, err
 }
 
-func (c *Client) removeNetworks(ctx context.Context, cluster string) (int, error) {
+func (c *Client) removeNetworks(ctx context.Context, cluster string, members []string) (int, error) {
 	nets, err := c.api.NetworkList(ctx, network.ListOptions{Filters: clusterFilter(cluster)})
 	if err != nil {
 		return 0, fmt.Errorf("failed to list networks: %w", err)
 	}
 	for _, n := range nets {
-		err := c.api.NetworkRemove(ctx, n.ID)
+		err := c.removeNetwork(ctx, n.ID, members)
 		if err != nil && strings.Contains(err.Error(), "active endpoints") {
 			// Seen on Docker 20.10 after many containers started and were
 			// removed at once: the engine's endpoint count stays above zero
@@ -139,4 +144,26 @@ func (c *Client) Leftovers(ctx context.Context, cluster string) (Removed, error)
 		return r, err
 	}
 	return Removed{Containers: len(list), Networks: len(nets), Volumes: len(vols.Volumes)}, nil
+}
+
+// removeNetwork removes a network whose containers were just removed. The
+// engine may still count their endpoints for a moment (and Docker 20.10
+// sometimes keeps counting): retry, force-disconnecting the endpoints of
+// the removed members by name, which clears a stale count.
+func (c *Client) removeNetwork(ctx context.Context, id string, members []string) error {
+	var err error
+	for try := 0; try < 6; try++ {
+		if err = c.api.NetworkRemove(ctx, id); err == nil || !strings.Contains(err.Error(), "active endpoints") {
+			return err
+		}
+		for _, name := range members {
+			_ = c.api.NetworkDisconnect(ctx, id, name, true)
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(100*(try+1)) * time.Millisecond):
+		}
+	}
+	return err
 }
