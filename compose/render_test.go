@@ -3,9 +3,7 @@ package compose
 import (
 	"bytes"
 	"context"
-	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,11 +13,10 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 const testPassword = "C0mpose-s3cret-do-not-leak"
 
@@ -40,18 +37,7 @@ func TestRenderGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join("testdata", "compose-3x1.golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n%s", path, got)
-	}
+	golden.Check(t, path, got)
 }
 
 // TestRenderLoadsBack loads the file back with compose-go: static

@@ -3,7 +3,6 @@ package swarm
 import (
 	"bytes"
 	"context"
-	"flag"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 const testPassword = "Sw4rm-s3cret-do-not-leak"
 
@@ -57,18 +55,7 @@ func TestRenderGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got ---\n%s", path, got)
-	}
+	golden.Check(t, path, got)
 }
 
 // load reads a rendered stack file back with compose-go's loader.

@@ -1,16 +1,13 @@
 package templates
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/redis-dock/redis-dock/internal/golden"
+)
 
 // nastyPasswords are passwords that break naive quoting in redis.conf.
 var nastyPasswords = []string{
@@ -72,18 +69,7 @@ func TestRenderRedisGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	golden.Check(t, path, got)
 }
 
 func TestRenderRedisErrors(t *testing.T) {

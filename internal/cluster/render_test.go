@@ -1,19 +1,15 @@
 package cluster
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/templates"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func TestRenderConfigsHost(t *testing.T) {
 	s := spec.Default()
@@ -81,18 +77,7 @@ func TestRenderNodeBridgeGolden(t *testing.T) {
 		t.Fatalf("renderNode: %v", err)
 	}
 	path := filepath.Join("testdata", "bridge-node.golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	golden.Check(t, path, got)
 }
 
 func TestRenderNodeEndpoints(t *testing.T) {

@@ -3,20 +3,17 @@ package sentinel
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func testSpec(edit func(*spec.Spec)) spec.Spec {
 	s := spec.Default()
@@ -94,18 +91,7 @@ func TestRenderGroup(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	golden.Check(t, path, got)
 }
 
 func TestNodeSpec(t *testing.T) {
