@@ -19,7 +19,9 @@ var (
 
 // freePorts finds n consecutive client ports (and their bus ports,
 // +10000) free on loopback and not yet handed out in this process. Ports
-// are drawn at random from 30000..54999, so parallel test processes
+// are drawn at random from 10000..22767 (bus ports 20000..32767): below
+// the kernel's ephemeral range (32768+), where outgoing connections would
+// take them between the check and the start, and so parallel test processes
 // rarely collide; when they do, Start retries.
 func freePorts(n int) (int, error) {
 	portMu.Lock()
@@ -27,12 +29,12 @@ func freePorts(n int) (int, error) {
 	for try := 0; try < 500; try++ {
 		b := make([]byte, 2)
 		_, _ = rand.Read(b)
-		base := 30000 + (int(b[0])<<8|int(b[1]))%(25000-n)
+		base := 10000 + (int(b[0])<<8|int(b[1]))%(12768-n)
 		if claim(base, n) {
 			return base, nil
 		}
 	}
-	return 0, fmt.Errorf("no %d free consecutive ports found in 30000..54999", n)
+	return 0, fmt.Errorf("no %d free consecutive ports found in 10000..22767", n)
 }
 
 func claim(base, n int) bool {

@@ -98,7 +98,7 @@ func (c *Client) removeNetworks(ctx context.Context, cluster string, members []s
 			// Seen on Docker 20.10 after many containers started and were
 			// removed at once: the engine's endpoint count stays above zero
 			// with no container attached, until dockerd restarts.
-			return 0, fmt.Errorf("failed to remove network %s: %w (if no container uses it, the engine miscounts its endpoints: remove it with 'docker network rm %s' after restarting dockerd)", n.Name, err, n.Name)
+			return 0, fmt.Errorf("failed to remove network %s: %w (%w: if no container uses it, remove it with 'docker network rm %s' after restarting dockerd)", n.Name, err, ErrStaleEndpoints, n.Name)
 		}
 		if err != nil && !isNotFound(err) {
 			return 0, fmt.Errorf("failed to remove network %s: %w", n.Name, err)
@@ -146,13 +146,18 @@ func (c *Client) Leftovers(ctx context.Context, cluster string) (Removed, error)
 	return Removed{Containers: len(list), Networks: len(nets), Volumes: len(vols.Volumes)}, nil
 }
 
+// ErrStaleEndpoints marks a network the engine will not remove although
+// no container uses it: Docker 20.10 keeps counting endpoints of removed
+// containers until dockerd restarts. Everything else is removed.
+var ErrStaleEndpoints = errors.New("the engine miscounts the network's endpoints")
+
 // removeNetwork removes a network whose containers were just removed. The
 // engine may still count their endpoints for a moment (and Docker 20.10
 // sometimes keeps counting): retry, force-disconnecting the endpoints of
 // the removed members by name, which clears a stale count.
 func (c *Client) removeNetwork(ctx context.Context, id string, members []string) error {
 	var err error
-	for try := 0; try < 6; try++ {
+	for try := 0; try < 12; try++ {
 		if err = c.api.NetworkRemove(ctx, id); err == nil || !strings.Contains(err.Error(), "active endpoints") {
 			return err
 		}

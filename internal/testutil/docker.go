@@ -53,14 +53,14 @@ func UniqueName(prefix string) string {
 }
 
 // FreePortRange finds n consecutive TCP ports free on 127.0.0.1, in a
-// range unlikely to collide with other tests (20000..29999 is avoided so
-// that bus ports, port+10000, stay below 65536).
+// random range, 10000..22767, so that their bus ports (port+10000) also
+// stay below the kernel's ephemeral ports (32768+).
 func FreePortRange(t testing.TB, n int) int {
 	t.Helper()
 	for try := 0; try < 200; try++ {
 		b := make([]byte, 2)
 		_, _ = rand.Read(b)
-		base := 30000 + (int(b[0])<<8|int(b[1]))%25000
+		base := 10000 + (int(b[0])<<8|int(b[1]))%(12768-n) // below the ephemeral range, bus ports too
 		if reserve(base, n) {
 			return base
 		}
