@@ -13,7 +13,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -28,22 +27,9 @@ func newSpec(t *testing.T, d *docker.Client, prefix string) (spec.Spec, Options)
 	s.Name = testutil.UniqueName(prefix)
 	s.Port = testutil.FreePortRange(t, s.Nodes())
 	s.NodeTimeout = 3000
-	o := Options{Docker: d, Logger: cli.NewLogger(testWriter{t}, 2, false)}
-	t.Cleanup(func() {
-		if _, err := d.RemoveCluster(context.Background(), s.Name, true); errors.Is(err, docker.ErrStaleEndpoints) {
-			t.Logf("cleanup of %s: %v", s.Name, err) // an engine bug, not this test's
-		} else if err != nil {
-			t.Errorf("cleanup of %s: %v", s.Name, err)
-		}
-	})
+	o := Options{Docker: d, Logger: testutil.Logger(t)}
+	testutil.RemoveOnCleanup(t, d, s.Name)
 	return s, o
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 func clientFor(r *Result) *redis.ClusterClient {

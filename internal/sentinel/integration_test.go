@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -31,22 +29,9 @@ func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec
 		edit(&s)
 	}
 	s.Port = testutil.FreePortRange(t, s.Nodes())
-	o := cluster.Options{Docker: d, Logger: cli.NewLogger(testWriter{t}, 2, false)}
-	t.Cleanup(func() {
-		if _, err := d.RemoveCluster(context.Background(), s.Name, true); errors.Is(err, docker.ErrStaleEndpoints) {
-			t.Logf("cleanup of %s: %v", s.Name, err) // an engine bug, not this test's
-		} else if err != nil {
-			t.Errorf("cleanup of %s: %v", s.Name, err)
-		}
-	})
+	o := cluster.Options{Docker: d, Logger: testutil.Logger(t)}
+	testutil.RemoveOnCleanup(t, d, s.Name)
 	return s, o
-}
-
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 // failoverClient asks the published sentinels where the master is.
