@@ -32,3 +32,22 @@ func (w logWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// AssertNothingLeft fails t unless nothing carries cluster's label. The
+// one exception is a network Docker 20.10 will not remove although its
+// containers are gone (ErrStaleEndpoints): that is logged.
+func AssertNothingLeft(t testing.TB, d *docker.Client, cluster string) {
+	t.Helper()
+	ctx := context.Background()
+	left, err := d.Leftovers(ctx, cluster)
+	if err == nil && left.Containers == 0 && left.Volumes == 0 && left.Networks > 0 {
+		if _, rerr := d.RemoveCluster(ctx, cluster, true); errors.Is(rerr, docker.ErrStaleEndpoints) {
+			t.Logf("the engine keeps %s's network: %v", cluster, rerr)
+			return
+		}
+		left, err = d.Leftovers(ctx, cluster)
+	}
+	if err != nil || left != (docker.Removed{}) {
+		t.Fatalf("left %+v of %s (err %v), want nothing", left, cluster, err)
+	}
+}
