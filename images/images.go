@@ -127,6 +127,18 @@ func (o Options) validate() error {
 	return nil
 }
 
+// ImageEnv names a variable that, when set, replaces DefaultImage as the
+// default --image: scripts/test pins one image for a whole test run.
+const ImageEnv = "REDIS_DOCK_IMAGE"
+
+// DefaultNodeImage is $REDIS_DOCK_IMAGE, or DefaultImage when it is unset.
+func DefaultNodeImage() string {
+	if img := os.Getenv(ImageEnv); img != "" {
+		return img
+	}
+	return DefaultImage
+}
+
 // tags are Repo:<version> (when known), Repo:latest and the extra tag.
 func tags(version, extra string) []string {
 	var t []string

@@ -6,6 +6,8 @@ package spec
 import (
 	"fmt"
 	"time"
+
+	"github.com/redis-dock/redis-dock/images"
 )
 
 // Network modes and endpoint modes.
@@ -16,8 +18,11 @@ const (
 	EndpointIP       = "ip"
 	ModeCluster      = "cluster"
 	ModeSentinel     = "sentinel"
-	DefaultImage     = "redis-dock/node:latest"
+	DefaultImage     = images.DefaultImage
 )
+
+// DefaultNodeImage is the default --image: $REDIS_DOCK_IMAGE when set.
+func DefaultNodeImage() string { return images.DefaultNodeImage() }
 
 // Spec is one cluster's desired shape. Field names in YAML are the flag
 // names, so a file and the command line read the same.
@@ -53,7 +58,7 @@ func Default() Spec {
 	return Spec{
 		Name: "default", Mode: ModeCluster, Masters: 3, Replicas: 1, Port: 7000,
 		Network: NetworkBridge, HostIP: "127.0.0.1", Endpoint: EndpointHostname,
-		Image: DefaultImage, NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second,
+		Image: DefaultNodeImage(), NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second,
 	}
 }
 

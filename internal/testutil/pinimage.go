@@ -19,10 +19,11 @@ func PinNodeImage(t testing.TB, d *docker.Client) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if _, err := nodeimage.Ensure(ctx, d, images.DefaultImage, images.Options{}, cli.Discard()); err != nil {
+	ref := images.DefaultNodeImage()
+	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, cli.Discard()); err != nil {
 		t.Fatal(err)
 	}
-	info, err := d.ImageInspect(ctx, images.DefaultImage)
+	info, err := d.ImageInspect(ctx, ref)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	sizes := fs.String("n", "6,30,60", "cluster sizes (nodes, even, >= 6; replicas 1), comma-separated")
 	kinds := fs.String("kinds", "redis-dock,redis-cli,floor", "what to measure, comma-separated")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds per size")
-	fs.StringVar(&o.image, "image", spec.DefaultImage, "node image (built when missing)")
+	fs.StringVar(&o.image, "image", spec.DefaultNodeImage(), "node image (built when missing)")
 	fs.StringVar(&o.redisCli, "redis-cli", "redis-cli", "redis-cli to run --cluster create with")
 	fs.BoolVar(&o.build, "image-build", true, "also time a no-cache build of the node image (into a tag of its own)")
 	fs.DurationVar(&o.wait, "wait", 3*time.Minute, "deadline of each cluster to become healthy")
