@@ -5,15 +5,16 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
-// Health is the verdict on a cluster: healthy means every node reports
-// cluster_state:ok, all see the same slot map and every node, and every
-// replica's link to its master is up.
+// Health is the verdict on a cluster, as its clients see it: every node
+// reports cluster_state:ok, knows every node with no link down and no
+// open slot, all share one slot map, every replica's link to its master
+// is up, and CLUSTER SLOTS on every node hands out every master with all
+// its replicas at endpoints all nodes agree on.
 type Health struct {
 	OK       bool
 	Problems []string
@@ -26,71 +27,196 @@ func (h Health) String() string {
 	return strings.Join(h.Problems, "; ")
 }
 
-// CheckHealth looks at every node once, concurrently.
+// CheckHealth looks at every node once, concurrently. It only reads.
 func CheckHealth(ctx context.Context, ns []*redisx.Node, names []string) Health {
-	var mu sync.Mutex
-	var problems []string
-	maps := map[string][]string{}
-	add := func(format string, args ...any) {
-		mu.Lock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-		mu.Unlock()
-	}
+	return judge(look(ctx, ns, names))
+}
+
+// nodeView is one node's answers to one health check.
+type nodeView struct {
+	name  string
+	err   error
+	info  map[string]string // CLUSTER INFO
+	nodes []redisx.ClusterNode
+	slots []redisx.SlotRange
+	repl  map[string]string // INFO replication
+}
+
+func (v nodeView) myself() redisx.ClusterNode {
+	me, _ := redisx.Myself(v.nodes)
+	return me
+}
+
+// look asks every node, in one round trip each, what health is judged on.
+func look(ctx context.Context, ns []*redisx.Node, names []string) []nodeView {
+	views := make([]nodeView, len(ns))
 	_ = Each(ctx, ns, func(ctx context.Context, i int, n *redisx.Node) error {
-		m, err := nodeHealth(ctx, n, names[i], len(ns), add)
-		if err == nil {
-			mu.Lock()
-			maps[m] = append(maps[m], names[i])
-			mu.Unlock()
-		}
+		views[i] = lookOne(ctx, n, names[i])
 		return nil
 	})
+	return views
+}
+
+func lookOne(ctx context.Context, n *redisx.Node, name string) nodeView {
+	v := nodeView{name: name}
+	r := n.Pipeline(ctx, []any{"CLUSTER", "INFO"}, []any{"CLUSTER", "NODES"}, []any{"CLUSTER", "SLOTS"}, []any{"INFO", "replication"})
+	for _, x := range r {
+		if x.Err != nil {
+			v.err = x.Err
+			return v
+		}
+	}
+	info, err1 := r[0].Text()
+	nodes, err2 := r[1].Text()
+	repl, err3 := r[3].Text()
+	if v.err = firstErr(err1, err2, err3); v.err != nil {
+		return v
+	}
+	v.info, v.repl = redisx.ParseInfo(info), redisx.ParseInfo(repl)
+	if v.nodes, v.err = redisx.ParseNodes(nodes); v.err != nil {
+		return v
+	}
+	v.slots, v.err = redisx.ParseSlots(r[2].Val)
+	return v
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// judge turns one nodeView into a verdict; it is pure, so tests feed it.
+func judge(views []nodeView) Health {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	maps := map[string][]string{}
+	names := idNamesOf(views)
+	endpoints := map[string]map[string][]string{} // node ID -> endpoint -> nodes handing it out
+	for _, v := range views {
+		if v.err != nil {
+			add("%s does not answer: %v", v.name, v.err)
+			continue
+		}
+		judgeNode(v, len(views), add)
+		judgeClientView(v, names, endpoints, add)
+		maps[redisx.SlotMap(v.nodes)] = append(maps[redisx.SlotMap(v.nodes)], v.name)
+	}
 	if len(maps) > 1 {
 		add("nodes disagree on the slot map: %s", DescribeMaps(maps))
+	}
+	for id, eps := range endpoints {
+		if len(eps) > 1 {
+			add("nodes disagree on the endpoint of %s: %s", names.of(id), DescribeMaps(eps))
+		}
 	}
 	sort.Strings(problems)
 	return Health{OK: len(problems) == 0, Problems: problems}
 }
 
-// nodeHealth checks one node and returns its slot map.
-func nodeHealth(ctx context.Context, n *redisx.Node, name string, want int, add func(string, ...any)) (string, error) {
-	info, err := n.ClusterInfo(ctx)
-	if err != nil {
-		add("%s does not answer: %v", name, err)
-		return "", err
+// judgeNode checks what one node says of itself and of its peers.
+func judgeNode(v nodeView, want int, add func(string, ...any)) {
+	if v.info["cluster_state"] != "ok" {
+		add("%s reports cluster_state:%s", v.name, v.info["cluster_state"])
 	}
-	if info["cluster_state"] != "ok" {
-		add("%s reports cluster_state:%s", name, info["cluster_state"])
+	if len(v.nodes) != want {
+		add("%s knows %d nodes, want %d", v.name, len(v.nodes), want)
 	}
-	nodes, err := n.Nodes(ctx)
-	if err != nil {
-		add("%s: %v", name, err)
-		return "", err
-	}
-	if len(nodes) != want {
-		add("%s knows %d nodes, want %d", name, len(nodes), want)
-	}
-	for _, cn := range nodes {
+	for _, cn := range v.nodes {
 		switch {
 		case cn.Has("myself"):
 		case cn.Failing():
-			add("%s sees %s:%d as failing", name, cn.IP, cn.Port)
+			add("%s sees %s:%d as failing", v.name, cn.IP, cn.Port)
 		case !cn.Connected:
-			add("bus link from %s to %s:%d is down", name, cn.IP, cn.Port)
+			add("bus link from %s to %s:%d is down", v.name, cn.IP, cn.Port)
 		}
 		if len(cn.Open) > 0 {
 			add("%s:%d has open slots %s", cn.IP, cn.Port, strings.Join(cn.Open, " "))
 		}
 	}
-	if me, _ := redisx.Myself(nodes); !me.IsMaster() {
-		repl, err := n.Info(ctx, "replication")
-		if err != nil {
-			add("%s: %v", name, err)
-		} else if repl["master_link_status"] != "up" {
-			add("replica %s: master_link_status:%s", name, repl["master_link_status"])
+	if !v.myself().IsMaster() && v.repl["master_link_status"] != "up" {
+		add("replica %s: master_link_status:%s", v.name, v.repl["master_link_status"])
+	}
+}
+
+// judgeClientView checks CLUSTER SLOTS, the topology a client gets from
+// v: every slot range names its master and every replica the node knows
+// that master has (Redis leaves out a replica whose replication offset it
+// believes to be 0), each at a known endpoint. Endpoints are collected
+// so that judge can check all nodes hand out the same ones.
+func judgeClientView(v nodeView, names idNames, endpoints map[string]map[string][]string, add func(string, ...any)) {
+	want := map[string][]string{} // master ID -> replica IDs
+	for _, cn := range v.nodes {
+		if !cn.IsMaster() && cn.MasterID != "" && !cn.Failing() && !cn.Has("handshake") && !cn.Has("noaddr") {
+			want[cn.MasterID] = append(want[cn.MasterID], cn.ID)
 		}
 	}
-	return redisx.SlotMap(nodes), nil
+	missing := map[string]bool{}
+	for _, r := range v.slots {
+		listed := map[string]bool{}
+		for _, sn := range append([]redisx.SlotNode{r.Master}, r.Replicas...) {
+			listed[sn.ID] = true
+			if sn.Endpoint == "" || sn.Endpoint == "?" {
+				add("CLUSTER SLOTS on %s gives no endpoint for %s", v.name, names.of(sn.ID))
+				continue
+			}
+			if endpoints[sn.ID] == nil {
+				endpoints[sn.ID] = map[string][]string{}
+			}
+			ep := sn.Addr()
+			if !containsStr(endpoints[sn.ID][ep], v.name) {
+				endpoints[sn.ID][ep] = append(endpoints[sn.ID][ep], v.name)
+			}
+		}
+		for _, id := range want[r.Master.ID] {
+			if !listed[id] {
+				missing[id] = true
+			}
+		}
+	}
+	if len(missing) > 0 {
+		var left []string
+		for id := range missing {
+			left = append(left, names.of(id))
+		}
+		sort.Strings(left)
+		add("CLUSTER SLOTS on %s leaves out replica %s", v.name, strings.Join(left, ", "))
+	}
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// idNames names nodes by ID in reports: a member's name, else a short ID.
+type idNames map[string]string
+
+func idNamesOf(views []nodeView) idNames {
+	m := idNames{}
+	for _, v := range views {
+		if v.err == nil {
+			m[v.myself().ID] = v.name
+		}
+	}
+	return m
+}
+
+func (m idNames) of(id string) string {
+	if n, ok := m[id]; ok {
+		return n
+	}
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
 }
 
 // DescribeMaps renders groups of nodes that share a slot map.
@@ -104,29 +230,45 @@ func DescribeMaps(maps map[string][]string) string {
 	return strings.Join(parts, " vs ")
 }
 
-// WaitHealthy polls health every PollInterval until healthy or --wait ends;
-// the error then says what was still wrong.
-func (c *Cluster) WaitHealthy(ctx context.Context, ns []*redisx.Node) error {
-	st := c.log().Start("Waiting for the cluster to be healthy")
-	defer st.End(false)
-	names := c.Names()
+// Poll checks health every PollInterval until it is healthy or ctx ends,
+// and returns the last verdict (an unfinished check never replaces a
+// finished one). Between checks it nudges what Redis would otherwise take
+// seconds to settle (see nudger); seen is called with every new verdict.
+func Poll(ctx context.Context, ns []*redisx.Node, names []string, seen func(Health)) Health {
+	nd := newNudger()
+	defer nd.restore(ns)
 	last := Health{Problems: []string{"no check finished"}}
 	for {
-		h := CheckHealth(ctx, ns, names)
+		views := look(ctx, ns, names)
+		h := judge(views)
 		if h.OK {
-			st.End(true)
-			return nil
+			return h
 		}
-		if ctx.Err() == nil {
-			if h.String() != last.String() {
-				c.log().V(2, "   not healthy yet: %s", h)
-			}
-			last = h
+		if ctx.Err() != nil {
+			return last
 		}
+		if seen != nil && h.String() != last.String() {
+			seen(h)
+		}
+		last = h
+		nd.nudge(ctx, ns, views)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("cluster %q not healthy within --wait %s: %s", c.Name, c.Wait, last)
+			return last
 		case <-time.After(PollInterval):
 		}
 	}
+}
+
+// WaitHealthy polls health until healthy or --wait ends; the error then
+// says what was still wrong.
+func (c *Cluster) WaitHealthy(ctx context.Context, ns []*redisx.Node) error {
+	st := c.log().Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	h := Poll(ctx, ns, c.Names(), func(h Health) { c.log().V(2, "   not healthy yet: %s", h) })
+	if !h.OK {
+		return fmt.Errorf("cluster %q not healthy within --wait %s: %s", c.Name, c.Wait, h)
+	}
+	st.End(true)
+	return nil
 }

@@ -45,6 +45,7 @@ func TestIntegrationUpBridge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
 	rdb := clientFor(res)
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 10000)

@@ -62,25 +62,9 @@ func WaitHealthy(ctx context.Context, name string, timeout time.Duration, o Opti
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	ns := h.dial()
 	defer closeAll(ns)
-	last := Health{}
-	for {
-		hl := CheckHealth(ctx, ns, h.names)
-		if hl.OK {
-			return nil
-		}
-		if ctx.Err() == nil {
-			last = hl
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("cluster %q not healthy within %s: %s", name, timeout, last)
-		case <-time.After(pollInterval):
-		}
-	}
+	return awaitHealthy(ctx, name, ns, h.names, timeout)
 }
 
 // MasterOf returns the container of the master that serves slot now.

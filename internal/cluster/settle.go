@@ -5,29 +5,24 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis-dock/redis-dock/internal/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
 // waitHealthy polls until the members are healthy or timeout passes.
 func (l *live) waitHealthy(ctx context.Context, timeout time.Duration) error {
+	ns, names := l.conns()
+	return awaitHealthy(ctx, l.spec.Name, ns, names, timeout)
+}
+
+// awaitHealthy is every day-2 command's wait for health (bootstrap.Poll).
+func awaitHealthy(ctx context.Context, name string, ns []*redisx.Node, names []string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ns, names := l.conns()
-	var last Health
-	for {
-		h := CheckHealth(ctx, ns, names)
-		if h.OK {
-			return nil
-		}
-		if ctx.Err() == nil {
-			last = h
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("cluster %q not healthy within %s: %s", l.spec.Name, timeout, last)
-		case <-time.After(pollInterval):
-		}
+	if h := bootstrap.Poll(ctx, ns, names, nil); !h.OK {
+		return fmt.Errorf("cluster %q not healthy within %s: %s", name, timeout, h)
 	}
+	return nil
 }
 
 // waitAgreement polls until every member sees the same slot map, with no

@@ -1,0 +1,146 @@
+package bootstrap
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/redisx"
+)
+
+// pingPeriod is the setting nudger lowers for a moment.
+const pingPeriod = "repl-ping-replica-period"
+
+// nudger gets replicas into every node's CLUSTER SLOTS in about a second
+// instead of ten, leaving no key and no setting behind.
+//
+// Redis leaves out of CLUSTER SLOTS a replica whose replication offset is
+// 0, and on an idle, empty master the offset moves only when the master
+// PINGs its replicas, every repl-ping-replica-period (10 s). So while a
+// linked replica still has offset 0, its master's period is lowered to
+// 1 s (the PING is what Redis sends anyway) and set back as soon as
+// every replica of it has moved. Other nodes learn a replica's offset
+// only from packets it sends them, every node-timeout/2 at worst, so a
+// replica that moved but is still missing somewhere MEETs its peers
+// again: the MEET carries its offset, and the handshake with a node it
+// already knows ends at once.
+type nudger struct {
+	raised map[int]string    // master index -> its own ping period
+	met    map[int]time.Time // replica index -> last MEET round
+}
+
+func newNudger() *nudger { return &nudger{raised: map[int]string{}, met: map[int]time.Time{}} }
+
+// nudge acts on one check's views; errors are left to the next nodeView.
+func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView) {
+	index := map[string]int{}
+	for i, v := range views {
+		if v.err == nil {
+			index[v.myself().ID] = i
+		}
+	}
+	waiting := map[int]bool{} // masters with a replica still at offset 0
+	for i, v := range views {
+		me := v.myself()
+		if v.err != nil || me.IsMaster() || v.repl["master_link_status"] != "up" {
+			continue
+		}
+		m, ok := index[me.MasterID]
+		if !ok {
+			continue
+		}
+		if v.repl["slave_repl_offset"] == "0" {
+			waiting[m] = true
+			nd.raise(ctx, m, ns[m])
+		} else if missingSomewhere(views, me.ID) && time.Since(nd.met[i]) > time.Second {
+			nd.met[i] = time.Now()
+			_ = ns[i].MeetAll(ctx, peersOf(v.nodes))
+		}
+	}
+	for m, period := range nd.raised {
+		if !waiting[m] {
+			if setPeriod(ctx, ns[m], period) == nil {
+				delete(nd.raised, m)
+			}
+		}
+	}
+}
+
+func (nd *nudger) raise(ctx context.Context, m int, n *redisx.Node) {
+	if _, ok := nd.raised[m]; ok {
+		return
+	}
+	v, err := n.Command(ctx, "CONFIG", "GET", pingPeriod)
+	kv, ok := v.([]any)
+	if err != nil || !ok || len(kv) != 2 {
+		return
+	}
+	old, ok := kv[1].(string)
+	if !ok || old == "1" {
+		return
+	}
+	if setPeriod(ctx, n, "1") == nil {
+		nd.raised[m] = old
+	}
+}
+
+// restore sets back every period still lowered, even after ctx ended.
+func (nd *nudger) restore(ns []*redisx.Node) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for m, period := range nd.raised {
+		_ = setPeriod(ctx, ns[m], period)
+	}
+}
+
+func setPeriod(ctx context.Context, n *redisx.Node, period string) error {
+	_, err := n.Command(ctx, "CONFIG", "SET", pingPeriod, period)
+	return err
+}
+
+// missingSomewhere reports whether some node's CLUSTER SLOTS leaves out
+// replica id although it lists the replica's master.
+func missingSomewhere(views []nodeView, id string) bool {
+	for _, v := range views {
+		if v.err != nil {
+			continue
+		}
+		master := ""
+		for _, cn := range v.nodes {
+			if cn.ID == id {
+				master = cn.MasterID
+			}
+		}
+		if master != "" && !listsReplica(v.slots, master, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func listsReplica(slots []redisx.SlotRange, master, id string) bool {
+	served := false
+	for _, r := range slots {
+		if r.Master.ID != master {
+			continue
+		}
+		served = true
+		for _, sn := range r.Replicas {
+			if sn.ID == id {
+				return true
+			}
+		}
+	}
+	return !served // a master without slots is not handed out at all
+}
+
+// peersOf lists the nodes a node knows, at the bus addresses it uses.
+func peersOf(nodes []redisx.ClusterNode) []redisx.Peer {
+	var out []redisx.Peer
+	for _, cn := range nodes {
+		if cn.Has("myself") || cn.Has("handshake") || cn.Has("noaddr") || cn.Failing() || cn.IP == "" {
+			continue
+		}
+		out = append(out, redisx.Peer{IP: cn.IP, Port: cn.Port, BusPort: cn.BusPort})
+	}
+	return out
+}
