@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	redisdock "github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 // requireEngine skips without an engine unless REDIS_DOCK_REQUIRE_DOCKER=1;
@@ -64,6 +65,7 @@ func TestIntegrationKillMaster(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
+	testutil.AssertClientTopology(t, c.Addrs(), c.Password(), 3, 1) // the replica to promote is handed out at once
 	rdb := c.Client()
 	slot := 0
 	key := "{06S}k" // hashes to slot 0

@@ -25,6 +25,7 @@ func TestIntegrationHostNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 10000)

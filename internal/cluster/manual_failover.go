@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
@@ -139,6 +140,24 @@ func waitMaster(ctx context.Context, l *live, m *member, timeout time.Duration) 
 				return fmt.Sprintf("%s does not see %s as master yet", o.name(), m.name())
 			}
 		}
-		return ""
+		return handedOutAsMaster(ctx, l, m)
 	})
+}
+
+// handedOutAsMaster reports an answering node whose CLUSTER SLOTS, what
+// clients are told, does not name m as a master yet.
+func handedOutAsMaster(ctx context.Context, l *live, m *member) string {
+	for _, o := range l.members {
+		if o.err != nil {
+			continue
+		}
+		slots, err := o.conn.Slots(ctx)
+		if err != nil {
+			continue // o stopped answering since the refresh; the next one skips it
+		}
+		if !slices.ContainsFunc(slots, func(r redisx.SlotRange) bool { return r.Master.ID == m.id() }) {
+			return fmt.Sprintf("CLUSTER SLOTS on %s does not hand out %s as a master yet", o.name(), m.name())
+		}
+	}
+	return ""
 }

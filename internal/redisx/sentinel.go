@@ -81,6 +81,40 @@ func (n *Node) SentinelMaster(ctx context.Context, name string) (map[string]stri
 	return pairs(v)
 }
 
+// SentinelUsableReplicas counts the replicas SENTINEL REPLICAS hands to
+// clients as usable: those not flagged s_down, o_down or disconnected
+// (the ones go-redis and redis-py drop).
+func (n *Node) SentinelUsableReplicas(ctx context.Context, name string) (int, error) {
+	v, err := n.c.Do(ctx, "SENTINEL", "REPLICAS", name).Result()
+	if err != nil {
+		return 0, fmt.Errorf("SENTINEL REPLICAS %s on %s: %w", name, n.Addr, err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return 0, fmt.Errorf("SENTINEL REPLICAS %s on %s: unexpected reply %T", name, n.Addr, v)
+	}
+	usable := 0
+	for _, r := range list {
+		fields, err := pairs(r)
+		if err != nil {
+			return 0, fmt.Errorf("SENTINEL REPLICAS %s on %s: %w", name, n.Addr, err)
+		}
+		if usableReplica(fields["flags"]) {
+			usable++
+		}
+	}
+	return usable, nil
+}
+
+func usableReplica(flags string) bool {
+	for _, f := range strings.Split(flags, ",") {
+		if f == "s_down" || f == "o_down" || f == "disconnected" {
+			return false
+		}
+	}
+	return true
+}
+
 // SentinelMasterAddr returns host:port of the master as this sentinel
 // hands it to clients.
 func (n *Node) SentinelMasterAddr(ctx context.Context, name string) (string, error) {

@@ -67,7 +67,7 @@ func judgeSentinel(st *Status, v SentinelView, sentinels int) []string {
 		add("knows %d other sentinels, want %d", v.Sentinels, sentinels-1)
 	}
 	if v.Replicas < direct {
-		add("knows %d replicas of the master, which has %d", v.Replicas, direct)
+		add("hands out %d usable replicas of the master, which has %d", v.Replicas, direct)
 	}
 	if !v.QuorumOK {
 		add("cannot reach its quorum: %s", v.Quorum)

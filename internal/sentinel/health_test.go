@@ -53,7 +53,7 @@ func TestJudge(t *testing.T) {
 		{"stale sentinel", func(st *Status) { st.Sentinels[0].Master = "10.0.0.11:7001" }, []string{"sentinel s1 hands out 10.0.0.11:7001 as the master, but m is"}},
 		{"sdown", func(st *Status) { st.Sentinels[1].Flags = "master,s_down" }, []string{"sentinel s2 flags the master master,s_down"}},
 		{"lonely sentinel", func(st *Status) { st.Sentinels[0].Sentinels = 0 }, []string{"sentinel s1 knows 0 other sentinels, want 1"}},
-		{"replicas unknown", func(st *Status) { st.Sentinels[0].Replicas = 0 }, []string{"sentinel s1 knows 0 replicas of the master, which has 1"}},
+		{"replicas unknown", func(st *Status) { st.Sentinels[0].Replicas = 0 }, []string{"sentinel s1 hands out 0 usable replicas of the master, which has 1"}},
 		{"no quorum", func(st *Status) {
 			st.Sentinels[1].QuorumOK, st.Sentinels[1].Quorum = false, "NOQUORUM 1 usable Sentinels"
 		},

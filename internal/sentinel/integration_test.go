@@ -72,6 +72,7 @@ func TestIntegrationSentinelUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("up took %s (start %s, replication and sentinels %s)", res.Elapsed, res.Start, res.Boot)
+	checkReplicasHandedOut(t, res)
 	rdb := failoverClient(res)
 	defer rdb.Close()
 	writeRead(t, rdb, "k", 1000)
@@ -223,6 +224,31 @@ func checkNoPasswordInInspect(t *testing.T, d *docker.Client, name, pw string) {
 		}
 		if strings.Contains(string(raw), pw) {
 			t.Errorf("the password appears in docker inspect of %s", c.Name)
+		}
+	}
+}
+
+// checkReplicasHandedOut asserts, right after up, that every sentinel
+// hands out every replica as usable (what go-redis's ReplicaOnly and
+// redis-py's slave_for read from).
+func checkReplicasHandedOut(t *testing.T, r *Result) {
+	t.Helper()
+	ctx := context.Background()
+	for _, addr := range r.SentinelAddrs() {
+		sc := redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password})
+		replicas, err := sc.Replicas(ctx, r.MasterName()).Result()
+		sc.Close()
+		if err != nil {
+			t.Fatalf("SENTINEL REPLICAS on %s: %v", addr, err)
+		}
+		usable := 0
+		for _, rep := range replicas {
+			if !strings.Contains(rep["flags"], "down") && !strings.Contains(rep["flags"], "disconnected") {
+				usable++
+			}
+		}
+		if usable != r.Spec.Replicas {
+			t.Fatalf("sentinel %s hands out %d usable replicas right after up, want %d: %v", addr, usable, r.Spec.Replicas, replicas)
 		}
 	}
 }

@@ -55,7 +55,7 @@ type SentinelView struct {
 	Container string `json:"container"`
 	Master    string `json:"master,omitempty"` // the address it hands to clients
 	Flags     string `json:"flags,omitempty"`  // its flags for the master: master, s_down, o_down, ...
-	Replicas  int    `json:"replicas"`         // replicas it knows
+	Replicas  int    `json:"replicas"`         // usable replicas it hands to clients
 	Sentinels int    `json:"otherSentinels"`   // other sentinels it knows
 	QuorumOK  bool   `json:"quorumOK"`
 	Quorum    string `json:"quorum,omitempty"` // why CKQUORUM failed
@@ -187,7 +187,10 @@ func sentinelView(ctx context.Context, m member, masterName string) SentinelView
 		return v
 	}
 	v.Flags = info["flags"]
-	v.Replicas, _ = strconv.Atoi(info["num-slaves"])
+	if v.Replicas, err = m.conn.SentinelUsableReplicas(ctx, masterName); err != nil {
+		v.Error = err.Error()
+		return v
+	}
 	v.Sentinels, _ = strconv.Atoi(info["num-other-sentinels"])
 	if v.Master, err = m.conn.SentinelMasterAddr(ctx, masterName); err != nil {
 		v.Error = err.Error()
