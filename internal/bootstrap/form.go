@@ -6,6 +6,7 @@ package bootstrap
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -33,6 +34,17 @@ type Cluster struct {
 	Password string
 	Wait     time.Duration // overall deadline
 	Log      *cli.Logger
+
+	nudgeOnce sync.Once
+	nudge     *nudger // shared by forming and WaitHealthy
+}
+
+// nudger is the cluster's one nudger: forming lowers a new master's ping
+// period early (its replicas' offsets then move as soon as they link, in
+// the shadow of Redis's 2 s writable delay) and WaitHealthy sets it back.
+func (c *Cluster) nudger() *nudger {
+	c.nudgeOnce.Do(func() { c.nudge = newNudger() })
+	return c.nudge
 }
 
 func (c *Cluster) log() *cli.Logger {
@@ -191,6 +203,7 @@ func (c *Cluster) prepareNode(ctx context.Context, i int, n *redisx.Node) error 
 	if p.Role != topology.RoleMaster || me.SlotCount() > 0 || len(nodes) > 1 {
 		return nil
 	}
+	c.nudger().raise(ctx, i, n)
 	ranges := make([][2]int, len(p.Slots))
 	for j, r := range p.Slots {
 		ranges[j] = [2]int{r.Start, r.End}

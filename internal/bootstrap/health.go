@@ -235,7 +235,10 @@ func DescribeMaps(maps map[string][]string) string {
 // finished one). Between checks it nudges what Redis would otherwise take
 // seconds to settle (see nudger); seen is called with every new verdict.
 func Poll(ctx context.Context, ns []*redisx.Node, names []string, seen func(Health)) Health {
-	nd := newNudger()
+	return poll(ctx, ns, names, newNudger(), seen)
+}
+
+func poll(ctx context.Context, ns []*redisx.Node, names []string, nd *nudger, seen func(Health)) Health {
 	defer nd.restore(ns)
 	last := Health{Problems: []string{"no check finished"}}
 	for {
@@ -261,11 +264,12 @@ func Poll(ctx context.Context, ns []*redisx.Node, names []string, seen func(Heal
 }
 
 // WaitHealthy polls health until healthy or --wait ends; the error then
-// says what was still wrong.
+// says what was still wrong. Masters that forming lowered the ping period
+// of (see Stream) get theirs back here.
 func (c *Cluster) WaitHealthy(ctx context.Context, ns []*redisx.Node) error {
 	st := c.log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	h := Poll(ctx, ns, c.Names(), func(h Health) { c.log().V(2, "   not healthy yet: %s", h) })
+	h := poll(ctx, ns, c.Names(), c.nudger(), func(h Health) { c.log().V(2, "   not healthy yet: %s", h) })
 	if !h.OK {
 		return fmt.Errorf("cluster %q not healthy within --wait %s: %s", c.Name, c.Wait, h)
 	}

@@ -2,6 +2,8 @@ package bootstrap
 
 import (
 	"context"
+	"maps"
+	"sync"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/redisx"
@@ -24,13 +26,14 @@ const pingPeriod = "repl-ping-replica-period"
 // again: the MEET carries its offset, and the handshake with a node it
 // already knows ends at once.
 type nudger struct {
+	mu     sync.Mutex        // forming raises from many goroutines
 	raised map[int]string    // master index -> its own ping period
 	met    map[int]time.Time // replica index -> last MEET round
 }
 
 func newNudger() *nudger { return &nudger{raised: map[int]string{}, met: map[int]time.Time{}} }
 
-// nudge acts on one check's views; errors are left to the next nodeView.
+// nudge acts on one check's views; errors are left to the next check.
 func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView) {
 	index := map[string]int{}
 	for i, v := range views {
@@ -38,35 +41,48 @@ func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView
 			index[v.myself().ID] = i
 		}
 	}
-	waiting := map[int]bool{} // masters with a replica still at offset 0
+	settled := map[int]bool{} // masters whose replicas all linked and moved
 	for i, v := range views {
 		me := v.myself()
-		if v.err != nil || me.IsMaster() || v.repl["master_link_status"] != "up" {
+		if v.err != nil || me.IsMaster() {
 			continue
 		}
 		m, ok := index[me.MasterID]
 		if !ok {
 			continue
 		}
-		if v.repl["slave_repl_offset"] == "0" {
-			waiting[m] = true
+		moved := v.repl["master_link_status"] == "up" && v.repl["slave_repl_offset"] != "0"
+		if _, seen := settled[m]; !seen {
+			settled[m] = true
+		}
+		settled[m] = settled[m] && moved
+		switch {
+		case v.repl["master_link_status"] != "up":
+		case !moved:
 			nd.raise(ctx, m, ns[m])
-		} else if missingSomewhere(views, me.ID) && time.Since(nd.met[i]) > time.Second {
+		case missingSomewhere(views, me.ID) && time.Since(nd.met[i]) > time.Second:
 			nd.met[i] = time.Now()
 			_ = ns[i].MeetAll(ctx, peersOf(v.nodes))
 		}
 	}
-	for m, period := range nd.raised {
-		if !waiting[m] {
-			if setPeriod(ctx, ns[m], period) == nil {
-				delete(nd.raised, m)
-			}
+	for m, period := range nd.lowered() {
+		if settled[m] && setPeriod(ctx, ns[m], period) == nil {
+			nd.mu.Lock()
+			delete(nd.raised, m)
+			nd.mu.Unlock()
 		}
 	}
 }
 
+// lowered returns a copy of the masters whose period is lowered.
+func (nd *nudger) lowered() map[int]string {
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	return maps.Clone(nd.raised)
+}
+
 func (nd *nudger) raise(ctx context.Context, m int, n *redisx.Node) {
-	if _, ok := nd.raised[m]; ok {
+	if _, ok := nd.lowered()[m]; ok {
 		return
 	}
 	v, err := n.Command(ctx, "CONFIG", "GET", pingPeriod)
@@ -79,7 +95,9 @@ func (nd *nudger) raise(ctx context.Context, m int, n *redisx.Node) {
 		return
 	}
 	if setPeriod(ctx, n, "1") == nil {
+		nd.mu.Lock()
 		nd.raised[m] = old
+		nd.mu.Unlock()
 	}
 }
 
@@ -87,7 +105,7 @@ func (nd *nudger) raise(ctx context.Context, m int, n *redisx.Node) {
 func (nd *nudger) restore(ns []*redisx.Node) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for m, period := range nd.raised {
+	for m, period := range nd.lowered() {
 		_ = setPeriod(ctx, ns[m], period)
 	}
 }
