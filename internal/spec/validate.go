@@ -129,7 +129,7 @@ func (s Spec) validatePassword() error {
 			return errors.New("--no-password: cannot be combined with --password or --password-file")
 		}
 		if flag, addr := s.listenFlag(); !isLoopback(addr) {
-			return fmt.Errorf("--no-password with %s %s: anyone who reaches %s could use the cluster; give a password (--password-file) or %s 127.0.0.1", flag, addr, addr, flag)
+			return fmt.Errorf("--no-password with %s %s: other hosts could use the cluster without a password; use a loopback address (%s 127.0.0.1) or give a password (--password-file)", flag, addr, flag)
 		}
 	}
 	if s.PasswordFile == "" {
