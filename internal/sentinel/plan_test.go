@@ -70,6 +70,10 @@ func TestRenderGroup(t *testing.T) {
 			s.Network, s.Bind, s.AnnounceIP, s.Replicas, s.Sentinels = spec.NetworkHost, "0.0.0.0", "192.0.2.10", 1, 1
 		}, netip.Prefix{}},
 		{"host-loopback", func(s *spec.Spec) { s.Network, s.Replicas, s.Sentinels = spec.NetworkHost, 1, 1 }, netip.Prefix{}},
+		{"bridge-no-password", func(s *spec.Spec) { s.Password, s.NoPassword, s.Replicas, s.Sentinels = "", true, 1, 1 }, subnet},
+		{"host-no-password", func(s *spec.Spec) {
+			s.Network, s.Password, s.NoPassword, s.Replicas, s.Sentinels = spec.NetworkHost, "", true, 1, 1
+		}, netip.Prefix{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
