@@ -38,7 +38,9 @@ func Project(p *selfboot.Plan, f selfboot.Files) *types.Project {
 			Ipam: types.IPAMConfig{Config: []*types.IPAMPool{{Subnet: p.Subnet.String()}}},
 		}},
 		Volumes: types.Volumes{},
-		Secrets: types.Secrets{selfboot.PasswordSecret: {File: f.Password, Labels: p.Labels()}},
+	}
+	if !p.Spec.NoPassword {
+		pr.Secrets = types.Secrets{selfboot.PasswordSecret: {File: f.Password, Labels: p.Labels()}}
 	}
 	for _, n := range p.Nodes {
 		pr.Volumes[volumeKey(n)] = types.VolumeConfig{Labels: p.Labels()}
@@ -75,14 +77,17 @@ func bootstrapService(p *selfboot.Plan) types.ServiceConfig {
 // compose mounts a secret with the host file's owner and mode (0600,
 // root), so the commands read it as root, then drop to the redis user.
 func baseService(p *selfboot.Plan, name string, cmd []string, labels map[string]string) types.ServiceConfig {
-	return types.ServiceConfig{
+	svc := types.ServiceConfig{
 		Name: name,
 		ContainerSpec: types.ContainerSpec{
 			Image: p.Spec.Image, Command: cmd, Labels: labels, User: "0:0",
 			Networks: map[string]*types.ServiceNetworkConfig{selfboot.NetworkKey: nil},
-			Secrets:  []types.ServiceSecretConfig{{Source: selfboot.PasswordSecret}},
 		},
 	}
+	if !p.Spec.NoPassword {
+		svc.Secrets = []types.ServiceSecretConfig{{Source: selfboot.PasswordSecret}}
+	}
+	return svc
 }
 
 func boolPtr(b bool) *bool { return &b }

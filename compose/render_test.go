@@ -40,6 +40,54 @@ func TestRenderGolden(t *testing.T) {
 	golden.Check(t, path, got)
 }
 
+// TestRenderNoPasswordGolden: a --no-password file has no secret and
+// points no command at one; the node is told --no-password, the ports
+// stay on loopback, and compose-go loads it.
+func TestRenderNoPasswordGolden(t *testing.T) {
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.NoPassword, s.Image = "open", 3000, true, spec.DefaultImage // not $REDIS_DOCK_IMAGE
+	p, err := selfboot.New(s, netip.MustParsePrefix("10.215.8.0/24"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := selfboot.WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Render(p, selfboot.Files{Dir: "/srv/open-compose"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join("testdata", "compose-3x1-no-password.golden"), got)
+	yml, err := Render(p, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) { o.SetProjectName("open", true) })
+	if err != nil {
+		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
+	}
+	if len(pr.Secrets) != 0 {
+		t.Errorf("secrets %v, want none", pr.Secrets)
+	}
+	for name, svc := range pr.Services {
+		cmd := strings.Join(svc.Command, " ")
+		if len(svc.Secrets) != 0 || strings.Contains(cmd, "--password-file") {
+			t.Errorf("%s: secrets %+v, command %q", name, svc.Secrets, cmd)
+		}
+		for _, port := range svc.Ports {
+			if port.HostIP != "127.0.0.1" {
+				t.Errorf("%s: port %+v not on loopback", name, port)
+			}
+		}
+	}
+}
+
 // TestRenderLoadsBack loads the file back with compose-go: static
 // addresses in the subnet, ports published 1:1 on loopback, a read-only
 // config, the secret, no environment and no password anywhere.

@@ -50,6 +50,9 @@ var ErrNotManager = errors.New("run `docker swarm init` to make this engine a si
 // finds it healthy. An existing stack is only checked.
 func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	begin := time.Now()
+	if err := CheckSpec(s); err != nil {
+		return nil, err
+	}
 	if err := checkManager(ctx, o.Docker); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 // names one is refused, since it would silently break the cluster.
 var owned = map[string]string{
 	"port": "set by --port", "bind": "set by --bind / the network mode",
-	"protected-mode": "set from the password and bind address",
+	"protected-mode": "set from the password and network mode",
 	"requirepass":    "set by --password / --password-file", "masterauth": "set by --password / --password-file",
 	"masteruser": "redis-dock authenticates replicas with masterauth", "daemonize": "nodes run in the foreground",
 	"logfile": "nodes log to stdout", "dir": "the data directory is the node's volume",

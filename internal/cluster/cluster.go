@@ -78,9 +78,8 @@ func renderNodeIn(s spec.Spec, n topology.Node, dir string) ([]byte, error) {
 	r := templates.Redis{
 		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Password: s.Password,
 		Cluster: s.Mode == spec.ModeCluster, NodeTimeout: s.NodeTimeout,
-		AppendOnly: s.AppendOnly, Dir: dir, Extra: s.Config,
+		AppendOnly: s.AppendOnly, Dir: dir, Extra: s.Config, ProtectedMode: s.ProtectedMode(),
 	}
-	r.ProtectedMode = s.Password == ""
 	switch s.Network {
 	case spec.NetworkHost:
 		bind := s.BindAddress()

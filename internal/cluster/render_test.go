@@ -80,6 +80,33 @@ func TestRenderNodeBridgeGolden(t *testing.T) {
 	golden.Check(t, path, got)
 }
 
+// TestRenderNodeGoldenPasswords: whole configs with and without a
+// password, on a bridge and on host networking.
+func TestRenderNodeGoldenPasswords(t *testing.T) {
+	tests := []struct {
+		file    string
+		network string
+		pw      string
+	}{
+		{"bridge-no-password.golden", spec.NetworkBridge, ""},
+		{"host-password.golden", spec.NetworkHost, "s3cret"},
+		{"host-no-password.golden", spec.NetworkHost, ""},
+	}
+	for _, tt := range tests {
+		s := spec.Default()
+		s.Name, s.Network, s.Password, s.NoPassword = "demo", tt.network, tt.pw, tt.pw == ""
+		s.Normalize()
+		if err := s.Validate(); err != nil {
+			t.Fatalf("%s: %v", tt.file, err)
+		}
+		got, err := renderNode(s, planFor(s).Nodes[4])
+		if err != nil {
+			t.Fatalf("renderNode: %v", err)
+		}
+		golden.Check(t, filepath.Join("testdata", tt.file), got)
+	}
+}
+
 func TestRenderNodeEndpoints(t *testing.T) {
 	tests := []struct {
 		name string
@@ -107,8 +134,11 @@ func TestRenderNodeEndpoints(t *testing.T) {
 		}, map[string]string{
 			"bind": "0.0.0.0", "cluster-announce-ip": "192.0.2.7", "replica-announce-ip": "192.0.2.7",
 		}},
-		{"no password", func(s *spec.Spec) { s.Password = "" }, map[string]string{
-			"protected-mode": "yes", "requirepass": "", "masterauth": "",
+		{"no password on a bridge", func(s *spec.Spec) { s.Password, s.NoPassword = "", true }, map[string]string{
+			"protected-mode": "no", "requirepass": "", "masterauth": "", "bind": "0.0.0.0",
+		}},
+		{"no password on host", func(s *spec.Spec) { s.Password, s.NoPassword, s.Network = "", true, spec.NetworkHost }, map[string]string{
+			"protected-mode": "yes", "requirepass": "", "masterauth": "", "bind": "127.0.0.1",
 		}},
 		{"sentinel mode is not a cluster", func(s *spec.Spec) { s.Mode = spec.ModeSentinel }, map[string]string{
 			"cluster-enabled": "", "cluster-announce-hostname": "",

@@ -14,7 +14,7 @@ const PasswordFile = "password"
 // password file.
 type Files struct {
 	Dir      string // holds ConfigFile(port) for every node
-	Password string // the password file (its first line)
+	Password string // the password file (its first line); "" with --no-password
 }
 
 // ConfigFile is the name of a node's base config in Files.Dir.
@@ -32,7 +32,7 @@ func abs(p string) string {
 
 // WriteFiles writes what the stack file refers to into dir: each node's
 // base config (no secret in it, mode 0644) and, unless passwordFile
-// names one, the password (mode 0600). It returns where they are.
+// names one or the spec has none, the password (mode 0600). It returns where they are.
 func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Files{}, fmt.Errorf("--dir %s: %w", dir, err)
@@ -44,7 +44,7 @@ func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 		}
 	}
 	f := Files{Dir: abs(dir), Password: abs(passwordFile)}
-	if passwordFile == "" {
+	if passwordFile == "" && !p.Spec.NoPassword {
 		f.Password = filepath.Join(f.Dir, PasswordFile)
 		if err := writePrivate(f.Password, []byte(p.Spec.Password+"\n")); err != nil {
 			return Files{}, err

@@ -7,7 +7,6 @@ package selfboot
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/netip"
@@ -53,9 +52,6 @@ func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error)
 	if s.Mode != spec.ModeCluster {
 		return nil, fmt.Errorf("--mode %s: stacks and compose files are made for cluster mode only", s.Mode)
 	}
-	if s.NoPassword {
-		return nil, errors.New("--no-password: nodes listen on a shared network; give a password (--password-file) or let one be generated")
-	}
 	if !subnet.IsValid() || !subnet.Addr().Is4() || subnet.Bits() > 24 {
 		return nil, fmt.Errorf("--subnet %s: want an IPv4 CIDR of /24 or larger", subnet)
 	}
@@ -75,6 +71,7 @@ func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, erro
 	r := templates.Redis{
 		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Cluster: true,
 		NodeTimeout: s.NodeTimeout, AppendOnly: s.AppendOnly, Dir: DataDir, Extra: s.Config,
+		ProtectedMode: s.ProtectedMode(),
 	}
 	if hostnameEndpoint {
 		r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
@@ -90,17 +87,26 @@ func DefaultSubnet(name string) netip.Prefix {
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 214, byte(h.Sum32() % 256), 0}), 24)
 }
 
-// shapeArgs are the flags that tell the in-image commands the cluster's shape.
+// shapeArgs are the flags that tell the in-image commands the cluster's
+// shape and where the password secret is (none with --no-password).
 func (p *Plan) shapeArgs() []string {
 	s := p.Spec
-	return []string{"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
-		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.FirstBusPort()), "--service-prefix", NodePrefix,
-		"--password-file", SecretPath}
+	args := []string{"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
+		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.FirstBusPort()), "--service-prefix", NodePrefix}
+	if s.NoPassword {
+		return args
+	}
+	return append(args, "--password-file", SecretPath)
 }
 
-// NodeCommand is the command of every node.
+// NodeCommand is the command of every node. A node refuses to start
+// without a password unless told --no-password.
 func (p *Plan) NodeCommand() []string {
-	return append([]string{"redis-dock", "node", "--config", ConfigPath, "--subnet", p.Subnet.String()}, p.shapeArgs()...)
+	cmd := append([]string{"redis-dock", "node", "--config", ConfigPath, "--subnet", p.Subnet.String()}, p.shapeArgs()...)
+	if p.Spec.NoPassword {
+		cmd = append(cmd, "--no-password")
+	}
+	return cmd
 }
 
 // BootstrapCommand is the command of the one-shot bootstrap.

@@ -2,6 +2,8 @@ package selfboot
 
 import (
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,11 +49,6 @@ func TestNewBaseConfigs(t *testing.T) {
 
 func TestNewRefuses(t *testing.T) {
 	s := spec.Default()
-	s.NoPassword = true
-	if _, err := New(s, netip.MustParsePrefix("10.214.3.0/24"), false); err == nil || !strings.Contains(err.Error(), "--no-password") {
-		t.Errorf("no password: err = %v", err)
-	}
-	s = spec.Default()
 	if _, err := New(s, netip.MustParsePrefix("10.214.3.0/25"), false); err == nil || !strings.Contains(err.Error(), "--subnet") {
 		t.Errorf("/25: err = %v", err)
 	}
@@ -72,5 +69,43 @@ func TestCommands(t *testing.T) {
 	}
 	if b := strings.Join(p.BootstrapCommand(), " "); !strings.HasPrefix(b, "redis-dock bootstrap --name shop") {
 		t.Errorf("bootstrap command %q", b)
+	}
+}
+
+// TestNoPasswordCommands: with --no-password no command points at a
+// secret, the node is told --no-password (it refuses to run open
+// otherwise), no password file is written, and protected-mode is off (the
+// nodes are on a bridge, reached through loopback-published ports).
+func TestNoPasswordCommands(t *testing.T) {
+	s := spec.Default()
+	s.Name, s.NoPassword = "open", true
+	p, err := New(s, netip.MustParsePrefix("10.215.3.0/24"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]string{p.NodeCommand(), p.BootstrapCommand(), p.CheckCommand()} {
+		if c := strings.Join(cmd, " "); strings.Contains(c, "--password-file") {
+			t.Errorf("command %q points at a password file", c)
+		}
+	}
+	if c := strings.Join(p.NodeCommand(), " "); !strings.HasSuffix(c, " --no-password") {
+		t.Errorf("node command %q lacks --no-password", c)
+	}
+	if c := strings.Join(p.BootstrapCommand(), " "); strings.Contains(c, "--no-password") {
+		t.Errorf("bootstrap command %q takes no --no-password", c)
+	}
+	dir := t.TempDir()
+	f, err := WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Password != "" {
+		t.Errorf("files name a password file %q", f.Password)
+	}
+	if _, err := os.Stat(filepath.Join(dir, PasswordFile)); !os.IsNotExist(err) {
+		t.Errorf("a password file was written: %v", err)
+	}
+	if args, _ := templates.Directive(p.Nodes[0].Conf, "protected-mode"); strings.Join(args, " ") != "no" {
+		t.Errorf("protected-mode %v, want no", args)
 	}
 }

@@ -85,19 +85,10 @@ func announceFor(s spec.Spec) string {
 	return ""
 }
 
-// protectedMode is on only without a password on host networking (where
-// every peer is on loopback). On a bridge, replicas and sentinels connect
-// from other addresses and protected mode would refuse them; there the
-// host reaches the nodes only through ports published on the host IP,
-// which --no-password requires to be loopback.
-func protectedMode(s spec.Spec) bool {
-	return s.Password == "" && s.Network == spec.NetworkHost
-}
-
 // renderData renders a master's or replica's redis.conf.
 func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
 	r := templates.Redis{
-		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: protectedMode(s),
+		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
 		Password: s.Password, AnnounceIP: announceFor(s), AppendOnly: s.AppendOnly,
 		Dir: images.DataDir, Extra: s.Config,
 	}
@@ -113,7 +104,7 @@ func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, er
 func renderSentinel(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
 	master := nodes[0]
 	return templates.RenderSentinel(templates.Sentinel{
-		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: protectedMode(s),
+		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
 		Password: s.Password, Dir: images.DataDir, AnnounceIP: announceFor(s),
 		MasterName: s.Name, MasterHost: peerHost(s, master), MasterPort: master.Port,
 		Quorum: s.Quorum(), DownAfter: s.DownAfterMillis(), FailoverTimeout: s.FailoverTimeout(),

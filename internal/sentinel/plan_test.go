@@ -11,8 +11,10 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/golden"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
+	"github.com/redis-dock/redis-dock/templates"
 )
 
 func testSpec(edit func(*spec.Spec)) spec.Spec {
@@ -68,6 +70,10 @@ func TestRenderGroup(t *testing.T) {
 			s.Network, s.Bind, s.AnnounceIP, s.Replicas, s.Sentinels = spec.NetworkHost, "0.0.0.0", "192.0.2.10", 1, 1
 		}, netip.Prefix{}},
 		{"host-loopback", func(s *spec.Spec) { s.Network, s.Replicas, s.Sentinels = spec.NetworkHost, 1, 1 }, netip.Prefix{}},
+		{"bridge-no-password", func(s *spec.Spec) { s.Password, s.NoPassword, s.Replicas, s.Sentinels = "", true, 1, 1 }, subnet},
+		{"host-no-password", func(s *spec.Spec) {
+			s.Network, s.Password, s.NoPassword, s.Replicas, s.Sentinels = spec.NetworkHost, "", true, 1, 1
+		}, netip.Prefix{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -138,20 +144,52 @@ func TestUpValidatesFirst(t *testing.T) {
 	}
 }
 
-func TestProtectedMode(t *testing.T) {
-	tests := []struct {
-		network, password string
-		want              bool
-	}{
-		{spec.NetworkBridge, "pw", false},
-		{spec.NetworkBridge, "", false}, // replicas and sentinels connect from other addresses
-		{spec.NetworkHost, "pw", false},
-		{spec.NetworkHost, "", true},
-	}
-	for _, tt := range tests {
-		s := testSpec(func(s *spec.Spec) { s.Network, s.Password = tt.network, tt.password })
-		if got := protectedMode(s); got != tt.want {
-			t.Errorf("protectedMode(%s, password %q) = %v, want %v", tt.network, tt.password, got, tt.want)
+// TestProtectedModeAgrees renders, for every network and password
+// combination, a cluster node's redis.conf, a sentinel group's data node
+// and sentinel, and a compose/stack base config: all carry the one
+// protected-mode that spec.ProtectedMode decides.
+func TestProtectedModeAgrees(t *testing.T) {
+	for _, network := range []string{spec.NetworkBridge, spec.NetworkHost} {
+		for _, pw := range []string{"s3cret", ""} {
+			s := testSpec(func(s *spec.Spec) { s.Network, s.Password, s.NoPassword = network, pw, pw == "" })
+			s.Normalize()
+			want := "no"
+			if s.ProtectedMode() {
+				want = "yes"
+			}
+			got := map[string]string{}
+			nodes := plan(s, subnet)
+			for _, n := range []topology.Node{nodes[0], nodes[len(nodes)-1]} {
+				_, data, err := configFile(s, nodes, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got["sentinel mode "+n.Role] = directive(data, "protected-mode")
+			}
+			cs := s
+			cs.Mode, cs.Masters, cs.Replicas, cs.Sentinels = spec.ModeCluster, 3, 1, 0
+			files, err := cluster.RenderConfigs(cs, "/data")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got["cluster mode"] = directive(files[0].Data, "protected-mode")
+			if network == spec.NetworkBridge {
+				p, err := selfboot.New(cs, netip.MustParsePrefix("10.214.3.0/24"), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got["compose base config"] = directive(p.Nodes[0].Conf, "protected-mode")
+			}
+			for who, v := range got {
+				if v != want {
+					t.Errorf("%s, password %q: %s renders protected-mode %q, want %q", network, pw, who, v, want)
+				}
+			}
 		}
 	}
+}
+
+func directive(conf []byte, name string) string {
+	args, _ := templates.Directive(conf, name)
+	return strings.Join(args, " ")
 }

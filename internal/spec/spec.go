@@ -95,6 +95,19 @@ func (s Spec) BindAddress() string {
 	return "127.0.0.1"
 }
 
+// ProtectedMode reports whether nodes keep Redis's protected mode on. It
+// is the one place every config renderer (cluster, sentinel, stacks and
+// compose files) asks. Protected mode only acts without a password, and
+// then refuses every connection not from loopback. On host networking
+// nodes bind loopback (Validate requires it without a password), so every
+// peer and client is local and it stays on as a second guard. On a
+// bridge, clients arrive through ports published on --host-ip (from the
+// network's gateway) and peers from their own addresses, so it must be
+// off: the guard there is that --host-ip is loopback (Validate).
+func (s Spec) ProtectedMode() bool {
+	return s.Password == "" && s.Network == NetworkHost
+}
+
 // Diff names the first field that differs between two specs in a way that
 // changes the cluster (not the password source, wait or binary path).
 func (s Spec) Diff(o Spec) string {

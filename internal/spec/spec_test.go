@@ -66,6 +66,13 @@ func TestValidate(t *testing.T) {
 		{"empty first line", func(s *Spec) { s.PasswordFile = newlineFile }, []string{"--password-file", "empty"}},
 		{"password and file", func(s *Spec) { s.Password, s.PasswordFile = "x", pwFile }, []string{"--password and --password-file"}},
 		{"password with newline", func(s *Spec) { s.Password = "a\nb" }, []string{"--password"}},
+		{"no password on loopback host ip", func(s *Spec) { s.NoPassword = true }, nil},
+		{"no password on public host ip", func(s *Spec) { s.NoPassword, s.HostIP = true, "192.0.2.4" }, []string{"--no-password with --host-ip 192.0.2.4", "--host-ip 127.0.0.1"}},
+		{"no password on every address", func(s *Spec) { s.NoPassword, s.HostIP = true, "" }, []string{"--no-password with --host-ip 0.0.0.0"}},
+		{"no password with ipv6 loopback", func(s *Spec) { s.NoPassword, s.HostIP = true, "::1" }, nil},
+		{"no password on host with loopback bind", func(s *Spec) { s.NoPassword, s.Network = true, NetworkHost }, nil},
+		{"no password on host with public bind", func(s *Spec) { s.NoPassword, s.Network, s.Bind, s.AnnounceIP = true, NetworkHost, "192.0.2.4", "" }, []string{"--no-password with --bind 192.0.2.4"}},
+		{"no password and a password", func(s *Spec) { s.NoPassword, s.Password = true, "x" }, []string{"--no-password", "--password"}},
 		{"several mistakes at once", func(s *Spec) { s.Masters, s.Network = 2, "overlay" }, []string{"--masters", "--network"}},
 	}
 	for _, tt := range tests {
@@ -202,4 +209,29 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestProtectedMode: the one rule every renderer asks. Protected mode
+// stays on only where every peer and client is on loopback: host
+// networking without a password. On a bridge, peers and the published
+// ports arrive from other addresses and it would refuse them.
+func TestProtectedMode(t *testing.T) {
+	tests := []struct {
+		network, password string
+		want              bool
+	}{
+		{NetworkBridge, "pw", false},
+		{NetworkBridge, "", false},
+		{NetworkHost, "pw", false},
+		{NetworkHost, "", true},
+	}
+	for _, tt := range tests {
+		for _, mode := range []string{ModeCluster, ModeSentinel} {
+			s := Default()
+			s.Mode, s.Network, s.Password = mode, tt.network, tt.password
+			if got := s.ProtectedMode(); got != tt.want {
+				t.Errorf("%s on %s, password %q: ProtectedMode() = %v, want %v", mode, tt.network, tt.password, got, tt.want)
+			}
+		}
+	}
 }

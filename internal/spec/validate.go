@@ -128,8 +128,8 @@ func (s Spec) validatePassword() error {
 		if s.Password != "" || s.PasswordFile != "" {
 			return errors.New("--no-password: cannot be combined with --password or --password-file")
 		}
-		if addr := s.listenAddress(); !isLoopback(addr) {
-			return fmt.Errorf("--no-password: nodes would listen on %s, which is not a loopback address; give a password (--password-file) or bind to 127.0.0.1", addr)
+		if flag, addr := s.listenFlag(); !isLoopback(addr) {
+			return fmt.Errorf("--no-password with %s %s: other hosts could use the cluster without a password; use a loopback address (%s 127.0.0.1) or give a password (--password-file)", flag, addr, flag)
 		}
 	}
 	if s.PasswordFile == "" {
@@ -159,12 +159,17 @@ func ReadPasswordFile(path string) (string, error) {
 	return pw, nil
 }
 
-// listenAddress is where clients outside Docker reach the nodes.
-func (s Spec) listenAddress() string {
+// listenFlag is the flag and address where clients outside Docker reach
+// the nodes: the bind address on host networking, else the address ports
+// are published on.
+func (s Spec) listenFlag() (flag, addr string) {
 	if s.Network == NetworkHost {
-		return s.BindAddress()
+		return "--bind", s.BindAddress()
 	}
-	return s.HostIP
+	if s.HostIP == "" {
+		return "--host-ip", "0.0.0.0" // Docker publishes on every address
+	}
+	return "--host-ip", s.HostIP
 }
 
 func isLoopback(addr string) bool {

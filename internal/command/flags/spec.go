@@ -36,7 +36,7 @@ func (f *SpecFlags) Register(cmd *cobra.Command) {
 	fs.StringVar(&f.s.RedisBinary, "redis-binary", "", "redis-server to build the node image from when it is missing (default: redis-server on PATH)")
 	fs.StringVar(&f.s.Password, "password", "", "password (prefer --password-file; default: a random one)")
 	fs.StringVar(&f.s.PasswordFile, "password-file", "", "file whose first line is the password")
-	fs.BoolVar(&f.s.NoPassword, "no-password", false, "no password at all (only when nodes listen on loopback)")
+	fs.BoolVar(&f.s.NoPassword, "no-password", false, "no password at all: only with ports on a loopback --host-ip (bridge, compose) or a loopback --bind (host); refused for Swarm")
 	fs.IntVar(&f.s.NodeTimeout, "node-timeout", f.s.NodeTimeout, "cluster-node-timeout in milliseconds")
 	fs.BoolVar(&f.s.AppendOnly, "appendonly", f.s.AppendOnly, "persist with AOF")
 	fs.StringArrayVar(&f.s.Config, "config", nil, "extra redis.conf directive, e.g. --config 'maxmemory 100mb' (repeatable)")

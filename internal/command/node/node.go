@@ -5,6 +5,7 @@
 package node
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -23,6 +24,7 @@ type flags struct {
 	out      string
 	subnet   string
 	announce bool
+	noPass   bool
 }
 
 // NewCommand returns the node command with its hidden announce helper.
@@ -40,6 +42,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	fs.StringVar(&f.out, "out", nodeagent.ConfigDir+"/redis.conf", "where to write the final redis.conf (mode 0600)")
 	fs.StringVar(&f.subnet, "subnet", "", "the cluster network's subnet: the address inside it is announced")
 	fs.BoolVar(&f.announce, "announce", true, "after start, ask the other nodes to MEET this one if they know it at an old address")
+	fs.BoolVar(&f.noPass, "no-password", false, "run without a password (compose files of --no-password clusters, ports on loopback only)")
 	cmd.AddCommand(newAnnounce(env))
 	return cmd
 }
@@ -61,7 +64,7 @@ func run(env *cli.Env, f *flags) error {
 	if err != nil {
 		return fmt.Errorf("--config %s: %w", f.config, err)
 	}
-	pw, err := f.Password()
+	pw, err := f.password()
 	if err != nil {
 		return err
 	}
@@ -82,6 +85,21 @@ func run(env *cli.Env, f *flags) error {
 		}
 	}
 	return nodeagent.ExecRedis(f.out)
+}
+
+// password is the node's password. A node never runs open by accident:
+// without a password file it needs --no-password, which only compose
+// files of --no-password clusters pass (stacks refuse it).
+func (f *flags) password() (string, error) {
+	switch {
+	case f.noPass && f.PasswordFile != "":
+		return "", errors.New("--no-password: cannot be combined with --password-file")
+	case f.noPass:
+		return "", nil
+	case f.PasswordFile == "":
+		return "", errors.New("--password-file: a node needs the password secret, or --no-password to run without one")
+	}
+	return f.Password()
 }
 
 func announceArgs(f *flags, ip netip.Addr, port, bus int) []string {

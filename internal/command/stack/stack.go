@@ -53,6 +53,9 @@ func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderF
 	if err != nil {
 		return err
 	}
+	if err := swarm.CheckSpec(s); err != nil {
+		return err
+	}
 	p, err := selfboot.FromSpec(s, false)
 	if err != nil {
 		return err

@@ -65,11 +65,23 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{[]string{"--masters", "2"}, "--masters"},
 		{[]string{"--subnet", "10.0.0.0/28"}, "--subnet"},
 		{[]string{"--mode", "sentinel"}, "--mode"},
+		{[]string{"--no-password"}, "--no-password: a Swarm stack publishes its ports on every address"},
 	}
 	for _, tt := range tests {
 		_, err := run(t, append([]string{"render", "--dir", t.TempDir()}, tt.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("render %v: err = %v, want one naming %s", tt.args, err, tt.want)
 		}
+	}
+}
+
+// TestRenderNoPasswordWritesNothing: the refusal comes before any file.
+func TestRenderNoPasswordWritesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "files")
+	if _, err := run(t, "render", "--name", "open", "--no-password", "--dir", dir); err == nil {
+		t.Fatal("render --no-password succeeded")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("render --no-password made %s: %v", dir, err)
 	}
 }

@@ -26,9 +26,7 @@ func upSentinel(ctx context.Context, env *cli.Env, s spec.Spec, retain bool) err
 		sp.Name, sp.Replicas, chain, sp.SentinelCount(), sp.Quorum(), res.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "Master name: %s\n", res.MasterName())
 	fmt.Fprintf(w, "Sentinels: %s\n", strings.Join(res.SentinelAddrs(), ","))
-	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
 	first := res.Nodes[len(res.Nodes)-sp.SentinelCount()].Port
-	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli -p %d SENTINEL GET-MASTER-ADDR-BY-NAME %s\n",
-		sp.Name, first, res.MasterName())
+	printTryIt(w, sp, fmt.Sprintf("-p %d SENTINEL GET-MASTER-ADDR-BY-NAME %s", first, res.MasterName()))
 	return nil
 }

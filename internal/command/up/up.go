@@ -48,6 +48,5 @@ func printSummary(env *cli.Env, c *redisdock.Cluster) {
 	w, s := env.Stdout, c.Spec()
 	fmt.Fprintf(w, "Cluster %q is healthy: %d masters, %d replicas (%s).\n", s.Name, s.Masters, s.Nodes()-s.Masters, c.Elapsed().Round(time.Millisecond))
 	fmt.Fprintf(w, "Seeds: %s\n", strings.Join(c.Addrs(), ","))
-	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
-	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli -c -p %d\n", s.Name, s.Port)
+	printTryIt(w, s, fmt.Sprintf("-c -p %d", s.Port))
 }

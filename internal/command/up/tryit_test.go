@@ -1,0 +1,25 @@
+package up
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+func TestPrintTryIt(t *testing.T) {
+	s := spec.Default()
+	s.Name = "shop"
+	var b bytes.Buffer
+	printTryIt(&b, s, "-c -p 7000")
+	if !strings.Contains(b.String(), `REDISCLI_AUTH="$(redis-dock password --name shop)" redis-cli -c -p 7000`) {
+		t.Errorf("with a password:\n%s", b.String())
+	}
+	b.Reset()
+	s.NoPassword = true
+	printTryIt(&b, s, "-c -p 7000")
+	if strings.Contains(b.String(), "REDISCLI_AUTH") || !strings.Contains(b.String(), "\n  redis-cli -c -p 7000\n") {
+		t.Errorf("without a password:\n%s", b.String())
+	}
+}
