@@ -23,7 +23,7 @@ const testPassword = "C0mpose-s3cret-do-not-leak"
 func testPlan(t *testing.T) *selfboot.Plan {
 	t.Helper()
 	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Password = "demo", 3000, testPassword
+	s.Name, s.NodeTimeout, s.Password, s.Image = "demo", 3000, testPassword, spec.DefaultImage
 	p, err := selfboot.New(s, netip.MustParsePrefix("10.215.7.0/24"), true)
 	if err != nil {
 		t.Fatal(err)

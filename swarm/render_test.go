@@ -24,7 +24,7 @@ const testPassword = "Sw4rm-s3cret-do-not-leak"
 func testPlan(t *testing.T, masters, replicas int) *selfboot.Plan {
 	t.Helper()
 	s := spec.Default()
-	s.Name, s.Masters, s.Replicas, s.NodeTimeout, s.Password = "demo", masters, replicas, 3000, testPassword
+	s.Name, s.Masters, s.Replicas, s.NodeTimeout, s.Password, s.Image = "demo", masters, replicas, 3000, testPassword, spec.DefaultImage
 	p, err := selfboot.New(s, netip.MustParsePrefix("10.214.7.0/24"), false)
 	if err != nil {
 		t.Fatal(err)
