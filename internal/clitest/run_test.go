@@ -94,6 +94,7 @@ func run(t testing.TB, env []string, args ...string) result {
 	cmd.Env = append(os.Environ(), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
 	err := cmd.Run()
 	r := result{stdout: out.String(), stderr: errOut.String()}
 	var ee *exec.ExitError
@@ -107,7 +108,7 @@ func run(t testing.TB, env []string, args ...string) result {
 	if ctx.Err() != nil {
 		t.Fatalf("redis-dock %s did not finish in time:\n%s", strings.Join(args, " "), r)
 	}
-	t.Logf("redis-dock %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	t.Logf("redis-dock %s: exit %d in %s\n%s%s", strings.Join(args, " "), r.code, time.Since(start).Round(time.Millisecond), r.stdout, r.stderr)
 	return r
 }
 
