@@ -64,6 +64,9 @@ func TestIntegrationCLILifecycle(t *testing.T) {
 
 	checkScale(t, name, port, pw, 4, keys)
 	checkScale(t, name, port, pw, 3, keys)
+	if r := mustRun(t, "rebalance", "--name", name); !strings.Contains(r.stdout, "is balanced over 3 masters; nothing moved") {
+		t.Fatalf("rebalance of a balanced cluster: want nothing moved:\n%s", r)
+	}
 
 	st = checkHealthy(t, name, 3, 3)
 	checkFailover(t, name, st.ports("replica")[0])

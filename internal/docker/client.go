@@ -42,10 +42,11 @@ func New() (*Client, error) {
 // Ping checks that the engine answers, with the address it tried and a
 // hint on how to start it.
 func (c *Client) Ping(ctx context.Context) error {
-	if _, err := c.api.Ping(ctx); err != nil {
+	p, err := c.api.Ping(ctx)
+	if err != nil {
 		return fmt.Errorf("docker engine is not reachable at %s (start it with 'sudo systemctl start docker' or 'dockerd &', or point DOCKER_HOST at it): %w", c.api.DaemonHost(), err)
 	}
-	c.api.NegotiateAPIVersion(ctx)
+	c.api.NegotiateAPIVersionPing(p)
 	return nil
 }
 
