@@ -48,7 +48,7 @@ func TestIntegrationCLIRefusedInputCreatesNothing(t *testing.T) {
 		{"a directive redis-dock owns", []string{"--config", "port 1"}, "--config"},
 		{"a directive without a value", []string{"--config", "maxmemory"}, "--config"},
 		{"password file missing", []string{"--password-file", filepath.Join(dir, "missing")}, "--password-file"},
-		{"unknown spec-file key", []string{"-f", badSpec}, "mastrs"},
+		{"unknown spec-file key", []string{"-f", badSpec}, "unknown key mastrs"},
 		{"unknown network mode", []string{"--network", "foo"}, "--network"},
 		{"bad subnet", []string{"--subnet", "300.1.1.0/24"}, "--subnet"},
 		{"unknown directive", []string{"--config", "nosuchdirective 1", "--wait", "10s"}, "nosuchdirective"},
