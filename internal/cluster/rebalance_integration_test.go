@@ -22,6 +22,9 @@ func TestIntegrationRebalance(t *testing.T) {
 	ctx := context.Background()
 	s, o := newSpec(t, d, "rebal")
 	s.Replicas, s.AppendOnly = 0, false
+	// A master whose last slot moves away stays a master (Redis 7 would
+	// make it a replica of the taker), for checkEmptyMaster.
+	s.Config = []string{"cluster-allow-replica-migration no"}
 	res, err := Up(ctx, s, o)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +70,49 @@ func TestIntegrationRebalance(t *testing.T) {
 	again, err := Rebalance(ctx, s.Name, RebalanceOptions{}, o)
 	if err != nil || again.Moved.Slots != 0 {
 		t.Fatalf("second rebalance: moved %d slots (err %v), want none", again.Moved.Slots, err)
+	}
+	checkEmptyMaster(t, s.Name, masters[2], o)
+	testutil.CheckKeys(t, fresh, "before", 10000)
+	testutil.CheckKeys(t, fresh, "uneven", 5000)
+}
+
+// checkEmptyMaster empties the master on port: a plain rebalance leaves
+// it out (two even shares), --use-empty-masters gives it a third.
+func checkEmptyMaster(t *testing.T, name string, port int, o Options) {
+	t.Helper()
+	ctx := context.Background()
+	var other int
+	for p := range slotCounts3(t, name, o) {
+		if p != port {
+			other = p
+		}
+	}
+	if _, err := Reshard(ctx, name, ReshardOptions{From: port, To: other}, o); err != nil {
+		t.Fatal(err)
+	}
+	if n := slotCounts3(t, name, o)[port]; n != 0 {
+		t.Fatalf("after moving all its slots away, master %d owns %d", port, n)
+	}
+	rb, err := Rebalance(ctx, name, RebalanceOptions{}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := slotCounts3(t, name, o)
+	if len(counts) != 3 {
+		t.Fatalf("the emptied master is no longer a master: %v", counts)
+	}
+	for p, n := range counts {
+		if want := map[bool]int{true: 0, false: 8192}[p == port]; rb.Masters != 2 || n != want {
+			t.Fatalf("rebalance without empty masters over %d masters: %d owns %d slots, want %d", rb.Masters, p, n, want)
+		}
+	}
+	if rb, err = Rebalance(ctx, name, RebalanceOptions{UseEmptyMasters: true}, o); err != nil || rb.Masters != 3 {
+		t.Fatalf("rebalance with empty masters: %d masters, %v", rb.Masters, err)
+	}
+	for p, n := range slotCounts3(t, name, o) {
+		if n < 16384/3 || n > 16384/3+1 {
+			t.Errorf("after rebalance with empty masters, master %d owns %d slots", p, n)
+		}
 	}
 }
 
