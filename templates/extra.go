@@ -26,8 +26,8 @@ var owned = map[string]string{
 	"user": "redis-dock manages authentication", "cluster-announce-tls-port": "TLS is not supported yet",
 }
 
-// CheckExtra refuses user directives that redis-dock owns or that are not
-// one "name value..." line that Redis can parse.
+// CheckExtra refuses user directives that redis-dock owns, that Redis does
+// not know, or that are not one "name value..." line Redis can parse.
 func CheckExtra(lines []string) error {
 	for _, line := range lines {
 		if strings.ContainsAny(line, "\n\r") {
@@ -45,6 +45,9 @@ func CheckExtra(lines []string) error {
 		name := strings.ToLower(fields[0])
 		if why, ok := owned[name]; ok {
 			return fmt.Errorf("--config %q: %s is managed by redis-dock (%s)", line, name, why)
+		}
+		if !known[name] {
+			return fmt.Errorf("--config %q: redis-server knows no directive %s (see CONFIG GET * for the names)", line, name)
 		}
 	}
 	return nil

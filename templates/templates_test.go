@@ -168,6 +168,10 @@ func TestCheckExtra(t *testing.T) {
 		{"maxmemory-policy allkeys-lru", ""},
 		{`save ""`, ""},
 		{"notify-keyspace-events KEA", ""},
+		{"hash-max-ziplist-entries 128", ""}, // an alias
+		{"Maxmemory 1mb", ""},
+		{"nosuchdirective 1", "nosuchdirective"},
+		{"maxmemroy 1mb", "maxmemroy"},
 		{"port 7001", "port"},
 		{"PORT 7001", "port"},
 		{`"port" 7001`, "port"},

@@ -6,6 +6,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/docker/docker/client"
 )
@@ -15,22 +16,37 @@ type Client struct {
 	api *client.Client
 }
 
+// pingTimeout bounds New's first ping: an engine that is not there must
+// fail a command at once, with one message, not half-way through it.
+const pingTimeout = 15 * time.Second
+
 // New connects to the engine named by the environment (DOCKER_HOST etc.),
-// negotiating the API version so older engines (20.10, API 1.41) work.
+// negotiating the API version so older engines (20.10, API 1.41) work. It
+// pings the engine (version negotiation would anyway), so every command
+// reports an unreachable engine the same way, before it does anything.
 func New() (*Client, error) {
 	api, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
 	if err != nil {
 		return nil, fmt.Errorf("failed to create docker client: %w", err)
 	}
-	return &Client{api: api}, nil
+	c := &Client{api: api}
+	ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
+	defer cancel()
+	if err := c.Ping(ctx); err != nil {
+		api.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
-// Ping checks that the engine answers, with a hint on how to start it.
+// Ping checks that the engine answers, with the address it tried and a
+// hint on how to start it.
 func (c *Client) Ping(ctx context.Context) error {
-	if _, err := c.api.Ping(ctx); err != nil {
-		return fmt.Errorf("docker engine does not answer (start it with 'sudo systemctl start docker' or 'dockerd &'): %w", err)
+	p, err := c.api.Ping(ctx)
+	if err != nil {
+		return fmt.Errorf("docker engine is not reachable at %s (start it with 'sudo systemctl start docker' or 'dockerd &', or point DOCKER_HOST at it): %w", c.api.DaemonHost(), err)
 	}
-	c.api.NegotiateAPIVersion(ctx)
+	c.api.NegotiateAPIVersionPing(p)
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,9 +30,25 @@ func Parse(b []byte, base Spec, source string) (Spec, error) {
 	dec.KnownFields(true)
 	s := base
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
-		return base, fmt.Errorf("%s: %w", source, err)
+		return base, fmt.Errorf("%s: %w", source, readable(err))
 	}
 	return s, nil
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// readable says "unknown key" where yaml.v3 names a Go type, one line per
+// problem.
+func readable(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		msgs[i] = unknownField.ReplaceAllString(m, "unknown key $1 (the keys are up's flag names, such as masters)")
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // ResolvePassword fills Password from the password file, or with a random

@@ -116,7 +116,7 @@ func TestParseErrors(t *testing.T) {
 		name, yaml string
 		want       []string
 	}{
-		{"unknown field", "name: demo\nmasters: 3\nmastres: 4\n", []string{"spec.yaml", "line 3", "mastres"}},
+		{"unknown field", "name: demo\nmasters: 3\nmastres: 4\n", []string{"spec.yaml", "line 3", "unknown key mastres"}},
 		{"password is not a field", "name: demo\npassword: x\n", []string{"line 2", "password"}},
 		{"bad duration", "wait: soon\n", []string{"line 1"}},
 		{"wrong type", "masters: three\n", []string{"line 1"}},
