@@ -96,12 +96,14 @@ func judge(views []nodeView) Health {
 	maps := map[string][]string{}
 	names := idNamesOf(views)
 	endpoints := map[string]map[string][]string{} // node ID -> endpoint -> nodes handing it out
+	roles := selfRoles(views)
 	for _, v := range views {
 		if v.err != nil {
 			add("%s does not answer: %v", v.name, v.err)
 			continue
 		}
 		judgeNode(v, len(views), add)
+		judgeRoles(v, roles, names, add)
 		judgeClientView(v, names, endpoints, add)
 		maps[redisx.SlotMap(v.nodes)] = append(maps[redisx.SlotMap(v.nodes)], v.name)
 	}
@@ -140,6 +142,40 @@ func judgeNode(v nodeView, want int, add func(string, ...any)) {
 	if !v.myself().IsMaster() && v.repl["master_link_status"] != "up" {
 		add("replica %s: master_link_status:%s", v.name, v.repl["master_link_status"])
 	}
+}
+
+// selfRoles maps every answering node's ID to the master it says it
+// replicates ("" for a master).
+func selfRoles(views []nodeView) map[string]string {
+	roles := map[string]string{}
+	for _, v := range views {
+		if v.err == nil {
+			me := v.myself()
+			roles[me.ID] = me.MasterID
+		}
+	}
+	return roles
+}
+
+// judgeRoles checks that v sees every node in the role the node itself
+// claims. A node learns another's role only from packets that one sends
+// it, so right after REPLICATE a peer may still take the replica for a
+// master, and its CLUSTER SLOTS then hands out no replica at all.
+func judgeRoles(v nodeView, roles map[string]string, names idNames, add func(string, ...any)) {
+	for _, cn := range v.nodes {
+		want, ok := roles[cn.ID]
+		if !ok || cn.Has("myself") || cn.MasterID == want {
+			continue
+		}
+		add("%s sees %s as %s, but it is %s", v.name, names.of(cn.ID), roleOf(cn.MasterID, names), roleOf(want, names))
+	}
+}
+
+func roleOf(masterID string, names idNames) string {
+	if masterID == "" {
+		return "a master"
+	}
+	return "a replica of " + names.of(masterID)
 }
 
 // judgeClientView checks CLUSTER SLOTS, the topology a client gets from

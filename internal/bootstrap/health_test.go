@@ -89,3 +89,16 @@ func TestParseSlots(t *testing.T) {
 		t.Fatal("a malformed entry parsed without error")
 	}
 }
+
+func TestJudgeRoles(t *testing.T) {
+	views := pair(t, true, true, "localhost")
+	for i, cn := range views[0].nodes {
+		if cn.ID == idB { // a has not heard from b since b's REPLICATE
+			views[0].nodes[i].MasterID, views[0].nodes[i].Flags = "", []string{"master"}
+		}
+	}
+	h := judge(views)
+	if want := "a sees b as a master, but it is a replica of a"; h.OK || !strings.Contains(h.String(), want) {
+		t.Fatalf("want a problem %q, got %s", want, h)
+	}
+}

@@ -60,7 +60,7 @@ func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView
 		case v.repl["master_link_status"] != "up":
 		case !moved:
 			nd.raise(ctx, m, ns[m])
-		case missingSomewhere(views, me.ID) && time.Since(nd.met[i]) > time.Second:
+		case missingSomewhere(views, me.ID, me.MasterID) && time.Since(nd.met[i]) > time.Second:
 			nd.met[i] = time.Now()
 			_ = ns[i].MeetAll(ctx, peersOf(v.nodes))
 		}
@@ -115,20 +115,20 @@ func setPeriod(ctx context.Context, n *redisx.Node, period string) error {
 	return err
 }
 
-// missingSomewhere reports whether some node's CLUSTER SLOTS leaves out
-// replica id although it lists the replica's master.
-func missingSomewhere(views []nodeView, id string) bool {
+// missingSomewhere reports whether some node takes replica id for
+// anything but a replica of master, or hands out master in CLUSTER SLOTS
+// without it: a packet from the replica (its MEET) fixes both at once.
+func missingSomewhere(views []nodeView, id, master string) bool {
 	for _, v := range views {
 		if v.err != nil {
 			continue
 		}
-		master := ""
 		for _, cn := range v.nodes {
-			if cn.ID == id {
-				master = cn.MasterID
+			if cn.ID == id && cn.MasterID != master {
+				return true
 			}
 		}
-		if master != "" && !listsReplica(v.slots, master, id) {
+		if !listsReplica(v.slots, master, id) {
 			return true
 		}
 	}
