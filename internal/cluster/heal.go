@@ -28,12 +28,13 @@ type HealResult struct {
 	Covered    int      // slots assigned (with CoverSlots)
 	Uncovered  int      // slots no running master serves, left alone
 	Replicated []string // orphaned replicas given a master
+	Started    []string // stopped, exited or paused node containers started
 	Skipped    []string // nodes not running or not answering
 	Elapsed    time.Duration
 }
 
 // Heal repairs what day-to-day trouble leaves in a cluster made by `up`:
-// it re-MEETs nodes whose address changed, closes open slots, gives
+// it starts node containers that stopped or died, re-MEETs nodes whose address changed, closes open slots, gives
 // orphaned replicas a master and, only when asked, covers slots no master
 // serves. Then it waits for health; the error says what is still wrong.
 func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealResult, error) {
@@ -48,12 +49,15 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 	if ho.Wait <= 0 {
 		ho.Wait = spec.Default().Wait
 	}
+	res := &HealResult{}
+	if res.Started, err = startDead(ctx, h, ho.Wait, o); err != nil {
+		return res, err
+	}
 	l, err := loadLive(ctx, h, o)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	defer l.close()
-	res := &HealResult{}
 	hr := &healRun{l: l, ho: ho, o: o, res: res}
 	hr.dropSilent()
 	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {

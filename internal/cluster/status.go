@@ -12,18 +12,18 @@ import (
 
 // NodeStatus is one node as `status` shows it.
 type NodeStatus struct {
-	Name      string `json:"name"`
-	Port      int    `json:"port"`
-	Container string `json:"container"` // running, exited, ...
-	ID        string `json:"id,omitempty"`
-	Role      string `json:"role"` // what the node says now: master or replica
-	Master    string `json:"master,omitempty"`
-	Slots     string `json:"slots,omitempty"`
-	SlotCount int    `json:"slotCount"`
-	Keys      int64  `json:"keys"`
-	Link      string `json:"link,omitempty"`
-	Memory    string `json:"memory,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Name      string         `json:"name"`
+	Port      int            `json:"port"`
+	Container string         `json:"container"` // running, exited, ...
+	ID        string         `json:"id,omitempty"`
+	Role      string         `json:"role"` // what the node says now: master or replica
+	Master    string         `json:"master,omitempty"`
+	Slots     string         `json:"slots,omitempty"`
+	SlotCount int            `json:"slotCount"`
+	Keys      int64          `json:"keys"`
+	Link      string         `json:"link,omitempty"`
+	Memory    string         `json:"memory,omitempty"`
+	Error     string         `json:"error,omitempty"`
 	peers     map[string]int // node ID -> port, from the node's CLUSTER NODES
 }
 
