@@ -45,11 +45,21 @@ var faultActions = map[string]struct {
 	did string
 	do  func(ctx context.Context, h *handle, c docker.Container, o Options) error
 }{
-	"kill":    {"killed", func(ctx context.Context, _ *handle, c docker.Container, o Options) error { return o.Docker.Kill(ctx, c.ID) }},
-	"stop":    {"stopped", func(ctx context.Context, _ *handle, c docker.Container, o Options) error { return o.Docker.Stop(ctx, c.ID, 10) }},
-	"start":   {"started", func(ctx context.Context, _ *handle, c docker.Container, o Options) error { return o.Docker.Start(ctx, c.ID) }},
-	"pause":   {"paused", func(ctx context.Context, _ *handle, c docker.Container, o Options) error { return o.Docker.Pause(ctx, c.ID) }},
-	"unpause": {"unpaused", func(ctx context.Context, _ *handle, c docker.Container, o Options) error { return o.Docker.Unpause(ctx, c.ID) }},
+	"kill": {"killed", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
+		return o.Docker.Kill(ctx, c.ID)
+	}},
+	"stop": {"stopped", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
+		return o.Docker.Stop(ctx, c.ID, 10)
+	}},
+	"start": {"started", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
+		return o.Docker.Start(ctx, c.ID)
+	}},
+	"pause": {"paused", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
+		return o.Docker.Pause(ctx, c.ID)
+	}},
+	"unpause": {"unpaused", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
+		return o.Docker.Unpause(ctx, c.ID)
+	}},
 	"restart": {"restarted", func(ctx context.Context, _ *handle, c docker.Container, o Options) error {
 		return o.Docker.Restart(ctx, c.ID, 10)
 	}},
