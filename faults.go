@@ -160,3 +160,39 @@ func (c *Cluster) WaitServing(ctx context.Context) error {
 	c.reload(ctx)
 	return err
 }
+
+// FaultVerbs are the verbs InjectFault takes.
+const FaultVerbs = cluster.FaultVerbs
+
+// InjectFault applies a fault-kit verb (kill, stop, start, pause,
+// unpause, partition, reconnect, restart) to nodes of the named cluster,
+// each a port or a container name; restart with no nodes restarts all.
+// The CLI's `fault` command calls it.
+func InjectFault(ctx context.Context, name, verb string, nodes []string, opts ...Option) (Fault, error) {
+	return withDocker(opts, func(o cluster.Options) (Fault, error) { return cluster.Inject(ctx, name, verb, nodes, o) })
+}
+
+// WaitFailover waits until slot of the named cluster is served by a
+// reachable master that takes writes, and returns it.
+func WaitFailover(ctx context.Context, name string, slot int, timeout time.Duration, opts ...Option) (FaultNode, error) {
+	return withDocker(opts, func(o cluster.Options) (FaultNode, error) {
+		return cluster.WaitFailover(ctx, name, slot, "", timeout, o)
+	})
+}
+
+// WaitServing waits until every slot of the named cluster is served by a
+// reachable master that takes writes.
+func WaitServing(ctx context.Context, name string, timeout time.Duration, opts ...Option) error {
+	_, err := withDocker(opts, func(o cluster.Options) (struct{}, error) {
+		return struct{}{}, cluster.WaitServing(ctx, name, timeout, o)
+	})
+	return err
+}
+
+// WaitHealthy waits until the named cluster is healthy, as `status` says.
+func WaitHealthy(ctx context.Context, name string, timeout time.Duration, opts ...Option) error {
+	_, err := withDocker(opts, func(o cluster.Options) (struct{}, error) {
+		return struct{}{}, cluster.WaitHealthy(ctx, name, timeout, o)
+	})
+	return err
+}
