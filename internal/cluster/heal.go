@@ -23,18 +23,20 @@ type HealOptions struct {
 
 // HealResult is what a heal did.
 type HealResult struct {
-	Remet      []string // nodes whose address others had wrong (or did not know)
-	Closed     int      // open slots closed
-	Covered    int      // slots assigned (with CoverSlots)
-	Uncovered  int      // slots no running master serves, left alone
-	Replicated []string // orphaned replicas given a master
-	Started    []string // stopped, exited or paused node containers started
-	Skipped    []string // nodes not running or not answering
-	Elapsed    time.Duration
+	Remet       []string // nodes whose address others had wrong (or did not know)
+	Closed      int      // open slots closed
+	Covered     int      // slots assigned (with CoverSlots)
+	Uncovered   int      // slots no running master serves, left alone
+	Replicated  []string // orphaned replicas given a master
+	Started     []string // stopped, exited or paused node containers started
+	Reconnected []string // node containers cut off their network, attached again
+	Skipped     []string // nodes not running or not answering
+	Elapsed     time.Duration
 }
 
 // Heal repairs what day-to-day trouble leaves in a cluster made by `up`:
-// it starts node containers that stopped or died, re-MEETs nodes whose address changed, closes open slots, gives
+// it starts node containers that stopped or died (and reconnects those
+// cut off their network), re-MEETs nodes whose address changed, closes open slots, gives
 // orphaned replicas a master and, only when asked, covers slots no master
 // serves. Then it waits for health; the error says what is still wrong.
 func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealResult, error) {
@@ -50,7 +52,7 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 		ho.Wait = spec.Default().Wait
 	}
 	res := &HealResult{}
-	if res.Started, err = startDead(ctx, h, ho.Wait, o); err != nil {
+	if err := revive(ctx, h, res, ho.Wait, o); err != nil {
 		return res, err
 	}
 	l, err := loadLive(ctx, h, o)

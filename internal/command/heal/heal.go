@@ -46,6 +46,7 @@ func printResult(w io.Writer, name string, r *cluster.HealResult, healthy bool) 
 		}
 	}
 	line("Started", r.Started)
+	line("Reconnected", r.Reconnected)
 	line("Skipped (not running or not answering)", r.Skipped)
 	line("Re-met at their current address", r.Remet)
 	if r.Closed > 0 {
