@@ -153,12 +153,33 @@ func (c *Cluster) waitClientRoutes(ctx context.Context, slot int, m FaultNode, t
 }
 
 // WaitServing waits until every slot is served by a reachable master that
-// takes writes, even with nodes still down; then Client() reloads its
-// slot map. It waits until ctx's deadline, or the spec's Wait without one.
+// takes writes, even with nodes still down, and Client()'s slot map
+// names only masters that answer. It waits until ctx's deadline, or the spec's Wait without one.
 func (c *Cluster) WaitServing(ctx context.Context) error {
-	err := cluster.WaitServing(ctx, c.spec.Name, c.waitTimeout(ctx), c.opts())
-	c.reload(ctx)
-	return err
+	timeout := c.waitTimeout(ctx)
+	if err := cluster.WaitServing(ctx, c.spec.Name, timeout, c.opts()); err != nil {
+		return err
+	}
+	return c.waitClientMasters(ctx, timeout)
+}
+
+// waitClientMasters reloads Client()'s slot map until every master in it
+// answers: the client no longer routes to a dead one.
+func (c *Cluster) waitClientMasters(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		c.Client().ReloadState(ctx)
+		time.Sleep(50 * time.Millisecond) // the reload runs in the background
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		err := c.Client().ForEachMaster(pctx, func(ctx context.Context, m *redisClient) error { return m.Ping(ctx).Err() })
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("every slot is served, but the client still routes to a master that does not answer: %w", err)
+		}
+	}
 }
 
 // FaultVerbs are the verbs InjectFault takes.

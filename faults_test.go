@@ -119,4 +119,43 @@ func TestIntegrationFaultKit(t *testing.T) {
 			t.Fatalf("GET order:7 after Reconnect = %q, %v", v, err)
 		}
 	})
+	t.Run("serving with nodes down, then restart all", func(t *testing.T) {
+		writeRead(t, c.Client(), 300)
+		port := ackedWrite(t, c, "cart:2", "pears")
+		f, err := c.KillNode(ctx, port)
+		if err != nil || f.Action != "killed" || f.Nodes[0].Role != "master" || f.Nodes[0].ID == "" {
+			t.Fatalf("KillNode(%s) = %v, %v", port, f, err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := c.WaitServing(wctx); err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, c, 300)
+		if _, err := c.RestartAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		healthy(t, c)
+		readAll(t, c, 300)
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range st.Nodes {
+			if n.Port == f.Nodes[0].Port && n.ID != f.Nodes[0].ID {
+				t.Errorf("%s came back as node %s, was %s", n.Name, n.ID, f.Nodes[0].ID)
+			}
+		}
+	})
+}
+
+// readAll reads key:0..n-1 (written by writeRead) with one GET each.
+func readAll(t *testing.T, c *redisdock.Cluster, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		if v, err := c.Client().Get(ctx, "key:"+strconv.Itoa(i)).Int(); err != nil || v != i {
+			t.Fatalf("GET key:%d = %d, %v", i, v, err)
+		}
+	}
 }
