@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,14 @@ func readAfterFailover(t *testing.T, c *redisdock.Cluster, key, want, oldPort st
 	}
 	if strconv.Itoa(m.Port) == oldPort {
 		t.Fatalf("WaitFailover returned the old master %s", m.Container)
+	}
+	// No retry may hide a stale route: the client's map names the new master.
+	mc, err := c.Client().MasterForKey(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addr := mc.Options().Addr; !strings.HasSuffix(addr, ":"+strconv.Itoa(m.Port)) {
+		t.Fatalf("after WaitFailover the client routes %s to %s, want port %d", key, addr, m.Port)
 	}
 	if v, err := c.Client().Get(ctx, key).Result(); err != nil || v != want {
 		t.Fatalf("first GET %s after WaitFailover (new master %s) = %q, %v; want %q", key, m.Container, v, err, want)
