@@ -11,10 +11,11 @@ import (
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
-// TestIntegrationStatusAndHealDeadNodes kills a master and stops another
-// master's replica of a cluster with keys. After the failover, status
-// names both as down, is not healthy and shows no node as anyone's master
-// that is not; heal starts both, says so, and the cluster is healthy with
+// TestIntegrationStatusAndHealDeadNodes kills a master, stops another
+// master's replica and cuts a third replica off the network, in a cluster
+// with keys. After the failover, status names the dead nodes as down, is
+// not healthy and shows no node as anyone's master that is not; heal
+// starts and reconnects them, says so, and the cluster is healthy with
 // every key and the same node IDs.
 func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 	t.Parallel()
@@ -38,11 +39,15 @@ func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 		ids[n.Name] = n.ID
 	}
 	master, replica := deadPair(t, before)
+	cut := otherReplica(t, before, master, replica)
 	if _, err := Inject(ctx, s.Name, "kill", []string{master.Name}, o); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Inject(ctx, s.Name, "stop", []string{replica.Name}, o); err != nil {
 		t.Fatal(err)
+	}
+	if f, err := Inject(ctx, s.Name, "partition", []string{itoa(cut.Port)}, o); err != nil || f.Nodes[0].Container != cut.Name {
+		t.Fatalf("partition %d: %v, %v", cut.Port, f, err)
 	}
 	slot := master.firstSlot(t)
 	if _, err := WaitFailover(ctx, s.Name, slot, master.ID, time.Minute, o); err != nil {
@@ -65,6 +70,9 @@ func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 	slices.Sort(hr.Started)
 	if want := []string{master.Name, replica.Name}; !slices.Equal(hr.Started, want) && !slices.Equal(hr.Started, []string{replica.Name, master.Name}) {
 		t.Errorf("heal started %v, want %v", hr.Started, want)
+	}
+	if !slices.Equal(hr.Reconnected, []string{cut.Name}) {
+		t.Errorf("heal reconnected %v, want %s", hr.Reconnected, cut.Name)
 	}
 	after, err := GetStatus(ctx, s.Name, o)
 	if err != nil || !after.Healthy {
@@ -110,6 +118,18 @@ func deadPair(t *testing.T, st *Status) (statusNode, statusNode) {
 		t.Fatalf("no master and replica of another master in %+v", st.Nodes)
 	}
 	return m, r
+}
+
+// otherReplica picks a replica of neither master nor replica's master.
+func otherReplica(t *testing.T, st *Status, master, replica statusNode) statusNode {
+	t.Helper()
+	for _, n := range st.Nodes {
+		if n.Role == "replica" && n.Name != replica.Name && n.Master != master.Name && n.Master != replica.Master {
+			return statusNode(n)
+		}
+	}
+	t.Fatalf("no third replica in %+v", st.Nodes)
+	return statusNode{}
 }
 
 // checkDownStatus: the dead nodes are named as down, the cluster is not
