@@ -93,15 +93,26 @@ func (c *Cluster) RestartAll(ctx context.Context) (Fault, error) {
 	return c.inject(ctx, "restart")
 }
 
-// inject remembers who served which slot, applies the fault and has the
-// client reload its slot map.
+// repairs are the verbs that undo a fault: WaitFailover still compares
+// with the masters before the fault they undo.
+var repairs = map[string]bool{"start": true, "unpause": true, "reconnect": true}
+
+// inject remembers who served which slot (before a fault, not a repair),
+// applies the verb and has the client reload its slot map.
 func (c *Cluster) inject(ctx context.Context, verb string, nodes ...string) (Fault, error) {
-	if owners, err := cluster.SlotMasters(ctx, c.spec.Name, c.opts()); err == nil {
-		c.before = owners
+	if !repairs[verb] {
+		c.snapshot(ctx)
 	}
 	f, err := cluster.Inject(ctx, c.spec.Name, verb, nodes, c.opts())
 	c.reload(ctx)
 	return f, err
+}
+
+// snapshot records which master serves which slot now.
+func (c *Cluster) snapshot(ctx context.Context) {
+	if owners, err := cluster.SlotMasters(ctx, c.spec.Name, c.opts()); err == nil {
+		c.before = owners
+	}
 }
 
 func (c *Cluster) reload(ctx context.Context) {
@@ -119,7 +130,8 @@ func (c *Cluster) waitTimeout(ctx context.Context) time.Duration {
 }
 
 // WaitFailover waits until slot is served by a reachable master other
-// than the one that served it before the last fault (any reachable one
+// than the one that served it before the kit's last fault (StartNode,
+// UnpauseNode and Reconnect are repairs, not faults; any reachable master
 // when the kit injected none), that master takes writes, and Client()
 // routes the slot to it. It returns that master. It waits until ctx's
 // deadline, or the spec's Wait (60 s by default) without one.
