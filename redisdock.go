@@ -42,6 +42,7 @@ type Cluster struct {
 	docker *docker.Client
 	client *redis.ClusterClient
 	result *cluster.Result
+	before cluster.Owners // who served which slot before the last fault
 }
 
 // Option changes how Up runs (not what it builds).
@@ -207,18 +208,6 @@ func (c *Cluster) String() string {
 
 func (c *Cluster) opts() cluster.Options { return cluster.Options{Docker: c.docker} }
 
-// KillMaster kills the container of the master serving slot, as a crash
-// would (SIGKILL), and returns the container's name. Its replica takes
-// over after the node timeout; StartNode brings the old master back.
-func (c *Cluster) KillMaster(ctx context.Context, slot int) (string, error) {
-	return cluster.KillMaster(ctx, c.spec.Name, slot, c.opts())
-}
-
-// StartNode starts a stopped node container by name.
-func (c *Cluster) StartNode(ctx context.Context, container string) error {
-	return cluster.StartNode(ctx, container, c.opts())
-}
-
 // Restart restarts every node and waits until the cluster is healthy.
 func (c *Cluster) Restart(ctx context.Context) error {
 	return cluster.Restart(ctx, c.spec.Name, c.spec.Wait, c.opts())
@@ -226,7 +215,9 @@ func (c *Cluster) Restart(ctx context.Context) error {
 
 // WaitHealthy waits until the cluster is healthy again.
 func (c *Cluster) WaitHealthy(ctx context.Context, timeout time.Duration) error {
-	return cluster.WaitHealthy(ctx, c.spec.Name, timeout, c.opts())
+	err := cluster.WaitHealthy(ctx, c.spec.Name, timeout, c.opts())
+	c.reload(ctx)
+	return err
 }
 
 // Ping checks that a Docker engine answers.

@@ -110,7 +110,7 @@ func TestIntegrationKillMaster(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := c.StartNode(ctx, killed); err != nil {
+	if _, err := c.StartNode(ctx, killed); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.WaitHealthy(ctx, time.Minute); err != nil {

@@ -86,6 +86,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	t.Cleanup(func() { run("down", "-v"); checkGone(t, d, s.Name) })
 	run("up", "-d")
 	waitHealthy(ctx, t, p)
+	checkStatus(t, d, s.Name, len(p.Nodes), s.Port)
 	addrs := make([]string, len(p.Nodes))
 	for i, n := range p.Nodes {
 		addrs[i] = fmt.Sprintf("127.0.0.1:%d", n.Port)

@@ -12,6 +12,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/config"
 	"github.com/redis-dock/redis-dock/internal/command/down"
 	"github.com/redis-dock/redis-dock/internal/command/failover"
+	"github.com/redis-dock/redis-dock/internal/command/fault"
 	"github.com/redis-dock/redis-dock/internal/command/heal"
 	"github.com/redis-dock/redis-dock/internal/command/image"
 	"github.com/redis-dock/redis-dock/internal/command/list"
@@ -23,6 +24,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/status"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	"github.com/redis-dock/redis-dock/internal/command/up"
+	"github.com/redis-dock/redis-dock/internal/command/wait"
 )
 
 // addCommands registers every sub-command; each lives in internal/command.
@@ -45,5 +47,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		stack.NewCommand(env),
 		swarm.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
 		compose.NewCommand(env),
+		fault.NewCommand(env), wait.NewCommand(env),
 	)
 }

@@ -44,6 +44,17 @@ func specLabel(s spec.Spec) string {
 	return string(b)
 }
 
+// specOf reads the spec label of the first container that carries one:
+// compose puts it on the bootstrap helper only, not on the nodes.
+func specOf(cts []docker.Container) (spec.Spec, bool) {
+	for _, c := range cts {
+		if s, ok := parseSpecLabel(c.Labels); ok {
+			return s, true
+		}
+	}
+	return spec.Spec{}, false
+}
+
 func parseSpecLabel(labels map[string]string) (spec.Spec, bool) {
 	var s spec.Spec
 	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {

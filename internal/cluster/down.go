@@ -35,15 +35,25 @@ func List(ctx context.Context, o Options) ([]Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	return summarize(cts), nil
+}
+
+// summarize groups containers by cluster label, counting nodes only.
+func summarize(cts []docker.Container) []Summary {
 	var out []Summary
 	idx := map[string]int{}
 	for _, c := range cts {
 		name := c.Labels[docker.LabelCluster]
 		i, ok := idx[name]
 		if !ok {
-			s, _ := parseSpecLabel(c.Labels)
 			idx[name], i = len(out), len(out)
-			out = append(out, Summary{Name: name, Mode: s.Mode, Network: s.Network})
+			out = append(out, Summary{Name: name})
+		}
+		if s, ok := parseSpecLabel(c.Labels); ok && out[i].Mode == "" {
+			out[i].Mode, out[i].Network = s.Mode, s.Network
+		}
+		if !c.IsNode() { // compose's bootstrap and other helpers
+			continue
 		}
 		out[i].Nodes++
 		if c.Running() {
@@ -51,7 +61,7 @@ func List(ctx context.Context, o Options) ([]Summary, error) {
 		}
 		out[i].Ports = portRange(out[i].Ports, c.Port)
 	}
-	return out, nil
+	return out
 }
 
 func portRange(cur string, port int) string {

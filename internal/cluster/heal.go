@@ -23,17 +23,20 @@ type HealOptions struct {
 
 // HealResult is what a heal did.
 type HealResult struct {
-	Remet      []string // nodes whose address others had wrong (or did not know)
-	Closed     int      // open slots closed
-	Covered    int      // slots assigned (with CoverSlots)
-	Uncovered  int      // slots no running master serves, left alone
-	Replicated []string // orphaned replicas given a master
-	Skipped    []string // nodes not running or not answering
-	Elapsed    time.Duration
+	Remet       []string // nodes whose address others had wrong (or did not know)
+	Closed      int      // open slots closed
+	Covered     int      // slots assigned (with CoverSlots)
+	Uncovered   int      // slots no running master serves, left alone
+	Replicated  []string // orphaned replicas given a master
+	Started     []string // stopped, exited or paused node containers started
+	Reconnected []string // node containers cut off their network, attached again
+	Skipped     []string // nodes not running or not answering
+	Elapsed     time.Duration
 }
 
 // Heal repairs what day-to-day trouble leaves in a cluster made by `up`:
-// it re-MEETs nodes whose address changed, closes open slots, gives
+// it starts node containers that stopped or died (and reconnects those
+// cut off their network), re-MEETs nodes whose address changed, closes open slots, gives
 // orphaned replicas a master and, only when asked, covers slots no master
 // serves. Then it waits for health; the error says what is still wrong.
 func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealResult, error) {
@@ -48,12 +51,15 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 	if ho.Wait <= 0 {
 		ho.Wait = spec.Default().Wait
 	}
+	res := &HealResult{}
+	if err := revive(ctx, h, res, ho.Wait, o); err != nil {
+		return res, err
+	}
 	l, err := loadLive(ctx, h, o)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	defer l.close()
-	res := &HealResult{}
 	hr := &healRun{l: l, ho: ho, o: o, res: res}
 	hr.dropSilent()
 	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {

@@ -29,6 +29,9 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	if !ok {
 		return nil, fmt.Errorf("cluster %q carries no readable spec label", name)
 	}
+	if cts = docker.Nodes(cts); len(cts) == 0 { // helpers (compose's bootstrap) are not nodes
+		return nil, fmt.Errorf("cluster %q has no node containers", name)
+	}
 	if s.Password, err = ReadPassword(ctx, o.Docker, cts); err != nil {
 		return nil, err
 	}

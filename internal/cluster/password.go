@@ -36,5 +36,5 @@ func Password(ctx context.Context, name string, o Options) (string, error) {
 	if len(nodes) == 0 {
 		return "", fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	return ReadPassword(ctx, o.Docker, nodes)
+	return ReadPassword(ctx, o.Docker, docker.Nodes(nodes))
 }

@@ -26,14 +26,19 @@ import (
 // differs between the file and the label.
 const SpecPath = images.ConfigDir + "/redis-dock.json"
 
-// currentSpec is the cluster's spec: the label of its first container,
-// overridden by the spec file that `scale` wrote, when there is one.
+// currentSpec is the cluster's spec: the first spec label found,
+// overridden by the spec file that `scale` wrote in its nodes, when there
+// is one.
 func currentSpec(ctx context.Context, d *docker.Client, cts []docker.Container) (spec.Spec, bool) {
-	s, ok := parseSpecLabel(cts[0].Labels)
+	s, ok := specOf(cts)
 	if !ok {
 		return s, false
 	}
-	b, err := d.ReadFile(ctx, cts[0].ID, SpecPath)
+	nodes := docker.Nodes(cts)
+	if len(nodes) == 0 {
+		return s, true
+	}
+	b, err := d.ReadFile(ctx, nodes[0].ID, SpecPath)
 	if err != nil {
 		return s, true // never scaled: the label is the spec
 	}

@@ -22,7 +22,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "heal",
 		Aliases: []string{"fix"},
-		Short:   "Re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
+		Short:   "Start stopped nodes, re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			res, err := redisdock.Heal(cmd.Context(), name, ho, redisdock.WithLogger(env.Logger))
@@ -45,6 +45,8 @@ func printResult(w io.Writer, name string, r *cluster.HealResult, healthy bool) 
 			fmt.Fprintf(w, "%s: %s\n", what, strings.Join(names, " "))
 		}
 	}
+	line("Started", r.Started)
+	line("Reconnected", r.Reconnected)
 	line("Skipped (not running or not answering)", r.Skipped)
 	line("Re-met at their current address", r.Remet)
 	if r.Closed > 0 {

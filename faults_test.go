@@ -1,0 +1,170 @@
+package redisdock_test
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	redisdock "github.com/redis-dock/redis-dock"
+)
+
+// ackedWrite sets key on its master and WAITs for one replica, failing
+// the test unless the replica acknowledged it; it returns the master's
+// port, so the test can assert that it breaks exactly that node.
+func ackedWrite(t *testing.T, c *redisdock.Cluster, key, val string) string {
+	t.Helper()
+	ctx := context.Background()
+	m, err := c.Client().MasterForKey(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wait *redis.Cmd
+	if _, err := m.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, key, val, 0)
+		wait = p.Do(ctx, "WAIT", 1, 5000)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := wait.Int64(); n < 1 {
+		t.Fatalf("WAIT 1 after SET %s: %d replicas acknowledged", key, n)
+	}
+	_, port, _ := net.SplitHostPort(m.Options().Addr)
+	return port
+}
+
+// readAfterFailover waits for slot's failover and reads key with the
+// very next command: no retry, no error allowed.
+func readAfterFailover(t *testing.T, c *redisdock.Cluster, key, want, oldPort string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	m, err := c.WaitFailover(ctx, redisdock.Slot(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strconv.Itoa(m.Port) == oldPort {
+		t.Fatalf("WaitFailover returned the old master %s", m.Container)
+	}
+	// No retry may hide a stale route: the client's map names the new master.
+	mc, err := c.Client().MasterForKey(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addr := mc.Options().Addr; !strings.HasSuffix(addr, ":"+strconv.Itoa(m.Port)) {
+		t.Fatalf("after WaitFailover the client routes %s to %s, want port %d", key, addr, m.Port)
+	}
+	if v, err := c.Client().Get(ctx, key).Result(); err != nil || v != want {
+		t.Fatalf("first GET %s after WaitFailover (new master %s) = %q, %v; want %q", key, m.Container, v, err, want)
+	}
+}
+
+func healthy(t *testing.T, c *redisdock.Cluster) {
+	t.Helper()
+	if err := c.WaitHealthy(context.Background(), 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIntegrationFaultKit is a test author's test: kill, pause and cut
+// off the master of a key acknowledged by its replica, wait for the
+// failover, and read the key with the next command.
+func TestIntegrationFaultKit(t *testing.T) {
+	requireEngine(t)
+	t.Parallel()
+	ctx := context.Background()
+	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
+
+	t.Run("kill", func(t *testing.T) {
+		port := ackedWrite(t, c, "cart:1", "3 apples")
+		killed, err := c.KillMaster(ctx, redisdock.Slot("cart:1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if killed != c.Name()+"-"+port {
+			t.Fatalf("KillMaster killed %s, the key's master is on port %s", killed, port)
+		}
+		readAfterFailover(t, c, "cart:1", "3 apples", port)
+		if _, err := c.StartNode(ctx, killed); err != nil {
+			t.Fatal(err)
+		}
+		healthy(t, c)
+	})
+	t.Run("pause", func(t *testing.T) {
+		port := ackedWrite(t, c, "user:42", "ada")
+		f, err := c.PauseNode(ctx, port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Nodes) != 1 || f.Nodes[0].Role != "master" || f.Action != "paused" {
+			t.Fatalf("PauseNode(%s) did %v", port, f)
+		}
+		readAfterFailover(t, c, "user:42", "ada", port)
+		if _, err := c.UnpauseNode(ctx, port); err != nil {
+			t.Fatal(err)
+		}
+		healthy(t, c)
+	})
+	t.Run("partition", func(t *testing.T) {
+		port := ackedWrite(t, c, "order:7", "shipped")
+		f, err := c.Partition(ctx, port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Nodes) != 1 || f.Nodes[0].Role != "master" {
+			t.Fatalf("Partition(%s) did %v", port, f)
+		}
+		readAfterFailover(t, c, "order:7", "shipped", port)
+		if _, err := c.Reconnect(ctx, port); err != nil {
+			t.Fatal(err)
+		}
+		healthy(t, c)
+		if v, err := c.Client().Get(ctx, "order:7").Result(); err != nil || v != "shipped" {
+			t.Fatalf("GET order:7 after Reconnect = %q, %v", v, err)
+		}
+	})
+	t.Run("serving with nodes down, then restart all", func(t *testing.T) {
+		writeRead(t, c.Client(), 300)
+		port := ackedWrite(t, c, "cart:2", "pears")
+		f, err := c.KillNode(ctx, port)
+		if err != nil || f.Action != "killed" || f.Nodes[0].Role != "master" || f.Nodes[0].ID == "" {
+			t.Fatalf("KillNode(%s) = %v, %v", port, f, err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := c.WaitServing(wctx); err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, c, 300)
+		if _, err := c.RestartAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		healthy(t, c)
+		readAll(t, c, 300)
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range st.Nodes {
+			if n.Port == f.Nodes[0].Port && n.ID != f.Nodes[0].ID {
+				t.Errorf("%s came back as node %s, was %s", n.Name, n.ID, f.Nodes[0].ID)
+			}
+		}
+	})
+}
+
+// readAll reads key:0..n-1 (written by writeRead) with one GET each.
+func readAll(t *testing.T, c *redisdock.Cluster, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		if v, err := c.Client().Get(ctx, "key:"+strconv.Itoa(i)).Int(); err != nil || v != i {
+			t.Fatalf("GET key:%d = %d, %v", i, v, err)
+		}
+	}
+}

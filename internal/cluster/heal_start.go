@@ -1,0 +1,127 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"golang.org/x/sync/errgroup"
+)
+
+// revive brings back what the fault kit (or life) took away: stopped,
+// killed and paused node containers, and nodes cut off their network.
+func revive(ctx context.Context, h *handle, res *HealResult, wait time.Duration, o Options) error {
+	var err error
+	if res.Started, err = startDead(ctx, h, wait, o); err != nil {
+		return err
+	}
+	res.Reconnected, err = reconnectCut(ctx, h, wait, o)
+	return err
+}
+
+// startDead starts the cluster's stopped or exited node containers (and
+// thaws paused ones), waits until each answers, and marks them running
+// in h: a node container that died is the most common fault there is.
+func startDead(ctx context.Context, h *handle, wait time.Duration, o Options) ([]string, error) {
+	var dead []int
+	var names []string
+	for i, c := range h.cts {
+		if !c.Running() {
+			dead, names = append(dead, i), append(names, c.Name)
+		}
+	}
+	if len(dead) == 0 {
+		return nil, nil
+	}
+	st := o.log().Start("Starting %d stopped %s: %s", len(dead), plural(len(dead), "node"), strings.Join(names, " "))
+	defer st.End(false)
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	for _, i := range dead {
+		g.Go(func() error { return wake(gctx, h, h.cts[i], o, startOrUnpause) })
+	}
+	if err := g.Wait(); err != nil {
+		return names, err
+	}
+	for _, i := range dead {
+		h.cts[i].State = "running"
+	}
+	st.End(true)
+	return names, nil
+}
+
+func startOrUnpause(ctx context.Context, h *handle, c docker.Container, o Options) error {
+	if c.State == "paused" {
+		return o.Docker.Unpause(ctx, c.ID)
+	}
+	return o.Docker.Start(ctx, c.ID)
+}
+
+// reconnectCut attaches running node containers that were cut off their
+// bridge network (`fault partition`) again, and waits until they answer.
+func reconnectCut(ctx context.Context, h *handle, wait time.Duration, o Options) ([]string, error) {
+	if h.spec.Network == spec.NetworkHost {
+		return nil, nil
+	}
+	var cut []docker.Container
+	var names []string
+	for _, c := range h.cts {
+		net, err := h.clusterNetwork(c)
+		if err != nil || !c.Running() {
+			continue
+		}
+		if nets, err := o.Docker.Networks(ctx, c.ID); err == nil && !slices.Contains(nets, net) {
+			cut, names = append(cut, c), append(names, c.Name)
+		}
+	}
+	if len(cut) == 0 {
+		return nil, nil
+	}
+	st := o.log().Start("Reconnecting %d partitioned %s: %s", len(cut), plural(len(cut), "node"), strings.Join(names, " "))
+	defer st.End(false)
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	for _, c := range cut {
+		g.Go(func() error { return wake(gctx, h, c, o, reconnect) })
+	}
+	if err := g.Wait(); err != nil {
+		return names, err
+	}
+	st.End(true)
+	return names, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// wake brings one node container back with do and waits until it
+// answers CLUSTER NODES.
+func wake(ctx context.Context, h *handle, c docker.Container, o Options, do func(context.Context, *handle, docker.Container, Options) error) error {
+	if err := do(ctx, h, c, o); err != nil {
+		return err
+	}
+	n := redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+	defer n.Close()
+	for {
+		_, err := n.Nodes(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("node %s was started but does not answer: %w", c.Name, err)
+		case <-time.After(pollInterval):
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package redisdock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/sentinel"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// SentinelGroup is a running sentinel group (one master, replicas and
+// sentinels) made for a test by StartSentinel.
+type SentinelGroup struct {
+	res    *sentinel.Result
+	docker *docker.Client
+	client *redis.Client
+	before string // the master's container before the last KillMaster
+}
+
+// StartSentinel brings up a sentinel group for test t and removes it when
+// the test ends. From o it uses Name, Replicas (default 2), Password,
+// Image, NodeTimeout (as down-after-milliseconds; default 1s), Wait and
+// Log; three sentinels watch the master.
+func StartSentinel(t testing.TB, o Options) *SentinelGroup {
+	t.Helper()
+	s := o.spec(t)
+	s.Mode, s.Masters, s.Sentinels = spec.ModeSentinel, 1, 3
+	if s.Replicas = o.Replicas; s.Replicas == 0 {
+		s.Replicas = 2
+	}
+	s.DownAfter = 1000
+	if o.NodeTimeout > 0 {
+		s.DownAfter = int(o.NodeTimeout / time.Millisecond)
+	}
+	opts := []Option{WithLogger(cli.Discard())}
+	if o.Log != nil {
+		opts[0] = WithLog(o.Log, 0)
+	}
+	d, err := docker.New()
+	if err != nil {
+		t.Fatalf("redisdock.StartSentinel: %v", err)
+	}
+	g := &SentinelGroup{docker: d}
+	t.Cleanup(func() {
+		g.Close()
+		if _, err := cluster.Down(context.Background(), s.Name, true, g.opts()); err != nil && !errors.Is(err, docker.ErrStaleEndpoints) {
+			t.Errorf("redisdock: removing sentinel group %s: %v", s.Name, err)
+		}
+		d.Close()
+	})
+	for try := 0; try < 4; try++ {
+		if o.Port == 0 {
+			if s.Port, err = freePorts(s.Nodes()); err != nil {
+				t.Fatalf("redisdock.StartSentinel: %v", err)
+			}
+		}
+		if g.res, err = UpSentinel(context.Background(), s, opts...); err == nil || o.Port != 0 || !errors.Is(err, cluster.ErrPortInUse) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("redisdock.StartSentinel: %v", err)
+	}
+	return g
+}
+
+func (g *SentinelGroup) opts() cluster.Options { return cluster.Options{Docker: g.docker} }
+
+// Name is the group's name, which is also the master name clients give
+// the sentinels.
+func (g *SentinelGroup) Name() string { return g.res.MasterName() }
+
+// SentinelAddrs are the sentinels' host-side addresses.
+func (g *SentinelGroup) SentinelAddrs() []string { return g.res.SentinelAddrs() }
+
+// Password is the group's password (nodes and sentinels).
+func (g *SentinelGroup) Password() string { return g.res.Spec.Password }
+
+// Client returns a client from redis.NewFailoverClient: it asks the
+// sentinels where the master is and follows it after a failover. Close
+// closes it.
+func (g *SentinelGroup) Client() *redis.Client {
+	if g.client == nil {
+		g.client = redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: g.Name(), SentinelAddrs: g.SentinelAddrs(),
+			Password: g.Password(), SentinelPassword: g.Password(), DialTimeout: 2 * time.Second,
+		})
+	}
+	return g.client
+}
+
+// Close closes the client; the group stays until the test ends.
+func (g *SentinelGroup) Close() error {
+	if g.client != nil {
+		g.client.Close()
+		g.client = nil
+	}
+	return nil
+}
+
+// KillMaster kills (SIGKILL) the container of the node that is master
+// now and returns its name; the sentinels promote a replica.
+func (g *SentinelGroup) KillMaster(ctx context.Context) (string, error) {
+	m, err := sentinel.Master(ctx, g.Name(), g.opts())
+	if err != nil {
+		return "", err
+	}
+	g.before = m.Name
+	return m.Name, g.docker.Kill(ctx, m.ID)
+}
+
+// StartNode starts a stopped or killed node's container (by name) again;
+// a replaced master comes back as a replica.
+func (g *SentinelGroup) StartNode(ctx context.Context, node string) error {
+	return g.docker.Start(ctx, node)
+}
+
+// WaitFailover waits until another node than the one KillMaster killed is
+// the only master and Client() writes to it. It waits until ctx's
+// deadline, or the spec's Wait without one.
+func (g *SentinelGroup) WaitFailover(ctx context.Context) (FaultNode, error) {
+	timeout := g.res.Spec.Wait
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		why := ""
+		m, err := sentinel.Master(ctx, g.Name(), g.opts())
+		switch {
+		case err != nil:
+			why = err.Error()
+		case m.Name == g.before:
+			why = fmt.Sprintf("%s is still the master", m.Name)
+		default:
+			if err := g.Client().Del(ctx, cluster.ProbePrefix+"sentinel").Err(); err != nil {
+				why = fmt.Sprintf("%s is master, but the client cannot write yet: %v", m.Name, err)
+			} else {
+				return FaultNode{Container: m.Name, Port: m.Port, Role: "master"}, nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return FaultNode{}, fmt.Errorf("sentinel group %q did not fail over within %s: %s", g.Name(), timeout, why)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// WaitHealthy waits until every node and sentinel is back and agrees.
+func (g *SentinelGroup) WaitHealthy(ctx context.Context, timeout time.Duration) error {
+	return sentinel.WaitHealthy(ctx, g.Name(), timeout, g.opts())
+}
