@@ -3,14 +3,25 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
-// waitHealthy polls until the members are healthy or timeout passes.
+// waitHealthy polls until the members are healthy or timeout passes. A
+// node container found stopped when l was loaded is no member, but it
+// keeps the cluster from being healthy: status would say so.
 func (l *live) waitHealthy(ctx context.Context, timeout time.Duration) error {
+	if len(l.stopped) > 0 {
+		var down []string
+		for _, c := range l.stopped {
+			down = append(down, fmt.Sprintf("%s (%s)", c.Name, c.State))
+		}
+		return fmt.Errorf("cluster %q is not healthy: node %s not running; `redis-dock heal --name %s` starts it and repairs the cluster",
+			l.spec.Name, strings.Join(down, ", "), l.spec.Name)
+	}
 	ns, names := l.conns()
 	return awaitHealthy(ctx, l.spec.Name, ns, names, timeout)
 }
