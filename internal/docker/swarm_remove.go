@@ -95,7 +95,7 @@ func (c *Client) removeFiles(ctx context.Context, cluster string) (configs, secr
 func (c *Client) removeNetworksRetrying(ctx context.Context, cluster string) (int, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		n, err := c.removeNetworks(ctx, cluster, nil)
+		n, err := c.removeNetworks(ctx, cluster)
 		if err == nil || time.Now().After(deadline) {
 			return n, err
 		}
