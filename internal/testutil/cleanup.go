@@ -31,15 +31,21 @@ func (w logWriter) Write(p []byte) (int, error) {
 }
 
 // AssertNothingLeft fails t unless nothing carries cluster's label: no
-// container, network or volume. It only looks: a leak is the product's
-// to fix, so removing it here would hide it.
+// container, network or volume, and on a swarm manager no service, config
+// or secret. It only looks: a leak is the product's to fix, so removing
+// it here would hide it.
 func AssertNothingLeft(t testing.TB, d *docker.Client, cluster string) {
 	t.Helper()
-	left, err := d.Leftovers(context.Background(), cluster)
+	ctx := context.Background()
+	left, err := d.Leftovers(ctx, cluster)
 	if err != nil {
 		t.Fatalf("listing what is left of %s: %v", cluster, err)
 	}
-	if left != (docker.Removed{}) {
-		t.Fatalf("left %+v of %s, want nothing", left, cluster)
+	stack, err := d.StackLeftovers(ctx, cluster)
+	if err != nil {
+		t.Fatalf("listing the swarm objects left of %s: %v", cluster, err)
+	}
+	if left != (docker.Removed{}) || stack != (docker.StackRemoved{}) {
+		t.Fatalf("left %+v and %+v of %s, want nothing", left, stack, cluster)
 	}
 }

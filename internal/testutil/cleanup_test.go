@@ -37,3 +37,26 @@ func TestIntegrationAssertNothingLeftOnlyLooks(t *testing.T) {
 		t.Fatalf("AssertNothingLeft failed for a name nothing carries: %s", f.msg)
 	}
 }
+
+// TestIntegrationAssertNothingLeftSeesSwarmObjects: on a swarm manager, a
+// labelled config left behind fails AssertNothingLeft too.
+func TestIntegrationAssertNothingLeftSeesSwarmObjects(t *testing.T) {
+	t.Parallel()
+	d := Docker(t)
+	ctx := context.Background()
+	if st, err := d.SwarmState(ctx); err != nil || !st.Manager {
+		t.Skipf("the engine is no swarm manager (%v)", err)
+	}
+	name := UniqueName("leak")
+	t.Cleanup(func() {
+		if _, err := d.RemoveStack(context.Background(), name, true); err != nil {
+			t.Errorf("cleanup of %s: %v", name, err)
+		}
+	})
+	if _, err := d.CreateConfig(ctx, name+"-conf", []byte("x"), map[string]string{docker.LabelCluster: name}); err != nil {
+		t.Fatal(err)
+	}
+	if f := run(t, func(tb testing.TB) { AssertNothingLeft(tb, d, name) }); !f.failed {
+		t.Fatal("AssertNothingLeft passed with a labelled swarm config left")
+	}
+}
