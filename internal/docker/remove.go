@@ -68,22 +68,24 @@ func (c *Client) removeEach(ctx context.Context, list []Container) error {
 	return g.Wait()
 }
 
-// stopReleased kills a container, waits until it is not running and then
-// until the engine shows no endpoint of it on any network (the engine
-// releases them after the exit, in its own time).
+// stopReleased kills a container and waits until it is not running and
+// the engine shows no endpoint of it on any network (the engine releases
+// them after the exit, in its own time). It polls rather than waiting on
+// the exit: a start still in flight can run the container after the kill,
+// so it is killed again for as long as it runs.
 func (c *Client) stopReleased(ctx context.Context, id string) error {
-	_ = c.api.ContainerKill(ctx, id, "KILL") // not running is fine
-	waitC, errC := c.api.ContainerWait(ctx, id, container.WaitConditionNotRunning)
-	select {
-	case <-waitC:
-	case err := <-errC:
-		return err
-	}
 	deadline := time.Now().Add(containersGoneWait)
 	for backoff := 20 * time.Millisecond; ; backoff = min(2*backoff, maxBackoff) {
 		info, err := c.api.ContainerInspect(ctx, id)
-		if err != nil || !holdsEndpoint(info.NetworkSettings) || time.Now().After(deadline) {
-			return err // past the deadline the removal is tried anyway
+		if err != nil {
+			return err
+		}
+		running := info.State != nil && (info.State.Running || info.State.Restarting)
+		if !running && !holdsEndpoint(info.NetworkSettings) || time.Now().After(deadline) {
+			return nil // past the deadline the removal is tried anyway
+		}
+		if running {
+			_ = c.api.ContainerKill(ctx, id, "KILL") // it may stop by itself meanwhile
 		}
 		if err := sleep(ctx, backoff); err != nil {
 			return err
