@@ -27,6 +27,11 @@ func (t *exampleT) finish() {
 	}
 }
 
+// The examples start real clusters, so they have no "Output:" comment:
+// go test compiles them but does not run them (they would fail without
+// an engine and in -short). TestIntegrationExamples runs them where the
+// engine is, and checks what they print ("Prints:" below).
+
 // In a test, Start gives a healthy cluster in one line; t.Cleanup
 // removes it when the test ends.
 func ExampleStart() {
@@ -38,7 +43,7 @@ func ExampleStart() {
 	ctx := context.Background()
 	rdb.Set(ctx, "greeting", "hello", 0)
 	fmt.Println(rdb.Get(ctx, "greeting").Val(), len(c.Addrs()))
-	// Output: hello 6
+	// Prints: hello 6
 }
 
 // Up and Down serve programs that are not tests.
@@ -61,5 +66,5 @@ func ExampleUp() {
 	defer c.Close()
 	st, _ := c.Status(ctx)
 	fmt.Println("healthy:", st.Healthy, "nodes:", len(st.Nodes))
-	// Output: healthy: true nodes: 6
+	// Prints: healthy: true nodes: 6
 }

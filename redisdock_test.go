@@ -3,7 +3,10 @@ package redisdock_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,47 +71,45 @@ func TestIntegrationKillMaster(t *testing.T) {
 	testutil.AssertClientTopology(t, c.Addrs(), c.Password(), 3, 1) // the replica to promote is handed out at once
 	rdb := c.Client()
 	slot := 0
-	key := "{06S}k" // hashes to slot 0
-	if s, _ := rdb.ClusterKeySlot(ctx, key).Result(); s != int64(slot) {
-		t.Fatalf("key %s is in slot %d", key, s)
-	}
-	// SET and WAIT on the key's master: the write is acknowledged by its
-	// replica before the crash, so it must survive the failover.
-	m, err := rdb.MasterForKey(ctx, key)
+	m, err := rdb.MasterForKey(ctx, "{06S}k") // hashes to slot 0
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wait *redis.Cmd
-	if _, err := m.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, key, "before", 0)
-		wait = p.Do(ctx, "WAIT", 1, 5000)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := wait.Int64(); n < 1 {
-		t.Fatalf("WAIT 1: %d replicas acknowledged the write", n)
-	}
+	_, port, _ := net.SplitHostPort(m.Options().Addr)
+	masterPort, _ := strconv.Atoi(port)
+	// SET and WAIT 1: writes acknowledged by a replica before the crash,
+	// at least 100 of them on the master that is killed, must survive.
+	w := &testutil.AckWriter{Master: rdb.MasterForKey}
+	stop := w.Start(ctx)
+	w.WaitAcked(t, masterPort, 100)
 	killed, err := c.KillMaster(ctx, slot)
+	stop()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.HasSuffix(killed, "-"+port) {
+		t.Fatalf("killed %s, but the writes were counted on the master at port %s", killed, port)
+	}
+	acked := w.Acked(t, masterPort, 100)
+	t.Logf("killed %s; %d writes acknowledged, %d on it", killed, len(acked), w.AckedOn(masterPort))
 	// The replica of the killed master takes over, and the same client
 	// follows it to the new master.
 	deadline := time.Now().Add(time.Minute)
-	for {
-		v, err := rdb.Get(ctx, key).Result()
-		if err == nil && v == "before" {
-			break
+	for key, want := range acked {
+		for {
+			v, err := rdb.Get(ctx, key).Result()
+			if err == nil && v == want {
+				break
+			}
+			if err == redis.Nil || err == nil {
+				t.Fatalf("the acknowledged write %s=%s was lost in the failover: got %q", key, want, v)
+			}
+			if time.Now().After(deadline) {
+				st, _ := c.Status(ctx)
+				t.Fatalf("%s not served after killing %s: %v; status %+v", key, killed, err, st)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if err == redis.Nil {
-			t.Fatalf("the acknowledged write of %s was lost in the failover", key)
-		}
-		if time.Now().After(deadline) {
-			st, _ := c.Status(ctx)
-			t.Fatalf("slot %d not served after killing %s: %v; status %+v", slot, killed, err, st)
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	if _, err := c.StartNode(ctx, killed); err != nil {
 		t.Fatal(err)

@@ -133,12 +133,7 @@ func down(t *testing.T, d *docker.Client, name string) {
 	if _, err := d.RemoveStack(ctx, name, true); err != nil {
 		t.Errorf("cleanup of %s: %v", name, err)
 	}
-	if left, err := d.Leftovers(ctx, name); err != nil || left != (docker.Removed{}) {
-		t.Errorf("after cleanup of %s: %+v left (%v)", name, left, err)
-	}
-	if svc, err := d.Services(ctx, name); err != nil || len(svc) > 0 {
-		t.Errorf("after cleanup of %s: %d services left (%v)", name, len(svc), err)
-	}
+	testutil.AssertNothingLeft(t, d, name)
 }
 
 // forceUpdate replaces the task of service short, as `docker service

@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -24,18 +25,15 @@ func TestIntegrationFailover(t *testing.T) {
 	defer rdb.Close()
 	w := &testutil.AckWriter{Master: rdb.MasterForKey}
 	stop := w.Start(ctx)
-	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
-
-	killed, err := KillMaster(ctx, s.Name, 0, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	newMaster := waitForNewMaster(t, s.Name, killed, o)
+	killed := killMasterAfterWrites(t, w, s.Name, o)
+	newMaster := waitForNewMaster(t, s.Name, killed.Name, o)
 	time.Sleep(500 * time.Millisecond) // writes after the switch
 	stop()
-	t.Logf("killed %s, %s took over; %d writes acknowledged, %d failed during the switch", killed, newMaster, len(w.Acked()), w.Fails())
-	checkAcked(t, res, w.Acked())
-	if err := StartNode(ctx, killed, o); err != nil {
+	acked := w.Acked(t, killed.Port, minAckedOnKilled)
+	t.Logf("killed %s, %s took over; %d writes acknowledged (%d on %s), %d failed during the switch",
+		killed.Name, newMaster, len(acked), w.AckedOn(killed.Port), killed.Name, w.Fails())
+	checkAcked(t, res, acked)
+	if err := StartNode(ctx, killed.Name, o); err != nil {
 		t.Fatal(err)
 	}
 	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
@@ -46,10 +44,35 @@ func TestIntegrationFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range st.Nodes {
-		if n.Name == killed && (n.Role != "replica" || n.Master != newMaster) {
-			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed, n.Role, n.Master, newMaster)
+		if n.Name == killed.Name && (n.Role != "replica" || n.Master != newMaster) {
+			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed.Name, n.Role, n.Master, newMaster)
 		}
 	}
+}
+
+// minAckedOnKilled is how many writes a replica must have acknowledged
+// on the master a failover test kills, before the kill: "no acknowledged
+// write is lost" proves nothing about writes that never landed there.
+const minAckedOnKilled = 100
+
+// killMasterAfterWrites waits until the master of slot 0 acknowledged
+// minAckedOnKilled writes of w, then kills it (SIGKILL, as a crash).
+func killMasterAfterWrites(t *testing.T, w *testutil.AckWriter, name string, o Options) docker.Container {
+	t.Helper()
+	ctx := context.Background()
+	m, err := MasterOf(ctx, name, 0, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WaitAcked(t, m.Port, minAckedOnKilled)
+	killed, err := KillMaster(ctx, name, 0, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if killed != m.Name {
+		t.Fatalf("killed %s, but %s was the master of slot 0 the writes were counted on", killed, m.Name)
+	}
+	return m
 }
 
 // waitForNewMaster waits until slot 0 is served by a node other than the

@@ -75,21 +75,18 @@ func TestIntegrationHostFailover(t *testing.T) {
 	defer rdb.Close()
 	w := &testutil.AckWriter{Master: rdb.MasterForKey}
 	stop := w.Start(ctx)
-	time.Sleep(300 * time.Millisecond)
-	killed, err := KillMaster(ctx, s.Name, 0, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	newMaster := waitForNewMaster(t, s.Name, killed, o)
+	killed := killMasterAfterWrites(t, w, s.Name, o)
+	newMaster := waitForNewMaster(t, s.Name, killed.Name, o)
 	stop()
-	checkAcked(t, res, w.Acked())
-	if err := StartNode(ctx, killed, o); err != nil {
+	acked := w.Acked(t, killed.Port, minAckedOnKilled)
+	checkAcked(t, res, acked)
+	if err := StartNode(ctx, killed.Name, o); err != nil {
 		t.Fatal(err)
 	}
 	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept", newMaster, killed, len(w.Acked()))
+	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept (%d on %s)", newMaster, killed.Name, len(acked), w.AckedOn(killed.Port), killed.Name)
 }
 
 func TestIntegrationHostPortConflict(t *testing.T) {

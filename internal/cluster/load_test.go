@@ -27,6 +27,7 @@ type liveLoad struct {
 	keys    int
 	workers []*loadWorker
 	ops     atomic.Int64
+	writes  atomic.Int64
 	mu      sync.Mutex
 	errs    []string
 	stop    context.CancelFunc
@@ -39,6 +40,13 @@ type loadWorker struct {
 	unsure  map[int]int // base key -> version of a write whose outcome is unknown
 	created int         // new keys n:<id>:0..created-1 written
 }
+
+// minLoadOps and minLoadWrites are the least work a load must have done
+// (while the cluster changed) for "no error, nothing lost" to mean much.
+const (
+	minLoadOps    = 1000
+	minLoadWrites = 200
+)
 
 func baseKey(i int) string          { return "k:" + strconv.Itoa(i) }
 func baseVal(i, version int) string { return fmt.Sprintf("%d:%d", i, version) }
@@ -101,12 +109,14 @@ func (l *liveLoad) run(ctx context.Context, w *loadWorker, workers int) {
 			}
 			w.version[i] = v
 			delete(w.unsure, i)
+			l.writes.Add(1)
 		case 1:
 			if err := l.rdb.Set(ctx, newKey(w.id, w.created), "new", 0).Err(); err != nil {
 				l.fail(ctx, "SET %s: %v", newKey(w.id, w.created), err)
 				continue
 			}
 			w.created++
+			l.writes.Add(1)
 		default:
 			got, err := l.rdb.Get(ctx, baseKey(i)).Result()
 			if err != nil {
@@ -137,7 +147,11 @@ func (l *liveLoad) finish(t *testing.T, seeds []string, password string) {
 	l.stop()
 	l.done.Wait()
 	l.rdb.Close()
-	t.Logf("load: %d operations by %d workers", l.ops.Load(), len(l.workers))
+	t.Logf("load: %d operations (%d writes) by %d workers", l.ops.Load(), l.writes.Load(), len(l.workers))
+	if l.ops.Load() < minLoadOps || l.writes.Load() < minLoadWrites {
+		t.Errorf("the load ran %d operations (%d writes), want at least %d (%d writes): it proves nothing about the change it ran across",
+			l.ops.Load(), l.writes.Load(), minLoadOps, minLoadWrites)
+	}
 	if len(l.errs) > 0 {
 		t.Errorf("the client saw %d+ errors, first ones:\n%s", len(l.errs), strings.Join(l.errs, "\n"))
 	}
@@ -200,6 +214,9 @@ type coveragePoller struct {
 	done  chan struct{}
 }
 
+// minCoveragePolls is the least number of coverage polls that counts.
+const minCoveragePolls = 10
+
 func startCoverage(addrs []string, password string, rdb *redis.ClusterClient) *coveragePoller {
 	p := &coveragePoller{rdb: rdb, done: make(chan struct{})}
 	for _, a := range addrs {
@@ -253,6 +270,9 @@ func (p *coveragePoller) finish(t *testing.T) {
 		n.Close()
 	}
 	t.Logf("coverage: %d polls", p.polls.Load())
+	if p.polls.Load() < minCoveragePolls {
+		t.Errorf("coverage was polled %d times, want at least %d", p.polls.Load(), minCoveragePolls)
+	}
 	if len(p.gaps) > 0 {
 		t.Errorf("slots were not all covered at some polls:\n%s", strings.Join(p.gaps, "\n"))
 	}

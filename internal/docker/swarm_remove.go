@@ -95,7 +95,7 @@ func (c *Client) removeFiles(ctx context.Context, cluster string) (configs, secr
 func (c *Client) removeNetworksRetrying(ctx context.Context, cluster string) (int, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		n, err := c.removeNetworks(ctx, cluster, nil)
+		n, err := c.removeNetworks(ctx, cluster)
 		if err == nil || time.Now().After(deadline) {
 			return n, err
 		}
@@ -105,4 +105,28 @@ func (c *Client) removeNetworksRetrying(ctx context.Context, cluster string) (in
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
+}
+
+// StackLeftovers counts the Swarm services, configs and secrets that
+// still carry the cluster label; on an engine that is no swarm manager
+// there can be none.
+func (c *Client) StackLeftovers(ctx context.Context, cluster string) (StackRemoved, error) {
+	var r StackRemoved
+	if st, err := c.SwarmState(ctx); err != nil || !st.Manager {
+		return r, err
+	}
+	f := clusterFilter(cluster)
+	services, err := c.api.ServiceList(ctx, swarm.ServiceListOptions{Filters: f})
+	if err != nil {
+		return r, fmt.Errorf("failed to list services: %w", err)
+	}
+	configs, err := c.api.ConfigList(ctx, swarm.ConfigListOptions{Filters: f})
+	if err != nil {
+		return r, fmt.Errorf("failed to list configs: %w", err)
+	}
+	secrets, err := c.api.SecretList(ctx, swarm.SecretListOptions{Filters: f})
+	if err != nil {
+		return r, fmt.Errorf("failed to list secrets: %w", err)
+	}
+	return StackRemoved{Services: len(services), Configs: len(configs), Secrets: len(secrets)}, nil
 }

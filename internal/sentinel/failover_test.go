@@ -26,14 +26,14 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	}
 	rdb := failoverClient(res)
 	defer rdb.Close()
-	w := &testutil.AckWriter{Master: func(context.Context, string) (*redis.Client, error) { return rdb, nil }}
-	stop := w.Start(ctx)
-	time.Sleep(500 * time.Millisecond) // let the writer get going before the crash
-
 	old, err := Master(ctx, s.Name, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := &testutil.AckWriter{Master: func(context.Context, string) (*redis.Client, error) { return rdb, nil }}
+	stop := w.Start(ctx)
+	w.WaitAcked(t, old.Port, minAckedOnKilled) // writes that landed on the master about to crash
+
 	killed := time.Now()
 	if err := d.Kill(ctx, old.ID); err != nil {
 		t.Fatal(err)
@@ -44,14 +44,19 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	writable := time.Since(killed)
 	time.Sleep(500 * time.Millisecond) // acknowledged writes after the switch too
 	stop()
-	t.Logf("killed %s; sentinels handed out %s after %s; the client wrote through it after %s; %d writes acknowledged, %d failed during the switch",
-		old.Name, promoted, switched.Round(time.Millisecond), writable.Round(time.Millisecond), len(w.Acked()), w.Fails())
+	acked := w.Acked(t, old.Port, minAckedOnKilled)
+	t.Logf("killed %s; sentinels handed out %s after %s; the client wrote through it after %s; %d writes acknowledged (%d on %s), %d failed during the switch",
+		old.Name, promoted, switched.Round(time.Millisecond), writable.Round(time.Millisecond), len(acked), w.AckedOn(old.Port), old.Name, w.Fails())
 	if !served {
 		t.Fatal("the failover client never wrote again after the switch")
 	}
-	checkAcked(t, res, w.Acked())
+	checkAcked(t, res, acked)
 	checkRejoin(t, d, res, old)
 }
+
+// minAckedOnKilled is how many writes a replica must have acknowledged on
+// the master the test kills, before the kill.
+const minAckedOnKilled = 100
 
 // waitForNewMaster waits until every sentinel hands out a master on
 // another port than the killed one and returns that address.

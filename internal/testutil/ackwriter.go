@@ -3,35 +3,39 @@ package testutil
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // AckWriter writes w:0, w:1, ... with SET + WAIT 1 and records the writes
-// a replica acknowledged, for "no acknowledged write is lost" checks.
+// a replica acknowledged, and on which master (by its port), for "no
+// acknowledged write is lost" checks. Such a check proves nothing unless
+// writes were acknowledged on the master that was killed, so the only way
+// to get the writes back, Acked, takes that master and a minimum.
 type AckWriter struct {
 	// Master returns the client of the key's master right now.
 	Master func(ctx context.Context, key string) (*redis.Client, error)
 
 	mu    sync.Mutex
 	acked map[string]string
+	on    map[int]int // master's port -> writes it acknowledged
 	fails atomic.Int64
 }
+
+// ackWait bounds how long WaitAcked waits for the minimum.
+const ackWait = time.Minute
 
 // Run writes until ctx ends.
 func (w *AckWriter) Run(ctx context.Context) {
 	for i := 0; ctx.Err() == nil; i++ {
 		key, val := fmt.Sprintf("w:%d", i), fmt.Sprint(i)
-		if w.write(ctx, key, val) {
-			w.mu.Lock()
-			if w.acked == nil {
-				w.acked = map[string]string{}
-			}
-			w.acked[key] = val
-			w.mu.Unlock()
+		if port, ok := w.write(ctx, key, val); ok {
+			w.record(key, val, port)
 		} else {
 			w.fails.Add(1)
 			time.Sleep(20 * time.Millisecond)
@@ -47,23 +51,65 @@ func (w *AckWriter) Start(ctx context.Context) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-func (w *AckWriter) write(ctx context.Context, key, val string) bool {
+// write sets key on its master and waits for one replica; it also asks
+// the master its port, on the same connection, to know who acknowledged.
+func (w *AckWriter) write(ctx context.Context, key, val string) (port int, ok bool) {
 	m, err := w.Master(ctx, key)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	var wait *redis.Cmd
+	var cfg *redis.MapStringStringCmd
 	_, err = m.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, key, val, 0)
 		wait = p.Do(ctx, "WAIT", 1, 1000)
+		cfg = p.ConfigGet(ctx, "port")
 		return nil
 	})
 	n, _ := wait.Int64()
-	return err == nil && n >= 1
+	port, perr := strconv.Atoi(cfg.Val()["port"])
+	return port, err == nil && n >= 1 && perr == nil
 }
 
-// Acked returns a copy of the acknowledged writes.
-func (w *AckWriter) Acked() map[string]string {
+func (w *AckWriter) record(key, val string, port int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.acked == nil {
+		w.acked, w.on = map[string]string{}, map[int]int{}
+	}
+	w.acked[key] = val
+	w.on[port]++
+}
+
+// AckedOn counts the writes acknowledged on the master listening on port.
+func (w *AckWriter) AckedOn(port int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.on[port]
+}
+
+// WaitAcked waits until at least atLeast writes were acknowledged on the
+// master listening on port (call it before killing that master), and
+// fails t when that does not happen within a minute.
+func (w *AckWriter) WaitAcked(t testing.TB, port, atLeast int) {
+	t.Helper()
+	deadline := time.Now().Add(ackWait)
+	for w.AckedOn(port) < atLeast {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d writes acknowledged on the master at port %d within %s (%d failed), want at least %d",
+				w.AckedOn(port), port, ackWait, w.Fails(), atLeast)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Acked returns a copy of the acknowledged writes, after failing t unless
+// at least atLeast of them were acknowledged on the master at port.
+func (w *AckWriter) Acked(t testing.TB, port, atLeast int) map[string]string {
+	t.Helper()
+	if n := w.AckedOn(port); n < atLeast {
+		t.Fatalf("only %d writes acknowledged on the master at port %d (%d failed), want at least %d", n, port, w.Fails(), atLeast)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make(map[string]string, len(w.acked))
