@@ -26,7 +26,9 @@ func Run(args []string) int {
 	env := &cli.Env{Logger: cli.Default(), Stdout: os.Stdout}
 	root := newRoot(env)
 	root.SetArgs(args)
-	err := root.Execute()
+	ctx, sig, stop := interrupts()
+	defer stop()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
@@ -35,6 +37,9 @@ func Run(args []string) int {
 		return ee.Code
 	}
 	fmt.Fprintf(os.Stderr, "ERROR: %v\n", err)
+	if s := sig(); s != 0 {
+		return interruptCode(s)
+	}
 	return 1
 }
 

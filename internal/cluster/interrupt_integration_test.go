@@ -1,0 +1,275 @@
+package cluster
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// TestIntegrationUpRace starts two `up` of the same cluster at once: one
+// creates it, the other waits for it and confirms it (or says another run
+// is creating it); the cluster is healthy afterwards and no container of
+// the run that created it was removed or replaced.
+func TestIntegrationUpRace(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	s, o := newSpec(t, d, "race")
+	type outcome struct {
+		res *Result
+		ids []string // the cluster's containers right after this run returned
+		err error
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	out := make([]outcome, 2)
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i].res, out[i].err = Up(context.Background(), s, o)
+			out[i].ids = containerIDs(t, d, s.Name)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	created := -1
+	for i, r := range out {
+		t.Logf("run %d: existing=%v err=%v", i, r.res != nil && r.res.Existing, r.err)
+		switch {
+		case r.err == nil && !r.res.Existing:
+			if created >= 0 {
+				t.Errorf("both runs created the cluster")
+			}
+			created = i
+		case r.err == nil: // confirmed the other run's cluster
+		case errors.Is(r.err, ErrBusy) && strings.Contains(r.err.Error(), "another run is creating"):
+		default:
+			t.Errorf("run %d: %v, want success or an error saying another run is creating the cluster", i, r.err)
+		}
+	}
+	if created < 0 {
+		t.Fatalf("no run created the cluster")
+	}
+	final := containerIDs(t, d, s.Name)
+	if len(final) != s.Nodes() || !slices.Equal(final, out[created].ids) {
+		t.Errorf("containers when the creating run returned %v, at the end %v: want the same %d", out[created].ids, final, s.Nodes())
+	}
+	st, err := GetStatus(context.Background(), s.Name, o)
+	if err != nil || !st.Healthy {
+		t.Fatalf("status after the race: %+v, %v", st, err)
+	}
+	if l, found, err := d.LockHolder(context.Background(), s.Name); found || err != nil {
+		t.Errorf("the lock is still there (%+v, %v)", l, err)
+	}
+	testutil.RedisCliCheck(t, out[created].res.Seeds()[0], out[created].res.Spec.Password)
+}
+
+func containerIDs(t *testing.T, d *docker.Client, name string) []string {
+	cts, err := d.List(context.Background(), name)
+	if err != nil {
+		t.Error(err)
+	}
+	var ids []string
+	for _, c := range cts {
+		ids = append(ids, c.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestIntegrationUpInterrupted sends SIGTERM to `redis-dock up` (the
+// built binary) once its first container exists: it must exit 143, say
+// what it removed, and leave nothing that carries the cluster's label.
+func TestIntegrationUpInterrupted(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	s, _ := newSpec(t, d, "sigup")
+	p := startCLI(t, "up", "--name", s.Name, "--port", strconv.Itoa(s.Port))
+	first := waitContainer(t, d, s.Name, p)
+	p.signal(t, syscall.SIGTERM)
+	code, stderr := p.wait(t)
+	if code != 143 {
+		t.Errorf("exit code %d after SIGTERM, want 143; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "removed what this run created") || !strings.Contains(stderr, first) {
+		t.Errorf("stderr does not list what was removed (%s among it):\n%s", first, stderr)
+	}
+	testutil.AssertNothingLeft(t, d, s.Name)
+}
+
+// TestIntegrationScaleInterrupted sends SIGTERM to `redis-dock scale
+// --masters 4` while slots move: it must exit 143 and leave no open slot,
+// every key readable and the cluster healthy; scale again then finishes.
+func TestIntegrationScaleInterrupted(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "sigscale")
+	s.Replicas, s.AppendOnly = 0, false
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const keys = 30000
+	rdb := clientFor(res)
+	testutil.WriteRead(t, rdb, "k", keys)
+	rdb.Close()
+	p := startCLI(t, "-v", "1", "scale", "--name", s.Name, "--masters", "4", "--replicas", "0",
+		"--slots-per-batch", "8", "--keys-per-migrate", "16", "--parallel", "1", "--linger", "0")
+	if !p.waitLine(t, "Moving ") {
+		t.Fatalf("scale ended before moving slots:\n%s", p.stderr())
+	}
+	p.signal(t, syscall.SIGTERM)
+	code, stderr := p.wait(t)
+	t.Logf("scale after SIGTERM:\n%s", stderr)
+	if code != 143 {
+		t.Errorf("exit code %d after SIGTERM, want 143", code)
+	}
+	st, err := GetStatus(ctx, s.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.OpenSlots) > 0 || !st.Healthy {
+		t.Errorf("after the interrupted scale: open slots %v, healthy %v %v", st.OpenSlots, st.Healthy, st.Problems)
+	}
+	moved := 0
+	for _, n := range st.Nodes {
+		if n.Port == s.Port+3 {
+			moved = n.SlotCount
+		}
+	}
+	if moved == 0 || moved >= 16384/4 {
+		t.Errorf("the new master owns %d slots: the interrupt did not come during the move", moved)
+	}
+	checkKeys(t, clientFor(res), keys)
+	scale(t, s.Name, ScaleOptions{Masters: 4, Replicas: 0}, o)
+	checkShares(t, s.Name, 4, o)
+	checkKeys(t, clientFor(res), keys)
+	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
+}
+
+// cliProc is the built redis-dock binary running as a subprocess, its
+// stderr collected line by line.
+type cliProc struct {
+	cmd   *exec.Cmd
+	mu    sync.Mutex
+	lines []string
+	added chan struct{} // closed and replaced on every line; closed for good at EOF
+	eof   bool
+	done  chan struct{}
+}
+
+// startCLI runs bin/redis-dock (built by `make build`) with args.
+func startCLI(t *testing.T, args ...string) *cliProc {
+	t.Helper()
+	root, err := images.FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(root, "bin", "redis-dock")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s: %v (run `make build` first)", bin, err)
+	}
+	p := &cliProc{cmd: exec.Command(bin, args...), added: make(chan struct{}), done: make(chan struct{})}
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done })
+	go p.read(bufio.NewScanner(stderr))
+	return p
+}
+
+func (p *cliProc) read(sc *bufio.Scanner) {
+	for sc.Scan() {
+		p.mu.Lock()
+		p.lines = append(p.lines, sc.Text())
+		close(p.added)
+		p.added = make(chan struct{})
+		p.mu.Unlock()
+	}
+	p.mu.Lock()
+	p.eof = true
+	close(p.added)
+	p.mu.Unlock()
+	_ = p.cmd.Wait()
+	close(p.done)
+}
+
+// waitLine waits for a stderr line containing s; false when stderr ends
+// first.
+func (p *cliProc) waitLine(t *testing.T, s string) bool {
+	for seen := 0; ; {
+		p.mu.Lock()
+		for ; seen < len(p.lines); seen++ {
+			if strings.Contains(p.lines[seen], s) {
+				p.mu.Unlock()
+				return true
+			}
+		}
+		eof, added := p.eof, p.added
+		p.mu.Unlock()
+		if eof {
+			return false
+		}
+		<-added
+	}
+}
+
+func (p *cliProc) stderr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.lines, "\n")
+}
+
+func (p *cliProc) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait waits for the process to end and returns its exit code (-1 when a
+// signal killed it) and its stderr.
+func (p *cliProc) wait(t *testing.T) (int, string) {
+	<-p.done
+	return p.cmd.ProcessState.ExitCode(), p.stderr()
+}
+
+// waitContainer waits until a container of the cluster exists and returns
+// its name; the test fails if the process ends first.
+func waitContainer(t *testing.T, d *docker.Client, name string, p *cliProc) string {
+	t.Helper()
+	for {
+		cts, err := d.List(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cts) > 0 {
+			return cts[0].Name
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("up ended before creating a container:\n%s", p.stderr())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
