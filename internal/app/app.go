@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -36,10 +37,11 @@ func Run(args []string) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
-	fmt.Fprintf(os.Stderr, "ERROR: %v\n", err)
 	if s := sig(); s != 0 {
+		fmt.Fprintf(os.Stderr, "ERROR: interrupted (%v): %v\n", syscall.Signal(s), err)
 		return interruptCode(s)
 	}
+	fmt.Fprintf(os.Stderr, "ERROR: %v\n", err)
 	return 1
 }
 

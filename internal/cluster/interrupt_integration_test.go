@@ -1,12 +1,8 @@
 package cluster
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
@@ -99,10 +94,10 @@ func TestIntegrationUpInterrupted(t *testing.T) {
 	t.Parallel()
 	d := testutil.Docker(t)
 	s, _ := newSpec(t, d, "sigup")
-	p := startCLI(t, "up", "--name", s.Name, "--port", strconv.Itoa(s.Port))
+	p := testutil.StartCLI(t, "up", "--name", s.Name, "--port", strconv.Itoa(s.Port))
 	first := waitContainer(t, d, s.Name, p)
-	p.signal(t, syscall.SIGTERM)
-	code, stderr := p.wait(t)
+	p.Signal(t, syscall.SIGTERM)
+	code, stderr := p.Wait()
 	if code != 143 {
 		t.Errorf("exit code %d after SIGTERM, want 143; stderr:\n%s", code, stderr)
 	}
@@ -113,8 +108,10 @@ func TestIntegrationUpInterrupted(t *testing.T) {
 }
 
 // TestIntegrationScaleInterrupted sends SIGTERM to `redis-dock scale
-// --masters 4` while slots move: it must exit 143 and leave no open slot,
-// every key readable and the cluster healthy; scale again then finishes.
+// --masters 4` while slots move (after its first progress line, two
+// seconds in, one slot per batch): it must exit 143 and leave no open
+// slot, every key readable and the cluster healthy; scale again then
+// finishes.
 func TestIntegrationScaleInterrupted(t *testing.T) {
 	t.Parallel()
 	d := testutil.Docker(t)
@@ -129,13 +126,13 @@ func TestIntegrationScaleInterrupted(t *testing.T) {
 	rdb := clientFor(res)
 	testutil.WriteRead(t, rdb, "k", keys)
 	rdb.Close()
-	p := startCLI(t, "-v", "1", "scale", "--name", s.Name, "--masters", "4", "--replicas", "0",
-		"--slots-per-batch", "8", "--keys-per-migrate", "16", "--parallel", "1", "--linger", "0")
-	if !p.waitLine(t, "Moving ") {
-		t.Fatalf("scale ended before moving slots:\n%s", p.stderr())
+	p := testutil.StartCLI(t, "-v", "1", "scale", "--name", s.Name, "--masters", "4", "--replicas", "0",
+		"--slots-per-batch", "1", "--keys-per-migrate", "1", "--parallel", "1", "--linger", "0")
+	if !p.WaitLine("keys moved") {
+		t.Fatalf("scale ended before moving slots:\n%s", p.Stderr())
 	}
-	p.signal(t, syscall.SIGTERM)
-	code, stderr := p.wait(t)
+	p.Signal(t, syscall.SIGTERM)
+	code, stderr := p.Wait()
 	t.Logf("scale after SIGTERM:\n%s", stderr)
 	if code != 143 {
 		t.Errorf("exit code %d after SIGTERM, want 143", code)
@@ -163,100 +160,9 @@ func TestIntegrationScaleInterrupted(t *testing.T) {
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 }
 
-// cliProc is the built redis-dock binary running as a subprocess, its
-// stderr collected line by line.
-type cliProc struct {
-	cmd   *exec.Cmd
-	mu    sync.Mutex
-	lines []string
-	added chan struct{} // closed and replaced on every line; closed for good at EOF
-	eof   bool
-	done  chan struct{}
-}
-
-// startCLI runs bin/redis-dock (built by `make build`) with args.
-func startCLI(t *testing.T, args ...string) *cliProc {
-	t.Helper()
-	root, err := images.FindModuleRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(root, "bin", "redis-dock")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("%s: %v (run `make build` first)", bin, err)
-	}
-	p := &cliProc{cmd: exec.Command(bin, args...), added: make(chan struct{}), done: make(chan struct{})}
-	stderr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done })
-	go p.read(bufio.NewScanner(stderr))
-	return p
-}
-
-func (p *cliProc) read(sc *bufio.Scanner) {
-	for sc.Scan() {
-		p.mu.Lock()
-		p.lines = append(p.lines, sc.Text())
-		close(p.added)
-		p.added = make(chan struct{})
-		p.mu.Unlock()
-	}
-	p.mu.Lock()
-	p.eof = true
-	close(p.added)
-	p.mu.Unlock()
-	_ = p.cmd.Wait()
-	close(p.done)
-}
-
-// waitLine waits for a stderr line containing s; false when stderr ends
-// first.
-func (p *cliProc) waitLine(t *testing.T, s string) bool {
-	for seen := 0; ; {
-		p.mu.Lock()
-		for ; seen < len(p.lines); seen++ {
-			if strings.Contains(p.lines[seen], s) {
-				p.mu.Unlock()
-				return true
-			}
-		}
-		eof, added := p.eof, p.added
-		p.mu.Unlock()
-		if eof {
-			return false
-		}
-		<-added
-	}
-}
-
-func (p *cliProc) stderr() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return strings.Join(p.lines, "\n")
-}
-
-func (p *cliProc) signal(t *testing.T, sig syscall.Signal) {
-	t.Helper()
-	if err := p.cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// wait waits for the process to end and returns its exit code (-1 when a
-// signal killed it) and its stderr.
-func (p *cliProc) wait(t *testing.T) (int, string) {
-	<-p.done
-	return p.cmd.ProcessState.ExitCode(), p.stderr()
-}
-
 // waitContainer waits until a container of the cluster exists and returns
 // its name; the test fails if the process ends first.
-func waitContainer(t *testing.T, d *docker.Client, name string, p *cliProc) string {
+func waitContainer(t *testing.T, d *docker.Client, name string, p *testutil.CLI) string {
 	t.Helper()
 	for {
 		cts, err := d.List(context.Background(), name)
@@ -267,8 +173,8 @@ func waitContainer(t *testing.T, d *docker.Client, name string, p *cliProc) stri
 			return cts[0].Name
 		}
 		select {
-		case <-p.done:
-			t.Fatalf("up ended before creating a container:\n%s", p.stderr())
+		case <-p.Done():
+			t.Fatalf("up ended before creating a container:\n%s", p.Stderr())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
