@@ -91,6 +91,21 @@ func (c *Creation) Claim(ctx context.Context, image string) error {
 	return err
 }
 
+// Contended turns a failed host check into errAppeared when another run
+// holds the lock or has made the cluster meanwhile: its nodes hold the
+// names and ports, and this run should wait for it and confirm.
+func (c *Creation) Contended(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	_, locked, lerr := c.o.Docker.LockHolder(ctx, c.name)
+	cts, cerr := c.o.Docker.List(ctx, c.name)
+	if (lerr == nil && locked) || (cerr == nil && len(cts) > 0) {
+		return fmt.Errorf("%w (%v)", errAppeared, err)
+	}
+	return err
+}
+
 // IsClaimLost reports whether Claim failed because another run holds the
 // lock or made the cluster meanwhile: the run should wait and confirm.
 func IsClaimLost(err error) bool {

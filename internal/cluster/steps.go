@@ -26,10 +26,10 @@ func (u *upRun) checkHost(ctx context.Context) error {
 		names[i] = n.Name
 	}
 	if err := CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	if err := u.checkPorts(); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	st.End(true)
 	return nil

@@ -68,7 +68,9 @@ func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
+	given := u.spec // a lost claim starts over from the spec as given (no generated password)
 	for try := 0; ; try++ {
+		u.spec = given
 		if err := u.cr.Await(ctx, u.spec.Wait); err != nil {
 			return nil, err
 		}
@@ -102,12 +104,12 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 // claim takes the cluster's lock: from here on no other run creates it.
 func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
 
-// provision builds the image if needed, claims the name, checks the
-// host, then makes the network and the nodes; it
+// provision checks the host, builds the image if needed, claims the
+// name, then makes the network and the nodes; it
 // returns how long making them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 	steps := []func(context.Context) error{
-		u.ensureImage, u.claim, u.checkHost, u.resolvePassword,
+		u.checkHost, u.ensureImage, u.resolvePassword, u.claim,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

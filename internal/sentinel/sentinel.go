@@ -94,7 +94,9 @@ func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
+	given := u.spec // a lost claim starts over from the spec as given (no generated password)
 	for try := 0; ; try++ {
+		u.spec = given
 		if err := u.cr.Await(ctx, u.spec.Wait); err != nil {
 			return nil, err
 		}
@@ -117,7 +119,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if n := u.spec.SentinelCount(); n%2 == 0 {
 		u.log.Warnf("--sentinels %d: an even number tolerates no more failures than %d; an odd number is best", n, n-1)
 	}
-	for _, step := range []func(context.Context) error{u.ensureImage, u.claim, u.checkHost, u.resolvePassword} {
+	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword, u.claim} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}

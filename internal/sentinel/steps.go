@@ -25,10 +25,10 @@ func (u *upRun) checkHost(ctx context.Context) error {
 		names[i], ports[i] = n.Name, n.Port
 	}
 	if err := cluster.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	if err := cluster.CheckPorts(u.spec, ports); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	st.End(true)
 	return nil
