@@ -113,15 +113,15 @@ func (mv *mover) runBatches(ctx context.Context, batches []batch) error {
 		}
 		bySource[b.from] = append(bySource[b.from], b)
 	}
-	stop, cancel := context.WithCancel(ctx)
-	defer cancel()
+	stop, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var g errgroup.Group
 	g.SetLimit(mv.opt.Parallel)
 	for _, src := range sources {
 		g.Go(func() error {
 			err := mv.moveAll(stop, bySource[src])
 			if err != nil {
-				cancel()
+				cancel(err) // the other sources stop with this error as the cause
 			}
 			return err
 		})
