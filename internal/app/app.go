@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +37,7 @@ func Run(args []string) int {
 		return ee.Code
 	}
 	if s := sig(); s != 0 {
-		fmt.Fprintf(os.Stderr, "ERROR: interrupted (%v): %v\n", syscall.Signal(s), err)
+		fmt.Fprintf(os.Stderr, "ERROR: interrupted (%s): %v\n", signalName(s), err)
 		return interruptCode(s)
 	}
 	fmt.Fprintf(os.Stderr, "ERROR: %v\n", err)

@@ -26,10 +26,10 @@ func interrupts() (ctx context.Context, got func() int, stop func()) {
 			case s := <-ch:
 				n := int32(s.(syscall.Signal))
 				if !first.CompareAndSwap(0, n) {
-					fmt.Fprintf(os.Stderr, "ERROR: %v again: exiting without cleaning up\n", s)
+					fmt.Fprintf(os.Stderr, "ERROR: %s again: exiting without cleaning up\n", signalName(int(n)))
 					os.Exit(128 + int(n))
 				}
-				fmt.Fprintf(os.Stderr, "Interrupted (%v): stopping and cleaning up; send it again to exit at once\n", s)
+				fmt.Fprintf(os.Stderr, "Interrupted (%s): stopping and cleaning up; send it again to exit at once\n", signalName(int(n)))
 				cancel()
 			}
 		}
@@ -44,3 +44,14 @@ func interrupts() (ctx context.Context, got func() int, stop func()) {
 // interruptCode is the exit code of a run that a signal stopped: 128 plus
 // the signal's number (130 for SIGINT, 143 for SIGTERM), as shells report.
 func interruptCode(sig int) int { return 128 + sig }
+
+// signalName is SIGINT or SIGTERM, as users send them.
+func signalName(sig int) string {
+	switch syscall.Signal(sig) {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return syscall.Signal(sig).String()
+}
