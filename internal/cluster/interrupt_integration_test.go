@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,5 +178,50 @@ func waitContainer(t *testing.T, d *docker.Client, name string, p *testutil.CLI)
 			t.Fatalf("up ended before creating a container:\n%s", p.Stderr())
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// TestIntegrationUpLock: a lock held by a live run makes `up` wait, then
+// fail saying another run is creating the cluster, having made nothing;
+// a lock left by a run that ended is removed and `up` goes ahead.
+func TestIntegrationUpLock(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	ctx := context.Background()
+	s, o := newSpec(t, d, "lock")
+	s.Wait = time.Second
+	if err := EnsureImage(ctx, o, s); err != nil {
+		t.Fatal(err)
+	}
+	live := self()
+	held, err := d.CreateLock(ctx, s.Name, s.Image, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Up(ctx, s, o); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "another run is creating") {
+		t.Fatalf("up while another run holds the lock: %v, want an error saying another run is creating it", err)
+	}
+	if left, err := d.Leftovers(ctx, s.Name); err != nil || left != (docker.Removed{Containers: 1}) {
+		t.Fatalf("after the refused up: %+v (%v), want only the other run's lock", left, err)
+	}
+	if err := d.RemoveLock(ctx, held.ID); err != nil {
+		t.Fatal(err)
+	}
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := live
+	dead.PID = ended.ProcessState.Pid()
+	if _, err := d.CreateLock(ctx, s.Name, s.Image, dead); err != nil {
+		t.Fatal(err)
+	}
+	s.Wait = time.Minute
+	res, err := Up(ctx, s, o)
+	if err != nil || res.Existing {
+		t.Fatalf("up after a run that ended left its lock: %v", err)
+	}
+	if _, found, err := d.LockHolder(ctx, s.Name); found || err != nil {
+		t.Errorf("the lock is still there (%v)", err)
 	}
 }
