@@ -34,6 +34,26 @@ type Creation struct {
 // NewCreation starts the record of one run creating cluster name.
 func NewCreation(o Options, name string) *Creation { return &Creation{o: o, name: name} }
 
+// Run is `up`'s outline for every topology: wait while another run
+// creates the cluster, then call attempt with the cluster's nodes (none:
+// create it; some: confirm them). When attempt loses the claim to another
+// run (IsClaimLost), it starts over, to wait for that run and confirm.
+func (c *Creation) Run(ctx context.Context, wait time.Duration, attempt func(context.Context, []docker.Container) error) error {
+	for try := 0; ; try++ {
+		if err := c.Await(ctx, wait); err != nil {
+			return err
+		}
+		existing, err := c.o.Docker.List(ctx, c.name)
+		if err != nil {
+			return err
+		}
+		err = attempt(ctx, existing)
+		if !IsClaimLost(err) || try == 3 {
+			return err
+		}
+	}
+}
+
 // Await waits while another run that is still alive holds the cluster's
 // lock, at most wait; a lock whose run has ended is removed.
 func (c *Creation) Await(ctx context.Context, wait time.Duration) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -61,32 +62,24 @@ type upRun struct {
 	plan  topology.Plan
 }
 
-// run confirms the cluster when it exists, else creates it. Another run
-// creating it at the same time is waited for (see Creation): when it
-// wins the lock, this run waits for it and then confirms its cluster.
+// run confirms the cluster when it exists, else creates it; when another
+// run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
-	given := u.spec // a lost claim starts over from the spec as given (no generated password)
-	for try := 0; ; try++ {
+	given := u.spec // each attempt starts from the spec as given (no generated password)
+	var res *Result
+	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
 		u.spec = given
-		if err := u.cr.Await(ctx, u.spec.Wait); err != nil {
-			return nil, err
-		}
-		existing, err := u.o.Docker.List(ctx, u.spec.Name)
-		if err != nil {
-			return nil, err
-		}
 		if len(existing) > 0 {
-			return u.reuse(ctx, existing)
+			res, err = u.reuse(ctx, existing)
+		} else {
+			res, err = u.create(ctx)
 		}
-		res, err := u.create(ctx)
-		if IsClaimLost(err) && try < 3 {
-			continue
-		}
-		return res, err
-	}
+		return err
+	})
+	return res, err
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
@@ -105,8 +98,8 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
 
 // provision checks the host, builds the image if needed, claims the
-// name, then makes the network and the nodes; it
-// returns how long making them took.
+// name, then makes the network and the nodes; it returns how long making
+// them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 	steps := []func(context.Context) error{
 		u.checkHost, u.ensureImage, u.resolvePassword, u.claim,

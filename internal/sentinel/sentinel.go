@@ -88,31 +88,24 @@ type upRun struct {
 	nodes []topology.Node
 }
 
-// run confirms the group when it exists, else creates it; another run
-// creating it at the same time is waited for, as cluster.Up does.
+// run confirms the group when it exists, else creates it; when another
+// run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
-	given := u.spec // a lost claim starts over from the spec as given (no generated password)
-	for try := 0; ; try++ {
+	given := u.spec // each attempt starts from the spec as given (no generated password)
+	var res *Result
+	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
 		u.spec = given
-		if err := u.cr.Await(ctx, u.spec.Wait); err != nil {
-			return nil, err
-		}
-		existing, err := u.o.Docker.List(ctx, u.spec.Name)
-		if err != nil {
-			return nil, err
-		}
 		if len(existing) > 0 {
-			return u.reuse(ctx, existing)
+			res, err = u.reuse(ctx, existing)
+		} else {
+			res, err = u.create(ctx)
 		}
-		res, err := u.create(ctx)
-		if cluster.IsClaimLost(err) && try < 3 {
-			continue
-		}
-		return res, err
-	}
+		return err
+	})
+	return res, err
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
