@@ -75,6 +75,40 @@ func TestIntegrationUpRace(t *testing.T) {
 	testutil.RedisCliCheck(t, out[created].res.Seeds()[0], out[created].res.Spec.Password)
 }
 
+// TestIntegrationUpRaceCLI runs two `redis-dock up` processes of the same
+// name at once, as the issue found them: both must succeed (one creates,
+// the other sees the other process alive, waits and confirms) or the
+// loser must say another run is creating the cluster; the cluster is
+// healthy afterwards.
+func TestIntegrationUpRaceCLI(t *testing.T) {
+	t.Parallel()
+	d := testutil.Docker(t)
+	s, o := newSpec(t, d, "racecli")
+	args := []string{"up", "--name", s.Name, "--port", strconv.Itoa(s.Port)}
+	ps := []*testutil.CLI{testutil.StartCLI(t, args...), testutil.StartCLI(t, args...)}
+	ok := 0
+	for i, p := range ps {
+		code, stderr := p.Wait()
+		t.Logf("up %d: exit %d\n%s", i, code, stderr)
+		switch {
+		case code == 0:
+			ok++
+		case code == 1 && strings.Contains(stderr, "another run is creating"):
+		default:
+			t.Errorf("up %d: exit %d, want 0, or 1 saying another run is creating the cluster", i, code)
+		}
+	}
+	if ok == 0 {
+		t.Fatalf("neither up succeeded")
+	}
+	if cts := containerIDs(t, d, s.Name); len(cts) != s.Nodes() {
+		t.Errorf("%d containers, want %d", len(cts), s.Nodes())
+	}
+	if st, err := GetStatus(context.Background(), s.Name, o); err != nil || !st.Healthy {
+		t.Fatalf("status after the race: %+v, %v", st, err)
+	}
+}
+
 func containerIDs(t *testing.T, d *docker.Client, name string) []string {
 	cts, err := d.List(context.Background(), name)
 	if err != nil {
