@@ -75,7 +75,7 @@ func (c *Creation) Await(ctx context.Context, wait time.Duration) error {
 		}
 		if !waiting {
 			waiting = true
-			c.o.log().Infof(" • Another run (pid %d on %s) is creating cluster %q: waiting for it", l.Owner.PID, l.Owner.Host, c.name)
+			c.o.log().Infof(" • Another run (pid %d on %s) is creating or scaling cluster %q: waiting for it", l.Owner.PID, l.Owner.Host, c.name)
 		}
 		select {
 		case <-ctx.Done():
@@ -124,6 +124,29 @@ func (c *Creation) Contended(ctx context.Context, err error) error {
 		return fmt.Errorf("%w (%v)", errAppeared, err)
 	}
 	return err
+}
+
+// Hold takes the lock of an existing cluster for a run that changes it
+// (scale), image being any local image (a node's); another run holding
+// it is an error naming that run.
+func (c *Creation) Hold(ctx context.Context, image string) error {
+	for try := 0; ; try++ {
+		l, err := c.o.Docker.CreateLock(ctx, c.name, image, self())
+		if err == nil {
+			c.lock = &l
+			return nil
+		}
+		if !errors.Is(err, docker.ErrLocked) {
+			return err
+		}
+		if !gone(l.Owner) || try == 3 {
+			return fmt.Errorf("--name %s: another run (pid %d on %s, since %s) is creating or scaling cluster %q; wait for it to end, then run this again (%w)",
+				c.name, l.Owner.PID, l.Owner.Host, l.Owner.Since.Format(time.TimeOnly), c.name, ErrBusy)
+		}
+		if err := c.o.Docker.RemoveLock(ctx, l.ID); err != nil {
+			return err
+		}
+	}
 }
 
 // IsClaimLost reports whether Claim failed because another run holds the

@@ -217,7 +217,8 @@ func waitContainer(t *testing.T, d *docker.Client, name string, p *testutil.CLI)
 
 // TestIntegrationUpLock: a lock held by a live run makes `up` wait, then
 // fail saying another run is creating the cluster, having made nothing;
-// a lock left by a run that ended is removed and `up` goes ahead.
+// a lock left by a run that ended is removed and `up` goes ahead; `scale`
+// refuses to run while another run holds the lock.
 func TestIntegrationUpLock(t *testing.T) {
 	t.Parallel()
 	d := testutil.Docker(t)
@@ -257,5 +258,15 @@ func TestIntegrationUpLock(t *testing.T) {
 	}
 	if _, found, err := d.LockHolder(ctx, s.Name); found || err != nil {
 		t.Errorf("the lock is still there (%v)", err)
+	}
+	held, err = d.CreateLock(ctx, s.Name, s.Image, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Scale(ctx, s.Name, ScaleOptions{Masters: 4, Replicas: -1}, o); !errors.Is(err, ErrBusy) {
+		t.Errorf("scale while another run holds the lock: %v, want an error naming that run", err)
+	}
+	if left, err := d.Leftovers(ctx, s.Name); err != nil || left.Containers != s.Nodes()+1 {
+		t.Errorf("after the refused scale: %+v (%v), want the %d nodes and the lock", left, err, s.Nodes())
 	}
 }

@@ -77,7 +77,12 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 		return nil, err
 	}
 	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.log(), res: &ScaleResult{Spec: want}, cr: NewCreation(o, name)}
-	if err := sc.run(ctx); err != nil {
+	if err := sc.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
+		return nil, err
+	}
+	err = sc.run(ctx)
+	sc.cr.release(ctx)
+	if err != nil {
 		return nil, err
 	}
 	sc.res.Elapsed = time.Since(begin)

@@ -30,6 +30,7 @@ type Container struct {
 	Index   int
 	Role    string
 	Network string // network mode or the cluster network's name
+	ImageID string
 }
 
 // Running reports whether the container is up.
@@ -61,7 +62,7 @@ func (c *Client) listBy(ctx context.Context, f filters.Args) ([]Container, error
 	}
 	out := make([]Container, 0, len(list))
 	for _, s := range list {
-		ct := Container{ID: s.ID, State: s.State, Labels: s.Labels, Role: s.Labels[LabelRole], Network: s.HostConfig.NetworkMode}
+		ct := Container{ID: s.ID, State: s.State, Labels: s.Labels, Role: s.Labels[LabelRole], Network: s.HostConfig.NetworkMode, ImageID: s.ImageID}
 		if len(s.Names) > 0 {
 			ct.Name = strings.TrimPrefix(s.Names[0], "/")
 		}
