@@ -19,8 +19,9 @@ var ErrBusy = errors.New("another run is creating this cluster")
 // its claim: another run made them, so this one confirms them instead.
 var errAppeared = errors.New("the cluster was created meanwhile")
 
-// Creation is one `up` run's hold on a cluster name and the record of what
-// it created. Runs of the same name exclude each other with the cluster's
+// Creation is one run's hold on a cluster name (`up` while it creates
+// the cluster, `scale` while it changes it) and the record of what it
+// created. Runs of the same name exclude each other with the cluster's
 // lock (see docker.Lock); a run's undo removes what it made, by ID, never
 // what carries the cluster's label, so it cannot remove another run's
 // nodes.
@@ -95,10 +96,9 @@ func (c *Creation) busy(o docker.LockOwner, wait time.Duration) error {
 // it, and errAppeared when the cluster's nodes exist by now.
 func (c *Creation) Claim(ctx context.Context, image string) error {
 	l, err := c.o.Docker.CreateLock(ctx, c.name, image, self())
-	if l.ID != "" && err == nil {
-		c.lock = &l
-	}
+	c.keep(l, err)
 	if err != nil {
+		c.release(ctx)
 		return err
 	}
 	existing, err := c.o.Docker.List(ctx, c.name)
@@ -132,11 +132,12 @@ func (c *Creation) Contended(ctx context.Context, err error) error {
 func (c *Creation) Hold(ctx context.Context, image string) error {
 	for try := 0; ; try++ {
 		l, err := c.o.Docker.CreateLock(ctx, c.name, image, self())
+		c.keep(l, err)
 		if err == nil {
-			c.lock = &l
 			return nil
 		}
 		if !errors.Is(err, docker.ErrLocked) {
+			c.release(ctx)
 			return err
 		}
 		if !gone(l.Owner) || try == 3 {
@@ -146,6 +147,14 @@ func (c *Creation) Hold(ctx context.Context, image string) error {
 		if err := c.o.Docker.RemoveLock(ctx, l.ID); err != nil {
 			return err
 		}
+	}
+}
+
+// keep records the lock CreateLock made, even when an error (a cancelled
+// ctx) came with it; with ErrLocked, l is another run's lock.
+func (c *Creation) keep(l docker.Lock, err error) {
+	if l.ID != "" && !errors.Is(err, docker.ErrLocked) {
+		c.lock = &l
 	}
 }
 
