@@ -26,13 +26,19 @@ func Run(args []string) int {
 	env := &cli.Env{Logger: cli.Default(), Stdout: os.Stdout}
 	root := newRoot(env)
 	root.SetArgs(args)
-	err := root.Execute()
+	ctx, sig, stop := interrupts()
+	defer stop()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
 	var ee ExitError
 	if errors.As(err, &ee) {
 		return ee.Code
+	}
+	if s := sig(); s != 0 {
+		fmt.Fprintf(os.Stderr, "ERROR: interrupted (%s): %v\n", signalName(s), err)
+		return interruptCode(s)
 	}
 	fmt.Fprintf(os.Stderr, "ERROR: %v\n", err)
 	return 1

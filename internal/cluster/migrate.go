@@ -102,6 +102,8 @@ func (mv *mover) run(ctx context.Context, moves []slotMove) (MoveStats, error) {
 }
 
 // runBatches runs each source's batches in order, a few sources at once.
+// When ctx ends (an interrupt) or a source fails, no new batch opens, but
+// the batches in flight finish (see finishing): no slot is left open.
 func (mv *mover) runBatches(ctx context.Context, batches []batch) error {
 	bySource := map[*member][]batch{}
 	var sources []*member
@@ -111,18 +113,30 @@ func (mv *mover) runBatches(ctx context.Context, batches []batch) error {
 		}
 		bySource[b.from] = append(bySource[b.from], b)
 	}
-	g, gctx := errgroup.WithContext(ctx)
+	stop, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var g errgroup.Group
 	g.SetLimit(mv.opt.Parallel)
 	for _, src := range sources {
-		g.Go(func() error { return mv.moveAll(gctx, bySource[src]) })
+		g.Go(func() error {
+			err := mv.moveAll(stop, bySource[src])
+			if err != nil {
+				cancel(err) // the other sources stop with this error as the cause
+			}
+			return err
+		})
 	}
-	return g.Wait()
+	err := g.Wait()
+	if ctx.Err() != nil {
+		mv.log.Infof(" • Interrupted: the slot batches in flight were finished, no slot is left open; run the command again to resume")
+	}
+	return err
 }
 
-// moveAll moves one source's batches in order. A batch's SETSLOT NODE
-// round runs while the next batch drains: they touch other slots, and
-// each takes about as long as the other.
-func (mv *mover) moveAll(ctx context.Context, bs []batch) error {
+// moveAll moves one source's batches in order, until stop ends. A
+// batch's SETSLOT NODE round runs while the next batch drains: they touch
+// other slots, and each takes about as long as the other.
+func (mv *mover) moveAll(stop context.Context, bs []batch) error {
 	var assigning chan error
 	wait := func() error {
 		if assigning == nil {
@@ -133,16 +147,36 @@ func (mv *mover) moveAll(ctx context.Context, bs []batch) error {
 		return err
 	}
 	for _, b := range bs {
-		if err := mv.openAndDrain(ctx, b); err != nil {
+		if err := stop.Err(); err != nil {
+			return errors.Join(context.Cause(stop), wait())
+		}
+		ctx, cancel := finishing(stop)
+		err := mv.openAndDrain(ctx, b)
+		cancel()
+		if err != nil {
 			return errors.Join(err, wait())
 		}
 		if err := wait(); err != nil {
 			return err
 		}
 		assigning = make(chan error, 1)
-		go func() { assigning <- mv.assign(ctx, b.to, b.slots, b.from) }()
+		go func() {
+			ctx, cancel := finishing(stop)
+			defer cancel()
+			assigning <- mv.assign(ctx, b.to, b.slots, b.from)
+		}()
 	}
 	return wait()
+}
+
+// finishBound bounds work that finishes after an interrupt.
+const finishBound = 2 * time.Minute
+
+// finishing is ctx without its cancellation, bounded: work that must not
+// stop half-way (a slot batch, a MEET round, CLUSTER FORGET on every
+// node) runs to its end after an interrupt.
+func finishing(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), finishBound)
 }
 
 // plan counts the keys of every slot to move (one pipeline per source)
@@ -186,8 +220,11 @@ func (mv *mover) plan(ctx context.Context, moves []slotMove) ([]batch, int64, er
 	return out, total, nil
 }
 
-// moveBatch moves one batch: open, drain, assign.
+// moveBatch moves one batch: open, drain, assign; once started, an
+// interrupt does not stop it (see finishing).
 func (mv *mover) moveBatch(ctx context.Context, b batch) error {
+	ctx, cancel := finishing(ctx)
+	defer cancel()
 	if err := mv.openAndDrain(ctx, b); err != nil {
 		return err
 	}

@@ -104,11 +104,14 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 			resume = addToBatch(resume, from, to, o.Slot)
 			continue
 		}
-		if err := repairSlot(ctx, mv, o, to); err != nil {
+		if err := repairOne(ctx, mv, o, to); err != nil {
 			return 0, fmt.Errorf("failed to close slot %d: %w", o.Slot, err)
 		}
 	}
 	for _, b := range resume {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
 		if err := mv.moveBatch(ctx, b); err != nil {
 			return 0, err
 		}
@@ -149,6 +152,16 @@ func addToBatch(bs []batch, from, to *member, slot int) []batch {
 		}
 	}
 	return append(bs, batch{from: from, to: to, slots: []int{slot}})
+}
+
+// repairOne repairs one slot; once started, an interrupt does not stop it.
+func repairOne(ctx context.Context, mv *mover, o *openSlot, to *member) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := finishing(ctx)
+	defer cancel()
+	return repairSlot(ctx, mv, o, to)
 }
 
 // repairSlot moves the keys of slot o from every other master to "to",

@@ -75,8 +75,9 @@ func ResolvePassword(s *spec.Spec, o Options) error {
 
 // CreateNetwork makes the bridge network on a free subnet (trying another
 // when a parallel run took it first), so every node can get a static
-// address that survives restarts, and returns the subnet.
-func CreateNetwork(ctx context.Context, o Options, s spec.Spec) (netip.Prefix, error) {
+// address that survives restarts, records it in made and returns the
+// subnet.
+func CreateNetwork(ctx context.Context, o Options, s spec.Spec, made *docker.Made) (netip.Prefix, error) {
 	st := o.log().Start("Creating network %s", NetworkName(s.Name))
 	defer st.End(false)
 	labels := map[string]string{docker.LabelCluster: s.Name}
@@ -86,7 +87,12 @@ func CreateNetwork(ctx context.Context, o Options, s spec.Spec) (netip.Prefix, e
 		if subnet, err = pickSubnet(ctx, o.Docker, s); err != nil {
 			return subnet, err
 		}
-		if err = o.Docker.CreateNetwork(ctx, NetworkName(s.Name), subnet, labels); err == nil {
+		var id string
+		id, err = o.Docker.CreateNetwork(ctx, NetworkName(s.Name), subnet, labels)
+		if id != "" {
+			made.Network(id, NetworkName(s.Name))
+		}
+		if err == nil {
 			st.End(true)
 			return subnet, nil
 		}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,9 +21,9 @@ func Provision(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log(), fresh: true}
+	u := &upRun{spec: s, o: o, log: o.log(), fresh: true, cr: NewCreation(o, s.Name)}
 	res, err := u.provisionOnly(ctx)
-	if err = u.undo(ctx, err); err != nil {
+	if err = u.cr.Finish(ctx, err); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(begin)
@@ -41,6 +42,9 @@ func (u *upRun) provisionOnly(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("--name %s: cluster already exists; remove it with `redis-dock down --name %s`", u.spec.Name, u.spec.Name)
 	}
 	started, err := u.provision(ctx)
+	if errors.Is(err, errAppeared) {
+		return nil, fmt.Errorf("--name %s: %w", u.spec.Name, ErrBusy)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -76,8 +76,13 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.log(), res: &ScaleResult{Spec: want}}
-	if err := sc.run(ctx); err != nil {
+	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.log(), res: &ScaleResult{Spec: want}, cr: NewCreation(o, name)}
+	if err := sc.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
+		return nil, err
+	}
+	err = sc.run(ctx)
+	sc.cr.release(ctx)
+	if err != nil {
 		return nil, err
 	}
 	sc.res.Elapsed = time.Since(begin)
@@ -93,6 +98,7 @@ type scaleRun struct {
 	log  *cli.Logger
 	res  *ScaleResult
 	l    *live
+	cr   *Creation // the nodes this run started (removed again if it stops before they join)
 }
 
 func (sc *scaleRun) run(ctx context.Context) error {
@@ -108,6 +114,9 @@ func (sc *scaleRun) run(ctx context.Context) error {
 	keep := sc.want.Nodes()
 	roles := planRoles(sc.nodeRoles(keep), keep, sc.want.Masters)
 	for _, step := range []func(context.Context, rolePlan) error{sc.addNodes, sc.promote, sc.reset, sc.moveSlots, sc.replicas, sc.removeNodes} {
+		if err := ctx.Err(); err != nil { // an interrupt: stop between steps
+			return fmt.Errorf("%w (the cluster serves all its slots; run scale again to resume)", err)
+		}
 		if err := step(ctx, roles); err != nil {
 			return err
 		}
@@ -184,6 +193,8 @@ func (sc *scaleRun) reset(ctx context.Context, roles rolePlan) error {
 	}
 	st := sc.log.Start("Turning %d replicas into empty masters", len(roles.Reset))
 	defer st.End(false)
+	ctx, cancel := finishing(ctx) // a node reset and not met again would be lost
+	defer cancel()
 	for _, i := range roles.Reset {
 		m := sc.l.byIndex(i)
 		if err := m.conn.ResetSoft(ctx); err != nil {
@@ -253,7 +264,12 @@ func (sc *scaleRun) removeNodes(ctx context.Context, _ rolePlan) error {
 		}
 	}
 	linger(ctx, gone, sc.so.Linger, sc.log)
-	if err := removeMembers(ctx, sc.l, gone, sc.o, sc.log); err != nil {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w (the nodes to remove hold no slots; run scale again to remove them)", err)
+	}
+	fctx, cancel := finishing(ctx) // nodes half forgotten would come back by gossip
+	defer cancel()
+	if err := removeMembers(fctx, sc.l, gone, sc.o, sc.log); err != nil {
 		return err
 	}
 	for _, m := range gone {

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -22,7 +23,7 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 	if err != nil || len(nodes) == 0 {
 		return err
 	}
-	u := &upRun{spec: sc.want, o: sc.o, log: sc.log, plan: topology.Plan{Nodes: nodes}}
+	u := &upRun{spec: sc.want, o: sc.o, log: sc.log, plan: topology.Plan{Nodes: nodes}, cr: sc.cr}
 	if err := u.checkPorts(); err != nil {
 		return err
 	}
@@ -35,10 +36,10 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 		}
 	}
 	if err := sc.startNodes(ctx, u); err != nil {
-		return err
+		return sc.undoAdded(ctx, err)
 	}
 	if err := u.readAddresses(ctx); err != nil {
-		return err
+		return sc.undoAdded(ctx, err)
 	}
 	for _, n := range nodes {
 		sc.res.Added = append(sc.res.Added, n.Name)
@@ -46,7 +47,26 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 	if err := sc.load(ctx); err != nil && !isSilent(sc.l) {
 		return err
 	}
-	return sc.meet(ctx)
+	if err := ctx.Err(); err != nil {
+		return sc.undoAdded(ctx, err)
+	}
+	mctx, cancel := finishing(ctx) // a node half met would stay half in the cluster
+	defer cancel()
+	if err := sc.meet(mctx); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// undoAdded removes the nodes this run started, by ID, when it stops
+// (an interrupt, a port taken) before they joined the cluster: nothing
+// knows them yet. Errors of other kinds keep them for the next run.
+func (sc *scaleRun) undoAdded(ctx context.Context, err error) error {
+	if ctx.Err() == nil && !errors.Is(err, ErrPortInUse) {
+		return err
+	}
+	sc.res.Added = nil
+	return sc.cr.Finish(ctx, err)
 }
 
 // startNodes starts the new nodes with up's own startNode, all at once.

@@ -26,10 +26,10 @@ func (u *upRun) checkHost(ctx context.Context) error {
 		names[i] = n.Name
 	}
 	if err := CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	if err := u.checkPorts(); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	st.End(true)
 	return nil
@@ -56,7 +56,7 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 	if u.spec.Network != spec.NetworkBridge {
 		return nil
 	}
-	subnet, err := CreateNetwork(ctx, u.o, u.spec)
+	subnet, err := CreateNetwork(ctx, u.o, u.spec, &u.cr.Made)
 	if err != nil {
 		return err
 	}
@@ -113,12 +113,17 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 		return err
 	}
 	vol := docker.VolumeName(n.Name)
-	if err := u.o.Docker.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: u.spec.Name}); err != nil {
+	created, err := u.o.Docker.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: u.spec.Name})
+	if created {
+		u.cr.Made.Volume(vol)
+	}
+	if err != nil {
 		return err
 	}
-	_, err = u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
+	id, err := u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
 		Path: ConfigPath, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
 	}})
+	u.cr.Made.Container(id, n.Name)
 	return PortTaken(err, n.Port, u.spec.HostIP)
 }
 

@@ -3,10 +3,10 @@ package cluster
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -41,52 +41,45 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log()}
+	u := &upRun{spec: s, o: o, log: o.log(), cr: NewCreation(o, s.Name)}
 	res, err := u.run(ctx)
-	err = u.undo(ctx, err)
-	if res != nil {
-		res.Elapsed = time.Since(begin)
+	err = u.cr.Finish(ctx, err)
+	if err != nil {
+		return nil, err
 	}
-	return res, err
-}
-
-// undo removes what a failed run created, unless --retain.
-func (u *upRun) undo(ctx context.Context, err error) error {
-	if err == nil || !u.created || u.o.Retain {
-		return err
-	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	if _, derr := u.o.Docker.RemoveCluster(cctx, u.spec.Name, true); derr != nil {
-		return errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
-	}
-	u.log.Infof(" • Removed what this run created (use --retain to keep it)")
-	return err
+	res.Elapsed = time.Since(begin)
+	return res, nil
 }
 
 // upRun carries one Up's state from step to step.
 type upRun struct {
-	spec    spec.Spec
-	o       Options
-	log     *cli.Logger
-	created bool
-	fresh   bool    // leave the nodes fresh, forming nothing while they start (Provision)
-	joins   *joiner // forming while the nodes start
-	plan    topology.Plan
+	spec  spec.Spec
+	o     Options
+	log   *cli.Logger
+	cr    *Creation // the lock while creating, and what this run made
+	fresh bool      // leave the nodes fresh, forming nothing while they start (Provision)
+	joins *joiner   // forming while the nodes start
+	plan  topology.Plan
 }
 
+// run confirms the cluster when it exists, else creates it; when another
+// run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
-	existing, err := u.o.Docker.List(ctx, u.spec.Name)
-	if err != nil {
-		return nil, err
-	}
-	if len(existing) > 0 {
-		return u.reuse(ctx, existing)
-	}
-	return u.create(ctx)
+	given := u.spec // each attempt starts from the spec as given (no generated password)
+	var res *Result
+	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
+		u.spec = given
+		if len(existing) > 0 {
+			res, err = u.reuse(ctx, existing)
+		} else {
+			res, err = u.create(ctx)
+		}
+		return err
+	})
+	return res, err
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
@@ -101,18 +94,21 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
 }
 
-// provision checks the host, then makes the network and the nodes; it
-// returns how long making them took.
+// claim takes the cluster's lock: from here on no other run creates it.
+func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
+
+// provision checks the host, builds the image if needed, claims the
+// name, then makes the network and the nodes; it returns how long making
+// them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 	steps := []func(context.Context) error{
-		u.checkHost, u.ensureImage, u.resolvePassword,
+		u.checkHost, u.ensureImage, u.resolvePassword, u.claim,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return 0, err
 		}
 	}
-	u.created = true
 	t0 := time.Now()
 	for _, step := range []func(context.Context) error{u.createNetwork, u.startNodes, u.readAddresses} {
 		if err := step(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/netip"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ type Container struct {
 	Index   int
 	Role    string
 	Network string // network mode or the cluster network's name
+	ImageID string
 }
 
 // Running reports whether the container is up.
@@ -45,10 +47,11 @@ type File struct {
 
 func isNotFound(err error) bool { return errdefs.IsNotFound(err) }
 
-// List returns the containers of a cluster ("" for every cluster), sorted
-// by their index label.
+// List returns the node containers of a cluster ("" for every cluster),
+// sorted by their index label; a run's lock (see Lock) is not a node.
 func (c *Client) List(ctx context.Context, cluster string) ([]Container, error) {
-	return c.listBy(ctx, clusterFilter(cluster))
+	all, err := c.listBy(ctx, clusterFilter(cluster))
+	return slices.DeleteFunc(all, func(ct Container) bool { return ct.Role == RoleLock }), err
 }
 
 // listBy returns the containers that match f, sorted as List sorts.
@@ -59,7 +62,7 @@ func (c *Client) listBy(ctx context.Context, f filters.Args) ([]Container, error
 	}
 	out := make([]Container, 0, len(list))
 	for _, s := range list {
-		ct := Container{ID: s.ID, State: s.State, Labels: s.Labels, Role: s.Labels[LabelRole], Network: s.HostConfig.NetworkMode}
+		ct := Container{ID: s.ID, State: s.State, Labels: s.Labels, Role: s.Labels[LabelRole], Network: s.HostConfig.NetworkMode, ImageID: s.ImageID}
 		if len(s.Names) > 0 {
 			ct.Name = strings.TrimPrefix(s.Names[0], "/")
 		}
@@ -89,20 +92,38 @@ func (c *Client) ContainerLabels(ctx context.Context, name string) (labels map[s
 	return info.Config.Labels, true, nil
 }
 
-// CreateVolume creates a labelled named volume (a no-op when it exists).
-func (c *Client) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
-	if _, err := c.api.VolumeCreate(ctx, volume.CreateOptions{Name: name, Labels: labels}); err != nil {
-		return fmt.Errorf("failed to create volume %q: %w", name, err)
+// CreateVolume creates a labelled named volume (a no-op when it exists)
+// and reports whether this call created it.
+func (c *Client) CreateVolume(ctx context.Context, name string, labels map[string]string) (created bool, err error) {
+	if _, err := c.api.VolumeInspect(ctx, name); err == nil {
+		return false, nil
+	} else if !isNotFound(err) {
+		return false, fmt.Errorf("failed to inspect volume %q: %w", name, err)
 	}
-	return nil
+	dctx, cancel := detached(ctx)
+	defer cancel()
+	if _, err := c.api.VolumeCreate(dctx, volume.CreateOptions{Name: name, Labels: labels}); err != nil {
+		return false, fmt.Errorf("failed to create volume %q: %w", name, err)
+	}
+	return true, ctx.Err()
 }
 
-// CreateNode creates a container, copies files into it and starts it.
+// CreateNode creates a container, copies files into it and starts it. It
+// returns the container's ID whenever the container was created, even
+// with an error (a cancelled ctx included): the caller can remove it.
 func (c *Client) CreateNode(ctx context.Context, n NodeSpec, files []File) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	cfg, host, net := ContainerConfig(n)
-	created, err := c.api.ContainerCreate(ctx, cfg, host, net, nil, n.Name)
+	dctx, cancel := detached(ctx)
+	created, err := c.api.ContainerCreate(dctx, cfg, host, net, nil, n.Name)
+	cancel()
 	if err != nil {
 		return "", fmt.Errorf("failed to create container %q: %w", n.Name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return created.ID, err
 	}
 	if len(files) > 0 {
 		tarball, err := tarFiles(files)

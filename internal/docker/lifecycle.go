@@ -46,8 +46,8 @@ func (c *Client) Restart(ctx context.Context, id string, timeout int) error {
 // Removed counts what RemoveCluster deleted.
 type Removed struct{ Containers, Networks, Volumes int }
 
-// RemoveCluster deletes every container and network carrying the cluster
-// label (and volumes when volumes is true). Missing things are not errors,
+// RemoveCluster deletes every container (a run's lock too) and network
+// carrying the cluster label (and volumes when volumes is true). Missing things are not errors,
 // so it can run twice and on half-made clusters. The order is what makes
 // the engine let go of the network: containers first, and only once the
 // engine lists none of them, the networks (see removeContainers); then
@@ -98,7 +98,7 @@ func (c *Client) removeVolumes(ctx context.Context, cluster string) (int, error)
 // Leftovers counts what still carries the cluster label.
 func (c *Client) Leftovers(ctx context.Context, cluster string) (Removed, error) {
 	var r Removed
-	list, err := c.List(ctx, cluster)
+	list, err := c.listBy(ctx, clusterFilter(cluster)) // locks too
 	if err != nil {
 		return r, err
 	}

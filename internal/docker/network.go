@@ -52,12 +52,19 @@ func overlapsAny(p netip.Prefix, used []netip.Prefix) bool {
 	return false
 }
 
-// CreateNetwork creates a labelled bridge network on subnet. It returns
-// errOverlap-wrapped errors when the engine reports an address clash, so
-// the caller can pick another subnet.
-func (c *Client) CreateNetwork(ctx context.Context, name string, subnet netip.Prefix, labels map[string]string) error {
+// CreateNetwork creates a labelled bridge network on subnet and returns
+// its ID. It returns ErrSubnetOverlap-wrapped errors when the engine
+// reports an address clash, so the caller can pick another subnet. A
+// cancelled ctx does not cut the call off: the ID comes back with the
+// error, so the caller can remove the network.
+func (c *Client) CreateNetwork(ctx context.Context, name string, subnet netip.Prefix, labels map[string]string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	gw := netip.AddrFrom4(subnet.Masked().Addr().As4()).Next()
-	_, err := c.api.NetworkCreate(ctx, name, network.CreateOptions{
+	dctx, cancel := detached(ctx)
+	defer cancel()
+	resp, err := c.api.NetworkCreate(dctx, name, network.CreateOptions{
 		Driver: "bridge",
 		Labels: labels,
 		IPAM: &network.IPAM{Config: []network.IPAMConfig{{
@@ -66,11 +73,11 @@ func (c *Client) CreateNetwork(ctx context.Context, name string, subnet netip.Pr
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "overlap") {
-			return fmt.Errorf("%w: %v", ErrSubnetOverlap, err)
+			return "", fmt.Errorf("%w: %v", ErrSubnetOverlap, err)
 		}
-		return fmt.Errorf("failed to create network %q on %s: %w", name, subnet, err)
+		return "", fmt.Errorf("failed to create network %q on %s: %w", name, subnet, err)
 	}
-	return nil
+	return resp.ID, ctx.Err()
 }
 
 // ErrSubnetOverlap says the chosen subnet is taken; pick another.

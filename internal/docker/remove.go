@@ -31,7 +31,7 @@ func (c *Client) removeContainers(ctx context.Context, cluster string) (int, err
 	deadline := time.Now().Add(containersGoneWait)
 	removed := map[string]bool{}
 	for backoff := 100 * time.Millisecond; ; backoff = min(2*backoff, maxBackoff) {
-		list, err := c.List(ctx, cluster)
+		list, err := c.listBy(ctx, clusterFilter(cluster)) // a run's lock too
 		if err != nil || len(list) == 0 {
 			return len(removed), err
 		}

@@ -7,7 +7,6 @@ package sentinel
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -64,21 +63,13 @@ func Up(ctx context.Context, s spec.Spec, o cluster.Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: logger(o)}
+	u := &upRun{spec: s, o: o, log: logger(o), cr: cluster.NewCreation(o, s.Name)}
 	res, err := u.run(ctx)
-	if err != nil && u.created && !o.Retain {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if _, derr := o.Docker.RemoveCluster(cctx, s.Name, true); derr != nil {
-			err = errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
-		} else {
-			u.log.Infof(" • Removed what this run created (use --retain to keep it)")
-		}
+	if err = u.cr.Finish(ctx, err); err != nil {
+		return nil, err
 	}
-	if res != nil {
-		res.Elapsed = time.Since(begin)
-	}
-	return res, err
+	res.Elapsed = time.Since(begin)
+	return res, nil
 }
 
 func logger(o cluster.Options) *cli.Logger {
@@ -90,37 +81,42 @@ func logger(o cluster.Options) *cli.Logger {
 
 // upRun carries one Up's state from step to step.
 type upRun struct {
-	spec    spec.Spec
-	o       cluster.Options
-	log     *cli.Logger
-	created bool
-	nodes   []topology.Node
+	spec  spec.Spec
+	o     cluster.Options
+	log   *cli.Logger
+	cr    *cluster.Creation // the lock while creating, and what this run made
+	nodes []topology.Node
 }
 
+// run confirms the group when it exists, else creates it; when another
+// run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
 	if err := u.o.Docker.Ping(ctx); err != nil {
 		return nil, err
 	}
-	existing, err := u.o.Docker.List(ctx, u.spec.Name)
-	if err != nil {
-		return nil, err
-	}
-	if len(existing) > 0 {
-		return u.reuse(ctx, existing)
-	}
-	return u.create(ctx)
+	given := u.spec // each attempt starts from the spec as given (no generated password)
+	var res *Result
+	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
+		u.spec = given
+		if len(existing) > 0 {
+			res, err = u.reuse(ctx, existing)
+		} else {
+			res, err = u.create(ctx)
+		}
+		return err
+	})
+	return res, err
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if n := u.spec.SentinelCount(); n%2 == 0 {
 		u.log.Warnf("--sentinels %d: an even number tolerates no more failures than %d; an odd number is best", n, n-1)
 	}
-	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword} {
+	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword, u.claim} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
 	}
-	u.created = true
 	t0 := time.Now()
 	if err := u.createNetwork(ctx); err != nil {
 		return nil, err

@@ -25,16 +25,19 @@ func (u *upRun) checkHost(ctx context.Context) error {
 		names[i], ports[i] = n.Name, n.Port
 	}
 	if err := cluster.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	if err := cluster.CheckPorts(u.spec, ports); err != nil {
-		return err
+		return u.cr.Contended(ctx, err)
 	}
 	st.End(true)
 	return nil
 }
 
 func (u *upRun) ensureImage(ctx context.Context) error { return cluster.EnsureImage(ctx, u.o, u.spec) }
+
+// claim takes the group's lock: from here on no other run creates it.
+func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
 
 func (u *upRun) resolvePassword(context.Context) error { return cluster.ResolvePassword(&u.spec, u.o) }
 
@@ -44,7 +47,7 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 	if u.spec.Network != spec.NetworkBridge {
 		return nil
 	}
-	subnet, err := cluster.CreateNetwork(ctx, u.o, u.spec)
+	subnet, err := cluster.CreateNetwork(ctx, u.o, u.spec, &u.cr.Made)
 	if err != nil {
 		return err
 	}
@@ -76,13 +79,18 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	ns := u.nodeSpec(n)
 	if n.Role != topology.RoleSentinel { // sentinels keep their state in sentinel.conf
 		ns.Volume = docker.VolumeName(n.Name)
-		if err := u.o.Docker.CreateVolume(ctx, ns.Volume, map[string]string{docker.LabelCluster: u.spec.Name}); err != nil {
+		created, err := u.o.Docker.CreateVolume(ctx, ns.Volume, map[string]string{docker.LabelCluster: u.spec.Name})
+		if created {
+			u.cr.Made.Volume(ns.Volume)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	_, err = u.o.Docker.CreateNode(ctx, ns, []docker.File{{
+	id, err := u.o.Docker.CreateNode(ctx, ns, []docker.File{{
 		Path: path, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
 	}})
+	u.cr.Made.Container(id, n.Name)
 	return cluster.PortTaken(err, n.Port, u.spec.HostIP)
 }
 

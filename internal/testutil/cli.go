@@ -1,0 +1,108 @@
+package testutil
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/redis-dock/redis-dock/images"
+)
+
+// CLI is the built redis-dock binary running as a subprocess, its
+// stderr collected line by line, for tests of signals and exit codes.
+type CLI struct {
+	cmd   *exec.Cmd
+	mu    sync.Mutex
+	lines []string
+	added chan struct{} // closed and replaced on every line; closed for good at EOF
+	eof   bool
+	done  chan struct{}
+}
+
+// StartCLI runs bin/redis-dock (built by `make build`) with args.
+func StartCLI(t testing.TB, args ...string) *CLI {
+	t.Helper()
+	root, err := images.FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(root, "bin", "redis-dock")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s: %v (run `make build` first)", bin, err)
+	}
+	p := &CLI{cmd: exec.Command(bin, args...), added: make(chan struct{}), done: make(chan struct{})}
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.cmd.Process.Kill(); <-p.done })
+	go p.read(bufio.NewScanner(stderr))
+	return p
+}
+
+func (p *CLI) read(sc *bufio.Scanner) {
+	for sc.Scan() {
+		p.mu.Lock()
+		p.lines = append(p.lines, sc.Text())
+		close(p.added)
+		p.added = make(chan struct{})
+		p.mu.Unlock()
+	}
+	p.mu.Lock()
+	p.eof = true
+	close(p.added)
+	p.mu.Unlock()
+	_ = p.cmd.Wait()
+	close(p.done)
+}
+
+// WaitLine waits for a stderr line containing s; false when stderr ends
+// first.
+func (p *CLI) WaitLine(s string) bool {
+	for seen := 0; ; {
+		p.mu.Lock()
+		for ; seen < len(p.lines); seen++ {
+			if strings.Contains(p.lines[seen], s) {
+				p.mu.Unlock()
+				return true
+			}
+		}
+		eof, added := p.eof, p.added
+		p.mu.Unlock()
+		if eof {
+			return false
+		}
+		<-added
+	}
+}
+
+func (p *CLI) Stderr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.lines, "\n")
+}
+
+func (p *CLI) Signal(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Wait waits for the process to end and returns its exit code (-1 when a
+// signal killed it) and its stderr.
+func (p *CLI) Wait() (int, string) {
+	<-p.done
+	return p.cmd.ProcessState.ExitCode(), p.Stderr()
+}
+
+// Done is closed when the process has ended.
+func (p *CLI) Done() <-chan struct{} { return p.done }
