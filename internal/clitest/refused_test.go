@@ -97,7 +97,7 @@ func witnessSeesCreates(t *testing.T, d *docker.Client, cluster string) {
 	ctx := context.Background()
 	since := time.Now()
 	vol := cluster + "-witness"
-	if err := d.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: cluster}); err != nil {
+	if _, err := d.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: cluster}); err != nil {
 		t.Fatal(err)
 	}
 	defer d.RemoveVolume(ctx, vol)

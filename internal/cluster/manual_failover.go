@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // FailoverOptions shape a manual failover.
@@ -56,11 +57,34 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 	if old := l.byID(m.self.MasterID); old != nil {
 		res.OldMaster = old.name()
 	}
+	whole := l.whole()
 	if err := promote(ctx, l, m, fo, o.log()); err != nil {
 		return nil, err
 	}
+	if whole { // a cluster that was healthy is healthy again before we say done
+		st := o.log().Start("Waiting for the cluster to be healthy")
+		if err := l.waitHealthy(ctx, spec.Default().Wait); err != nil {
+			st.End(false)
+			return nil, err
+		}
+		st.End(true)
+	}
 	res.Slots, res.Elapsed = m.slots(), time.Since(begin)
 	return res, nil
+}
+
+// whole reports whether every node container runs and answers: then a
+// failover has no excuse to leave the cluster less than healthy.
+func (l *live) whole() bool {
+	if len(l.stopped) > 0 {
+		return false
+	}
+	for _, m := range l.members {
+		if m.err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-
-	"github.com/docker/docker/api/types/container"
-	"golang.org/x/sync/errgroup"
 )
 
 // Object is one engine object a run created.
@@ -87,22 +84,16 @@ func (c *Client) RemoveMade(ctx context.Context, m *Made) error {
 	m.mu.Lock()
 	cts, nets, vols := m.containers, m.networks, m.volumes
 	m.mu.Unlock()
-	g, gctx := errgroup.WithContext(ctx)
-	for _, ct := range cts {
-		g.Go(func() error {
-			err := c.api.ContainerRemove(gctx, ct.ID, container.RemoveOptions{Force: true})
-			if err != nil && !isNotFound(err) {
-				return fmt.Errorf("failed to remove container %s: %w", ct.Name, err)
-			}
-			return nil
-		})
+	list := make([]Container, len(cts))
+	for i, ct := range cts {
+		list[i] = Container{ID: ct.ID, Name: ct.Name}
 	}
-	if err := g.Wait(); err != nil {
+	if err := c.removeEach(ctx, list); err != nil { // each released its endpoints first
 		return err
 	}
 	var errs []error
 	for _, n := range nets {
-		err := c.removeNetwork(ctx, n.ID, objectNames(cts))
+		err := c.removeNetwork(ctx, n.ID)
 		if err != nil && strings.Contains(err.Error(), "active endpoints") {
 			err = fmt.Errorf("%w (%w: remove it with 'docker network rm %s' after restarting dockerd)", err, ErrStaleEndpoints, n.Name)
 		}

@@ -56,7 +56,7 @@ func createNodes(t *testing.T, d *docker.Client, ref, name string) *sync.WaitGro
 		t.Fatal(err)
 	}
 	labels := map[string]string{docker.LabelCluster: name}
-	if err := d.CreateNetwork(ctx, name, subnet, labels); err != nil {
+	if _, err := d.CreateNetwork(ctx, name, subnet, labels); err != nil {
 		t.Fatal(err)
 	}
 	port := testutil.FreePortRange(t, 6)

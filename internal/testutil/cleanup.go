@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,11 +11,23 @@ import (
 )
 
 // RemoveOnCleanup removes whatever carries cluster's label when t ends,
-// and fails t when that does not work: a network the engine keeps is a
-// leak too.
+// and fails t when that does not work. The one thing it logs instead is
+// the Docker 20.10 bug seen under load after a container was killed: the
+// engine refuses to remove the network ("active endpoints") although no
+// container of the cluster is left; containers and volumes must be gone.
+// Tests that judge removal itself use AssertNothingLeft, which never
+// excuses anything.
 func RemoveOnCleanup(t testing.TB, d *docker.Client, cluster string) {
 	t.Cleanup(func() {
-		if _, err := d.RemoveCluster(context.Background(), cluster, true); err != nil {
+		ctx := context.Background()
+		_, err := d.RemoveCluster(ctx, cluster, true)
+		if errors.Is(err, docker.ErrStaleEndpoints) {
+			if left, lerr := d.Leftovers(ctx, cluster); lerr == nil && left.Containers == 0 && left.Volumes == 0 {
+				t.Logf("cleanup of %s: %v", cluster, err)
+				return
+			}
+		}
+		if err != nil {
 			t.Errorf("cleanup of %s: %v", cluster, err)
 		}
 	})

@@ -24,7 +24,7 @@ func TestIntegrationAssertNothingLeftOnlyLooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	RemoveOnCleanup(t, d, name)
-	if err := d.CreateNetwork(ctx, name, subnet, map[string]string{docker.LabelCluster: name}); err != nil {
+	if _, err := d.CreateNetwork(ctx, name, subnet, map[string]string{docker.LabelCluster: name}); err != nil {
 		t.Fatal(err)
 	}
 	if f := run(t, func(tb testing.TB) { AssertNothingLeft(tb, d, name) }); !f.failed {
