@@ -14,6 +14,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/failover"
 	"github.com/redis-dock/redis-dock/internal/command/heal"
 	"github.com/redis-dock/redis-dock/internal/command/image"
+	"github.com/redis-dock/redis-dock/internal/command/lab"
 	"github.com/redis-dock/redis-dock/internal/command/list"
 	"github.com/redis-dock/redis-dock/internal/command/node"
 	"github.com/redis-dock/redis-dock/internal/command/password"
@@ -45,5 +46,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		stack.NewCommand(env),
 		swarm.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
 		compose.NewCommand(env),
+		lab.NewCommand(env),
 	)
 }
