@@ -22,12 +22,14 @@ func (u *upRun) hosts(ctx context.Context) error {
 	defer st.End(false)
 	u.res.Hosts = make([]Host, u.c.Hosts)
 	u.ids = make([]string, u.c.Hosts)
-	g, gctx := errgroup.WithContext(ctx)
+	// Not errgroup.WithContext: a cancelled create may still be made by
+	// the engine after the call returns, out of the undo's sight.
+	var g errgroup.Group
 	for i := range u.c.Hosts {
 		name := HostName(u.c.Name, i+1)
 		u.res.Hosts[i] = Host{Name: name, IP: hostIP(u.res.Subnet, i+1), DockerHost: DockerHost(u.c.Name, name), Manager: i < u.c.Managers}
 		g.Go(func() error {
-			id, err := u.startHost(gctx, i+1, u.res.Hosts[i])
+			id, err := u.startHost(ctx, i+1, u.res.Hosts[i])
 			u.ids[i] = id
 			return err
 		})
