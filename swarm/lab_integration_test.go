@@ -63,6 +63,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	lt.waitPromoted(replica.ID)
 	t.Logf("host %s stopped: %s (replica of %s) is master and the cluster serves again after %s", host, replica.Name, victim.Name, time.Since(begin).Round(time.Second))
 	lt.readKeys()
+	lt.checkLostNamed(host, victim.Name, replica.Name)
 
 	begin = time.Now()
 	if err := lab.Start(context.Background(), lt.lab, host, lt.o); err != nil {
@@ -335,6 +336,21 @@ func promoted(nodes []probeNode, id string) bool {
 		}
 	}
 	return ok && len(nodes) == 4 // the two nodes of the stopped host do not resolve
+}
+
+// checkLostNamed: while the host is away, status is not healthy and
+// names the services pinned to it (the old master's among them), not
+// the promoted replica's.
+func (lt *labTest) checkLostNamed(host, lost, kept string) {
+	lt.t.Helper()
+	st, err := GetStatus(context.Background(), lt.plan.Spec.Name, 5*time.Second, Options{Docker: lt.mgr})
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	svc := serviceName(lt.plan.Spec.Name, lost)
+	if st.Healthy || !strings.Contains(st.Problem, svc+" (on "+host+")") || strings.Contains(st.Problem, serviceName(lt.plan.Spec.Name, kept)) {
+		lt.t.Errorf("status while %s is away: healthy %v, problem %q; want one naming %s on it", host, st.Healthy, st.Problem, svc)
+	}
 }
 
 // stack is the deployed cluster as the stack tests see it, for their

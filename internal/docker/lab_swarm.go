@@ -87,13 +87,32 @@ func (c *Client) ServiceNodes(ctx context.Context, service string) ([]string, er
 	return out, nil
 }
 
+// ServicePlacement says whether a task of service runs and on which
+// swarm node its latest task was placed (a service pinned to a node that
+// went down has only a pending task, with no node, after it).
+func (c *Client) ServicePlacement(ctx context.Context, service string) (lastNode string, running bool, err error) {
+	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", service))})
+	if err != nil {
+		return "", false, fmt.Errorf("failed to list tasks of %s: %w", service, err)
+	}
+	var latest swarm.Task
+	for _, t := range tasks {
+		if t.Status.State == swarm.TaskStateRunning && t.DesiredState == swarm.TaskStateRunning {
+			running = true
+		}
+		if t.NodeID != "" && t.Status.Timestamp.After(latest.Status.Timestamp) {
+			latest = t
+		}
+	}
+	return latest.NodeID, running, nil
+}
+
 // runningTasksByNode maps node IDs to the IDs of the running tasks f
 // selects.
 func (c *Client) runningTasksByNode(ctx context.Context, f filters.Args) (map[string][]string, error) {
-	f.Add("desired-state", "running")
-	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: f})
+	tasks, err := c.tasks(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("failed to list tasks: %w", err)
+		return nil, err
 	}
 	out := map[string][]string{}
 	for _, t := range tasks {
@@ -102,4 +121,14 @@ func (c *Client) runningTasksByNode(ctx context.Context, f filters.Args) (map[st
 		}
 	}
 	return out, nil
+}
+
+// tasks lists the tasks f selects that should be running.
+func (c *Client) tasks(ctx context.Context, f filters.Args) ([]swarm.Task, error) {
+	f.Add("desired-state", "running")
+	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list tasks: %w", err)
+	}
+	return tasks, nil
 }
