@@ -81,6 +81,62 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	}
 	lt.checkPlacement(after)
 	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
+
+	lt.evacuate(host, after)
+}
+
+// evacuate stops host again, for good this time, and evacuates it: its
+// nodes run elsewhere with new IDs, every master has its replica on
+// another host, and every key is there.
+func (lt *labTest) evacuate(host string, before nodeagent.Report) {
+	lt.t.Helper()
+	ctx := context.Background()
+	if err := lab.Stop(ctx, lt.lab, host, 0, lt.o); err != nil {
+		lt.t.Fatal(err)
+	}
+	lt.waitNodeDown(host)
+	begin := time.Now()
+	res, err := Evacuate(ctx, lt.plan.Spec.Name, host, 2*time.Minute, Options{Docker: lt.mgr, Logger: testLogger(lt.t)})
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	lt.t.Logf("evacuated %s in %s: %v %v", host, time.Since(begin).Round(time.Second), res.Moved, res.Warnings)
+	if len(res.Moved) != 2 || len(res.Warnings) != 0 || !res.Report.Healthy {
+		lt.t.Fatalf("evacuation: %+v", res)
+	}
+	for name := range res.Moved {
+		if byName(res.Report)[name].ID == byName(before)[name].ID {
+			lt.t.Errorf("%s kept its node ID %s: it should start with a fresh volume", name, byName(before)[name].ID)
+		}
+	}
+	replicas := map[string]int{}
+	for _, n := range res.Report.Nodes {
+		if n.Role == "replica" {
+			replicas[n.Master]++
+		}
+	}
+	for _, n := range res.Report.Nodes {
+		if n.Role == "master" && replicas[n.ID] != 1 {
+			lt.t.Errorf("master %s has %d replicas after the evacuation, want 1 (%+v)", n.Name, replicas[n.ID], res.Report.Nodes)
+		}
+	}
+	lt.checkPlacement(res.Report)
+	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
+}
+
+// waitNodeDown waits until the swarm sees host as down.
+func (lt *labTest) waitNodeDown(host string) {
+	lt.t.Helper()
+	for try := 0; try < 120; try++ {
+		members, err := lt.mgr.SwarmMembers(context.Background())
+		for _, m := range members {
+			if err == nil && m.Hostname == host && m.State == "down" {
+				return
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	lt.t.Fatalf("the swarm did not see %s go down within a minute", host)
 }
 
 func upLab(t *testing.T) *labTest {

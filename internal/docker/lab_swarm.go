@@ -100,7 +100,9 @@ func (c *Client) ServicePlacement(ctx context.Context, service string) (lastNode
 		if t.Status.State == swarm.TaskStateRunning && t.DesiredState == swarm.TaskStateRunning {
 			running = true
 		}
-		if t.NodeID != "" && t.Status.Timestamp.After(latest.Status.Timestamp) {
+		// By creation: an old task's status may be updated later, when its
+		// node returns and reports it shut down.
+		if t.NodeID != "" && t.Meta.CreatedAt.After(latest.Meta.CreatedAt) {
 			latest = t
 		}
 	}
