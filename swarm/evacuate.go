@@ -118,6 +118,12 @@ func (e *evacuation) move(ctx context.Context) error {
 	}
 	st := e.o.log().Start("Moving %d nodes off %s", len(moving), e.lost.Hostname)
 	defer st.End(false)
+	// Gone for good: the swarm forgets the node, so no peer keeps routing
+	// the overlay addresses of its old tasks, which new tasks may reuse,
+	// to it.
+	if err := e.o.Docker.RemoveSwarmNode(ctx, e.lost.ID); err != nil {
+		return err
+	}
 	for _, n := range moving {
 		target := e.target(n)
 		if err := e.o.Docker.SetConstraints(ctx, serviceName(e.plan.Spec.Name, n.Service), []string{"node.id == " + target.ID}); err != nil {

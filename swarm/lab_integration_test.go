@@ -105,6 +105,7 @@ func (lt *labTest) evacuate(host string, before nodeagent.Report) {
 		lt.t.Fatalf("evacuation: %+v", res)
 	}
 	for name := range res.Moved {
+		lt.t.Logf("%s was %s, now %s", name, byName(before)[name].Addr, byName(res.Report)[name].Addr)
 		if byName(res.Report)[name].ID == byName(before)[name].ID {
 			lt.t.Errorf("%s kept its node ID %s: it should start with a fresh volume", name, byName(before)[name].ID)
 		}

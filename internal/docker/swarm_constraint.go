@@ -24,3 +24,12 @@ func (c *Client) SetConstraints(ctx context.Context, service string, constraints
 	}
 	return nil
 }
+
+// RemoveSwarmNode removes a node that is down from the swarm, as `docker
+// node rm --force` does: the swarm forgets it and its tasks.
+func (c *Client) RemoveSwarmNode(ctx context.Context, id string) error {
+	if err := c.api.NodeRemove(ctx, id, swarm.NodeRemoveOptions{Force: true}); err != nil {
+		return fmt.Errorf("failed to remove swarm node %s: %w", id, err)
+	}
+	return nil
+}

@@ -55,7 +55,7 @@ func (u *upRun) startHost(ctx context.Context, i int, h Host) (string, error) {
 		return "", err
 	}
 	id, err := u.o.Docker.CreateLabHost(ctx, docker.LabHost{
-		Name: h.Name, Image: RootfsImage, Cmd: engineCmd(), Env: hostEnv, Labels: l,
+		Name: h.Name, Image: RootfsImage, Cmd: engineCmd(u.c.Name), Env: hostEnv, Labels: l,
 		Network: NetworkName(u.c.Name), IP: h.IP, Volume: vol, SocketDir: dir, Usr: "/usr",
 	})
 	if err != nil {

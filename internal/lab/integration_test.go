@@ -91,4 +91,9 @@ func down(t *testing.T, d *docker.Client, name string) {
 	if _, err := os.Stat(filepath.Join(RunDir, name)); err == nil {
 		t.Errorf("lab down left %s", filepath.Join(RunDir, name))
 	}
+	for _, base := range cgroupBases() {
+		if _, err := os.Stat(filepath.Join(base, cgroupParent(name))); err == nil {
+			t.Errorf("lab down left the cgroup %s", filepath.Join(base, cgroupParent(name)))
+		}
+	}
 }

@@ -134,11 +134,11 @@ func hostLabels(lab, host string, i int) map[string]string {
 // the writable layer would stop a restarted host), listening on the
 // default socket (for `docker exec HOST docker ...`) and on /run/lab,
 // which is the directory on this machine that SocketDir names.
-func engineCmd() []string {
+func engineCmd(lab string) []string {
 	return []string{"dockerd", "--storage-driver", "vfs",
 		"-H", "unix:///run/docker.sock", "-H", "unix:///run/lab/docker.sock",
 		"--pidfile", "/run/docker.pid", "--exec-root", "/run/docker-exec",
-		"--cgroup-parent", "/redis-dock-lab"}
+		"--cgroup-parent", cgroupParent(lab)}
 }
 
 var hostEnv = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}

@@ -126,7 +126,7 @@ func write(t *testing.T, path, data string) {
 // tmpfs /run (a restarted host must find no stale pid file there).
 func TestHostConfig(t *testing.T) {
 	cfg, host, netCfg := docker.LabHostConfig(docker.LabHost{
-		Name: "x-h1", Image: RootfsImage, Cmd: engineCmd(), Network: "n", IP: netip.MustParseAddr("10.213.7.2"),
+		Name: "x-h1", Image: RootfsImage, Cmd: engineCmd("x"), Network: "n", IP: netip.MustParseAddr("10.213.7.2"),
 		Volume: "x-h1-docker", SocketDir: "/run/redis-dock/lab/x/x-h1", Usr: "/usr",
 	})
 	if host.Privileged || !slices.Equal(host.CapAdd, []string{"ALL"}) || !slices.Equal(host.CapDrop, []string{"SYS_RESOURCE"}) {

@@ -24,6 +24,7 @@ func Down(ctx context.Context, name string, o Options) (docker.Removed, error) {
 	if err != nil {
 		return r, err
 	}
+	removeCgroups(name)
 	if err := os.RemoveAll(filepath.Join(RunDir, name)); err != nil {
 		return r, fmt.Errorf("failed to remove the lab's socket directories: %w", err)
 	}
