@@ -44,6 +44,9 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 	st.Healthy = err == nil
 	if err != nil {
 		st.Problem = err.Error()
+		if lost := lostNodes(ctx, o.Docker, services); lost != "" {
+			st.Problem += "; " + lost
+		}
 	}
 	return st, nil
 }

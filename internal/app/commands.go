@@ -15,6 +15,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/fault"
 	"github.com/redis-dock/redis-dock/internal/command/heal"
 	"github.com/redis-dock/redis-dock/internal/command/image"
+	"github.com/redis-dock/redis-dock/internal/command/lab"
 	"github.com/redis-dock/redis-dock/internal/command/list"
 	"github.com/redis-dock/redis-dock/internal/command/node"
 	"github.com/redis-dock/redis-dock/internal/command/password"
@@ -48,5 +49,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		swarm.NewCommand(env, func(code int) error { return ExitError{Code: code} }),
 		compose.NewCommand(env),
 		fault.NewCommand(env), wait.NewCommand(env),
+		lab.NewCommand(env),
 	)
 }

@@ -73,12 +73,7 @@ func (c *Cluster) adopt(ctx context.Context, ns []*redisx.Node, vs []view, ids [
 		if (v.me.IsMaster() && v.me.SlotCount() > 0) || (!v.me.IsMaster() && followsServing) {
 			continue
 		}
-		target := ""
-		if p := plan.Nodes[i].Master; p >= 0 {
-			if _, ok := serving[ids[p]]; ok {
-				target = ids[p]
-			}
-		}
+		target := groupMaster(plan, i, serving, ids)
 		if target == "" {
 			target = leastFollowed(serving, ids)
 		}
@@ -92,6 +87,25 @@ func (c *Cluster) adopt(ctx context.Context, ns []*redisx.Node, vs []view, ids [
 		serving[target]++
 	}
 	return nil
+}
+
+// groupMaster is the serving master of i's planned group: a replica's
+// planned master, or, for a planned master, the replica of its own that
+// took over its slots (so a fresh node that replaces a lost master
+// follows its successor, on the host placement kept apart from it).
+func groupMaster(plan topology.Plan, i int, serving map[string]int, ids []string) string {
+	if p := plan.Nodes[i].Master; p >= 0 {
+		if _, ok := serving[ids[p]]; ok {
+			return ids[p]
+		}
+		return ""
+	}
+	for j, n := range plan.Nodes {
+		if _, ok := serving[ids[j]]; ok && n.Master == i {
+			return ids[j]
+		}
+	}
+	return ""
 }
 
 // leastFollowed is the serving master with the fewest replicas, the first

@@ -20,7 +20,7 @@ const ExitUnhealthy = 2
 // error that carries a non-zero exit code without a message.
 func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "swarm", Short: "Run a cluster as a Docker Swarm stack on an overlay network"}
-	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env))
+	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env), newEvacuate(env))
 	return cmd
 }
 

@@ -1,0 +1,90 @@
+// Package lab is `redis-dock lab up|env|status|stop|start|down`: several
+// Docker Swarm hosts as containers on this machine.
+package lab
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/lab"
+)
+
+// DefaultName is --name's default.
+const DefaultName = "lab"
+
+// NewCommand returns `lab` and its sub-commands.
+func NewCommand(env *cli.Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lab",
+		Short: "Run several Docker Swarm hosts as containers on this machine, to rehearse multi-host deployments",
+		Long: "A lab is a Swarm of hosts that are containers on this machine, each running its own Docker engine " +
+			"(this machine's dockerd through a read-only /usr). Point DOCKER_HOST at its manager (`lab env`), deploy " +
+			"with `redis-dock swarm up` or `docker stack deploy`, and take hosts away with `lab stop` / `lab start`.",
+	}
+	cmd.AddCommand(newUp(env), newEnv(env), newStatus(env), newStop(env), newStart(env), newDown(env))
+	return cmd
+}
+
+// options connects to the outer engine; close it when done.
+func options(env *cli.Env, retain bool) (lab.Options, func(), error) {
+	d, err := docker.New()
+	if err != nil {
+		return lab.Options{}, nil, err
+	}
+	return lab.Options{Docker: d, Logger: env.Logger, Retain: retain}, func() { d.Close() }, nil
+}
+
+func nameFlag(cmd *cobra.Command, name *string) {
+	cmd.Flags().StringVar(name, "name", DefaultName, "lab name")
+}
+
+func newEnv(env *cli.Env) *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print the DOCKER_HOST of the lab's swarm manager, for eval $(redis-dock lab env)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, done, err := options(env, false)
+			if err != nil {
+				return err
+			}
+			defer done()
+			host, err := lab.Env(cmd.Context(), name, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", host)
+			return nil
+		},
+	}
+	nameFlag(cmd, &name)
+	return cmd
+}
+
+func newDown(env *cli.Env) *cobra.Command {
+	var name string
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Remove the lab: its hosts, their engines and disks, its network",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, done, err := options(env, false)
+			if err != nil {
+				return err
+			}
+			defer done()
+			r, err := lab.Down(cmd.Context(), name, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Removed %d hosts, %d volumes, %d networks of lab %q\n", r.Containers, r.Volumes, r.Networks, name)
+			return nil
+		},
+	}
+	nameFlag(cmd, &name)
+	return cmd
+}

@@ -1,0 +1,58 @@
+package lab
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/lab"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+func newUp(env *cli.Env) *cobra.Command {
+	c := lab.Config{Name: DefaultName, Hosts: lab.DefaultHosts, Managers: 1, Image: spec.DefaultNodeImage()}
+	var retain bool
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Start the lab's hosts, load the node image into each and form a swarm",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := c.Validate(); err != nil {
+				return err
+			}
+			o, done, err := options(env, retain)
+			if err != nil {
+				return err
+			}
+			defer done()
+			res, err := lab.Up(cmd.Context(), c, o)
+			if err != nil {
+				return err
+			}
+			printUp(env, res)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&c.Name, "name", DefaultName, "lab name")
+	cmd.Flags().IntVar(&c.Hosts, "hosts", lab.DefaultHosts, fmt.Sprintf("number of hosts, 1 to %d", lab.MaxHosts))
+	cmd.Flags().IntVar(&c.Managers, "managers", 1, "swarm managers among the hosts: 1 or 3")
+	cmd.Flags().StringVar(&c.Image, "image", c.Image, "node image loaded into every host")
+	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
+	return cmd
+}
+
+func printUp(env *cli.Env, r *lab.Result) {
+	w := env.Stdout
+	fmt.Fprintf(w, "Lab %q is up: %d hosts on %s (%s).\n", r.Name, len(r.Hosts), r.Subnet, r.Elapsed.Round(time.Millisecond))
+	for _, h := range r.Hosts {
+		role := "worker"
+		if h.Manager {
+			role = "manager"
+		}
+		fmt.Fprintf(w, "  %-12s %-15s %s\n", h.Name, h.IP, role)
+	}
+	fmt.Fprintf(w, "Reach the manager with:\n  export DOCKER_HOST=%s\n", r.Manager())
+	fmt.Fprintf(w, "or: eval $(redis-dock lab env --name %s); a host's own engine: docker exec %s docker info\n", r.Name, r.Hosts[0].Name)
+}

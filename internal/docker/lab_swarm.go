@@ -1,0 +1,136 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/swarm"
+)
+
+func labFilter(lab string) filters.Args {
+	if lab == "" {
+		return filters.NewArgs(filters.Arg("label", LabelLab))
+	}
+	return filters.NewArgs(filters.Arg("label", LabelLab+"="+lab))
+}
+
+// JoinTokens are a swarm's worker and manager join tokens.
+type JoinTokens struct{ Worker, Manager string }
+
+// SwarmJoinTokens reads the join tokens from a manager.
+func (c *Client) SwarmJoinTokens(ctx context.Context) (JoinTokens, error) {
+	s, err := c.api.SwarmInspect(ctx)
+	if err != nil {
+		return JoinTokens{}, fmt.Errorf("failed to inspect the swarm: %w", err)
+	}
+	return JoinTokens{Worker: s.JoinTokens.Worker, Manager: s.JoinTokens.Manager}, nil
+}
+
+// SwarmJoin joins this engine, advertising addr, to the swarm whose
+// manager listens at manager (an address; port 2377 is added).
+func (c *Client) SwarmJoin(ctx context.Context, addr, manager, token string) error {
+	err := c.api.SwarmJoin(ctx, swarm.JoinRequest{
+		ListenAddr: addr + ":2377", AdvertiseAddr: addr, RemoteAddrs: []string{manager + ":2377"}, JoinToken: token,
+	})
+	if err != nil {
+		return fmt.Errorf("failed to join the swarm of %s from %s: %w", manager, addr, err)
+	}
+	return nil
+}
+
+// SwarmMember is a swarm node as `docker node ls` shows it, with the
+// number of tasks running on it.
+type SwarmMember struct {
+	ID, Hostname string
+	State        string // ready, down, unknown
+	Availability string // active, pause, drain
+	Manager      bool
+	Leader       bool
+	Tasks        int // running
+}
+
+// SwarmMembers lists the swarm's nodes by hostname and counts the tasks
+// running on each; call it on a manager.
+func (c *Client) SwarmMembers(ctx context.Context) ([]SwarmMember, error) {
+	nodes, err := c.api.NodeList(ctx, swarm.NodeListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list swarm nodes: %w", err)
+	}
+	running, err := c.runningTasksByNode(ctx, filters.NewArgs())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SwarmMember, len(nodes))
+	for i, n := range nodes {
+		out[i] = SwarmMember{ID: n.ID, Hostname: n.Description.Hostname, State: string(n.Status.State),
+			Availability: string(n.Spec.Availability), Manager: n.ManagerStatus != nil, Tasks: len(running[n.ID])}
+		out[i].Leader = n.ManagerStatus != nil && n.ManagerStatus.Leader
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Hostname < out[j].Hostname })
+	return out, nil
+}
+
+// ServiceNodes returns the swarm node IDs the running tasks of service
+// run on.
+func (c *Client) ServiceNodes(ctx context.Context, service string) ([]string, error) {
+	running, err := c.runningTasksByNode(ctx, filters.NewArgs(filters.Arg("service", service)))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for node := range running {
+		out = append(out, node)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// ServicePlacement says whether a task of service runs and on which
+// swarm node its latest task was placed (a service pinned to a node that
+// went down has only a pending task, with no node, after it).
+func (c *Client) ServicePlacement(ctx context.Context, service string) (lastNode string, running bool, err error) {
+	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", service))})
+	if err != nil {
+		return "", false, fmt.Errorf("failed to list tasks of %s: %w", service, err)
+	}
+	var latest swarm.Task
+	for _, t := range tasks {
+		if t.Status.State == swarm.TaskStateRunning && t.DesiredState == swarm.TaskStateRunning {
+			running = true
+		}
+		// By creation: an old task's status may be updated later, when its
+		// node returns and reports it shut down.
+		if t.NodeID != "" && t.Meta.CreatedAt.After(latest.Meta.CreatedAt) {
+			latest = t
+		}
+	}
+	return latest.NodeID, running, nil
+}
+
+// runningTasksByNode maps node IDs to the IDs of the running tasks f
+// selects.
+func (c *Client) runningTasksByNode(ctx context.Context, f filters.Args) (map[string][]string, error) {
+	tasks, err := c.tasks(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, t := range tasks {
+		if t.Status.State == swarm.TaskStateRunning {
+			out[t.NodeID] = append(out[t.NodeID], t.ID)
+		}
+	}
+	return out, nil
+}
+
+// tasks lists the tasks f selects that should be running.
+func (c *Client) tasks(ctx context.Context, f filters.Args) ([]swarm.Task, error) {
+	f.Add("desired-state", "running")
+	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: f})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list tasks: %w", err)
+	}
+	return tasks, nil
+}

@@ -1,0 +1,437 @@
+package swarm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/lab"
+	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+const labKeys = 600
+
+// labTest is a 3x1 cluster deployed by `swarm up` on a 3-host lab.
+type labTest struct {
+	t       *testing.T
+	lab     string
+	o       lab.Options
+	mgr     *docker.Client // the lab's swarm manager
+	mgrHost string
+	plan    *selfboot.Plan
+	refs    refs
+	pw      string
+	probe   []byte // testdata/labprobe, built
+	image   string
+	runs    int
+}
+
+// TestIntegrationLabHostLoss proves the Swarm path across hosts: on a
+// 3-host lab, `swarm up` places every replica on another host than its
+// master (read from the tasks' node IDs); keys acknowledged by a replica
+// (WAIT 1) are written; the host of a master stops: the cluster serves
+// again with that master's replica promoted and every key readable; the
+// host starts again: the same node IDs come back, the old master as a
+// replica, and `swarm status`'s check finds the cluster healthy.
+func TestIntegrationLabHostLoss(t *testing.T) {
+	lt := upLab(t)
+	before := lt.deploy()
+	pairs := lt.checkPlacement(before)
+
+	counts := lt.writeKeys()
+	victim, replica, host := lt.pickVictim(before, pairs)
+	if counts[portOf(victim.Addr)] == 0 {
+		t.Fatalf("no acknowledged key on the master %s that will be lost (%v)", victim.Name, counts)
+	}
+	t.Logf("%d keys acknowledged by a replica, %d on %s", labKeys, counts[portOf(victim.Addr)], victim.Name)
+
+	begin := time.Now()
+	if err := lab.Stop(context.Background(), lt.lab, host, 0, lt.o); err != nil {
+		t.Fatal(err)
+	}
+	lt.checkHostState(host, "exited")
+	lt.waitPromoted(replica.ID)
+	t.Logf("host %s stopped: %s (replica of %s) is master and the cluster serves again after %s", host, replica.Name, victim.Name, time.Since(begin).Round(time.Second))
+	lt.readKeys()
+	lt.checkLostNamed(host, victim.Name, replica.Name)
+
+	begin = time.Now()
+	if err := lab.Start(context.Background(), lt.lab, host, lt.o); err != nil {
+		t.Fatal(err)
+	}
+	after := lt.stack().waitFor(func(r nodeagent.Report) bool {
+		n := byName(r)[victim.Name]
+		return n.ID == victim.ID && n.Role == "replica" && n.Master == replica.ID
+	})
+	t.Logf("host %s back: %s rejoined as a replica of %s, healthy after %s", host, victim.Name, replica.Name, time.Since(begin).Round(time.Second))
+	for name, n := range byName(before) {
+		if got := byName(after)[name]; got.ID != n.ID {
+			t.Errorf("%s has node ID %s after the host returned, had %s", name, got.ID, n.ID)
+		}
+	}
+	lt.checkPlacement(after)
+	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
+
+	lt.evacuate(host, after)
+}
+
+// evacuate stops host again, for good this time, and evacuates it: its
+// nodes run elsewhere with new IDs, every master has its replica on
+// another host, and every key is there.
+func (lt *labTest) evacuate(host string, before nodeagent.Report) {
+	lt.t.Helper()
+	ctx := context.Background()
+	if err := lab.Stop(ctx, lt.lab, host, 0, lt.o); err != nil {
+		lt.t.Fatal(err)
+	}
+	lt.waitNodeDown(host)
+	begin := time.Now()
+	res, err := Evacuate(ctx, lt.plan.Spec.Name, host, 2*time.Minute, Options{Docker: lt.mgr, Logger: testLogger(lt.t)})
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	lt.t.Logf("evacuated %s in %s: %v %v", host, time.Since(begin).Round(time.Second), res.Moved, res.Warnings)
+	if len(res.Moved) != 2 || len(res.Warnings) != 0 || !res.Report.Healthy {
+		lt.t.Fatalf("evacuation: %+v", res)
+	}
+	for name := range res.Moved {
+		lt.t.Logf("%s was %s, now %s", name, byName(before)[name].Addr, byName(res.Report)[name].Addr)
+		if byName(res.Report)[name].ID == byName(before)[name].ID {
+			lt.t.Errorf("%s kept its node ID %s: it should start with a fresh volume", name, byName(before)[name].ID)
+		}
+	}
+	replicas := map[string]int{}
+	for _, n := range res.Report.Nodes {
+		if n.Role == "replica" {
+			replicas[n.Master]++
+		}
+	}
+	for _, n := range res.Report.Nodes {
+		if n.Role == "master" && replicas[n.ID] != 1 {
+			lt.t.Errorf("master %s has %d replicas after the evacuation, want 1 (%+v)", n.Name, replicas[n.ID], res.Report.Nodes)
+		}
+	}
+	lt.checkPlacement(res.Report)
+	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
+}
+
+// waitNodeDown waits until the swarm sees host as down.
+func (lt *labTest) waitNodeDown(host string) {
+	lt.t.Helper()
+	for try := 0; try < 120; try++ {
+		members, err := lt.mgr.SwarmMembers(context.Background())
+		for _, m := range members {
+			if err == nil && m.Hostname == host && m.State == "down" {
+				return
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	lt.t.Fatalf("the swarm did not see %s go down within a minute", host)
+}
+
+func upLab(t *testing.T) *labTest {
+	t.Helper()
+	outer := testutil.Docker(t)
+	image := testutil.PinNodeImage(t, outer)
+	name := testutil.UniqueName("lab")
+	o := lab.Options{Docker: outer, Logger: testutil.Logger(t)}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if _, err := lab.Down(ctx, name, o); err != nil {
+			t.Errorf("lab down: %v", err)
+		}
+		testutil.AssertNothingLeft(t, outer, lab.ClusterLabel(name))
+		if _, err := os.Stat(filepath.Join(lab.RunDir, name)); err == nil {
+			t.Errorf("lab down left %s", filepath.Join(lab.RunDir, name))
+		}
+	})
+	begin := time.Now()
+	res, err := lab.Up(context.Background(), lab.Config{Name: name, Hosts: 3, Managers: 1, Image: image}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("lab up, 3 hosts: %s", time.Since(begin).Round(100*time.Millisecond))
+	mgr, err := docker.NewAt(res.Manager())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mgr.Close() })
+	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: buildProbe(t), image: image}
+	lt.checkLabStatus()
+	return lt
+}
+
+// checkLabStatus: three running hosts, one swarm leader, all ready.
+func (lt *labTest) checkLabStatus() {
+	lt.t.Helper()
+	hosts, err := lab.Status(context.Background(), lt.lab, lt.o)
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	leaders := 0
+	for _, h := range hosts {
+		if h.State != "running" || h.Node != "ready" || h.NodeID == "" {
+			lt.t.Errorf("lab status: %+v", h)
+		}
+		if h.Role == "leader" {
+			leaders++
+		}
+	}
+	if len(hosts) != 3 || leaders != 1 {
+		lt.t.Fatalf("lab status: %d hosts, %d leaders: %+v", len(hosts), leaders, hosts)
+	}
+}
+
+func (lt *labTest) checkHostState(host, want string) {
+	lt.t.Helper()
+	hosts, err := lab.Status(context.Background(), lt.lab, lt.o)
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	for _, h := range hosts {
+		if h.Name == lab.ResolveHost(lt.lab, host) && h.State != want {
+			lt.t.Fatalf("host %s is %s, want %s", h.Name, h.State, want)
+		}
+	}
+}
+
+// deploy runs `swarm up` against the lab's manager, with a password the
+// probe is given.
+func (lt *labTest) deploy() nodeagent.Report {
+	lt.t.Helper()
+	ctx := context.Background()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swl"), 2000, lt.image
+	s.Password = testutil.UniqueName("pw")
+	res, err := Up(ctx, s, Options{Docker: lt.mgr, Logger: testLogger(lt.t)})
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
+		lt.t.Fatalf("report %+v", res.Report)
+	}
+	services, err := lt.mgr.Services(ctx, s.Name)
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	if lt.plan, lt.refs, err = deployed(ctx, lt.mgr, s.Name, services); err != nil {
+		lt.t.Fatal(err)
+	}
+	lt.pw = s.Password
+	return res.Report
+}
+
+// checkPlacement reads the node each task runs on and checks every
+// replica runs on another host than its master; it returns the pairs.
+func (lt *labTest) checkPlacement(rep nodeagent.Report) map[string]string {
+	lt.t.Helper()
+	ctx := context.Background()
+	host := map[string]string{} // node name -> swarm node ID
+	for _, n := range rep.Nodes {
+		ids, err := lt.mgr.ServiceNodes(ctx, serviceName(lt.plan.Spec.Name, n.Name))
+		if err != nil || len(ids) != 1 {
+			lt.t.Fatalf("service of %s runs on nodes %v (%v), want one", n.Name, ids, err)
+		}
+		host[n.Name] = ids[0]
+	}
+	byID := map[string]nodeagent.NodeReport{}
+	for _, n := range rep.Nodes {
+		byID[n.ID] = n
+	}
+	pairs := map[string]string{} // master name -> replica name
+	for _, r := range rep.Nodes {
+		if r.Role != "replica" {
+			continue
+		}
+		m, ok := byID[r.Master]
+		if !ok {
+			lt.t.Fatalf("replica %s follows %s, which is no node of the cluster", r.Name, r.Master)
+		}
+		if host[r.Name] == host[m.Name] {
+			lt.t.Errorf("replica %s runs on the host of its master %s (node %s)", r.Name, m.Name, host[m.Name])
+		}
+		pairs[m.Name] = r.Name
+	}
+	if len(pairs) != 3 {
+		lt.t.Fatalf("%d master/replica pairs, want 3: %+v", len(pairs), rep.Nodes)
+	}
+	lt.t.Logf("placement: %v on %v", pairs, host)
+	return pairs
+}
+
+// pickVictim picks a master on another host than the swarm manager (a
+// lost manager would leave no one to place tasks), and its replica.
+func (lt *labTest) pickVictim(rep nodeagent.Report, pairs map[string]string) (master, replica nodeagent.NodeReport, host string) {
+	lt.t.Helper()
+	ctx := context.Background()
+	members, err := lt.mgr.SwarmMembers(ctx)
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	hostname := map[string]string{}
+	for _, m := range members {
+		hostname[m.ID] = m.Hostname
+	}
+	nodes := byName(rep)
+	for mname, rname := range pairs {
+		ids, err := lt.mgr.ServiceNodes(ctx, serviceName(lt.plan.Spec.Name, mname))
+		if err != nil || len(ids) != 1 {
+			lt.t.Fatalf("service of %s runs on %v (%v)", mname, ids, err)
+		}
+		if h := hostname[ids[0]]; h != lt.mgrHost {
+			return nodes[mname], nodes[rname], h
+		}
+	}
+	lt.t.Fatalf("every master runs on the manager host %s: %v", lt.mgrHost, pairs)
+	return
+}
+
+// runProbe runs testdata/labprobe in a container on the overlay, on the
+// manager's host.
+func (lt *labTest) runProbe(args ...string) ([]byte, error) {
+	lt.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	const dir = "/run/probe/"
+	var seeds []string
+	for _, n := range lt.plan.Nodes {
+		seeds = append(seeds, fmt.Sprintf("%s:%d", n.Service, n.Port))
+	}
+	lt.runs++
+	cmd := append([]string{dir + "labprobe"}, args...)
+	cmd = append(cmd, "-seeds", strings.Join(seeds, ","), "-password-file", dir+"password")
+	res, err := lt.mgr.RunHelper(ctx, docker.Helper{
+		Name: fmt.Sprintf("%s-probe-%d", lt.plan.Spec.Name, lt.runs), Image: lt.plan.Spec.Image, Cmd: cmd, Network: lt.refs.networkName,
+		Labels: map[string]string{docker.LabelCluster: lt.plan.Spec.Name, docker.LabelRole: "probe"},
+		Files: []docker.File{
+			{Path: dir + "labprobe", Mode: 0o500, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: lt.probe},
+			{Path: dir + "password", Mode: 0o400, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: []byte(lt.pw + "\n")},
+		},
+	})
+	if err == nil && res.ExitCode != 0 {
+		err = fmt.Errorf("labprobe %v: exit %d: %s", args, res.ExitCode, lastLines(res.Stderr, 3))
+	}
+	return res.Stdout, err
+}
+
+// writeKeys writes lab:0..labKeys-1, each acknowledged by a replica, and
+// returns how many landed on each master port.
+func (lt *labTest) writeKeys() map[string]int {
+	lt.t.Helper()
+	out, err := lt.runProbe("write", "-n", fmt.Sprint(labKeys), "-prefix", "lab")
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	var r struct {
+		Acked  int            `json:"acked"`
+		ByPort map[string]int `json:"by_port"`
+	}
+	if err := json.Unmarshal(out, &r); err != nil || r.Acked != labKeys {
+		lt.t.Fatalf("write: %s (%v), want %d acknowledged", out, err, labKeys)
+	}
+	return r.ByPort
+}
+
+// readKeys reads every acknowledged key back through a cluster client.
+func (lt *labTest) readKeys() {
+	lt.t.Helper()
+	var out []byte
+	var err error
+	for try := 0; try < 10; try++ { // clients may still route to the lost master for a moment
+		if out, err = lt.runProbe("read", "-n", fmt.Sprint(labKeys), "-prefix", "lab"); err == nil {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf(`"read":%d`, labKeys)) {
+		lt.t.Fatalf("read: %s, %v", out, err)
+	}
+}
+
+type probeNode struct {
+	Seed, ID, Role, Master, State string
+}
+
+// waitPromoted waits until the node id says it is a master and every
+// node that answers says cluster_state:ok.
+func (lt *labTest) waitPromoted(id string) {
+	lt.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	var last string
+	for time.Now().Before(deadline) {
+		out, err := lt.runProbe("nodes")
+		var nodes []probeNode
+		if err == nil && json.Unmarshal(out, &nodes) == nil && promoted(nodes, id) {
+			return
+		}
+		last = fmt.Sprintf("%s %v", out, err)
+		time.Sleep(time.Second)
+	}
+	lt.t.Fatalf("%s was not promoted within 3 minutes (last: %s)", id, last)
+}
+
+func promoted(nodes []probeNode, id string) bool {
+	ok := false
+	for _, n := range nodes {
+		if n.State != "ok" {
+			return false
+		}
+		if n.ID == id && n.Role == "master" {
+			ok = true
+		}
+	}
+	return ok && len(nodes) == 4 // the two nodes of the stopped host do not resolve
+}
+
+// checkLostNamed: while the host is away, status is not healthy and
+// names the services pinned to it (the old master's among them), not
+// the promoted replica's.
+func (lt *labTest) checkLostNamed(host, lost, kept string) {
+	lt.t.Helper()
+	st, err := GetStatus(context.Background(), lt.plan.Spec.Name, 5*time.Second, Options{Docker: lt.mgr})
+	if err != nil {
+		lt.t.Fatal(err)
+	}
+	svc := serviceName(lt.plan.Spec.Name, lost)
+	if st.Healthy || !strings.Contains(st.Problem, svc+" (on "+host+")") || strings.Contains(st.Problem, serviceName(lt.plan.Spec.Name, kept)) {
+		lt.t.Errorf("status while %s is away: healthy %v, problem %q; want one naming %s on it", host, st.Healthy, st.Problem, svc)
+	}
+}
+
+// stack is the deployed cluster as the stack tests see it, for their
+// checks from inside the overlay.
+func (lt *labTest) stack() *stackTest {
+	return &stackTest{t: lt.t, d: lt.mgr, plan: lt.plan, refs: lt.refs, pw: lt.pw}
+}
+
+func portOf(addr string) string {
+	return addr[strings.LastIndex(addr, ":")+1:]
+}
+
+// buildProbe builds testdata/labprobe, static, for the node image.
+func buildProbe(t *testing.T) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "labprobe")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./testdata/labprobe")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building labprobe: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
