@@ -71,6 +71,7 @@ func TestIntegrationCLILifecycle(t *testing.T) {
 	st = checkHealthy(t, name, 3, 3)
 	checkFailover(t, name, st.ports("replica")[0])
 	checkHeal(t, d, name, port, pw)
+	checkFaultAndWait(t, name, pw)
 	fresh := newClient(port, pw)
 	defer fresh.Close()
 	testutil.CheckKeys(t, fresh, "cli", keys)
