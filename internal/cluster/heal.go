@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/redisx"
@@ -66,6 +67,10 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 		if err := step(ctx); err != nil {
 			return res, err
 		}
+	}
+	if len(res.Skipped) > 0 { // the others still know them: no wait can end healthy
+		return res, fmt.Errorf("repaired what could be, but %s did not answer, so cluster %q cannot be healthy: "+
+			"see `docker logs %s`, then run `redis-dock heal --name %s` again", strings.Join(res.Skipped, ", "), l.spec.Name, res.Skipped[0], l.spec.Name)
 	}
 	st := o.log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)

@@ -20,9 +20,52 @@ func revive(ctx context.Context, h *handle, res *HealResult, wait time.Duration,
 	if res.Started, err = startDead(ctx, h, wait, o); err != nil {
 		return err
 	}
-	res.Reconnected, err = reconnectCut(ctx, h, wait, o)
-	return err
+	if res.Reconnected, err = reconnectCut(ctx, h, wait, o); err != nil {
+		return err
+	}
+	awaitSilent(ctx, h, wait, o)
+	return nil
 }
+
+// silentGrace bounds how long heal gives a running node that does not
+// answer yet before it heals without it.
+const silentGrace = 30 * time.Second
+
+// awaitSilent gives running node containers that do not answer yet (just
+// started by someone else, or still loading their data) time to answer,
+// so that heal does not judge the cluster without them. Those still
+// silent afterwards are left to dropSilent.
+func awaitSilent(ctx context.Context, h *handle, wait time.Duration, o Options) {
+	var silent []docker.Container
+	var names []string
+	for _, c := range h.cts {
+		if !c.Running() {
+			continue
+		}
+		n := redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+		_, err := n.Nodes(ctx)
+		n.Close()
+		if err != nil {
+			silent, names = append(silent, c), append(names, c.Name)
+		}
+	}
+	if len(silent) == 0 {
+		return
+	}
+	st := o.log().Start("Waiting for %d %s to answer: %s", len(silent), plural(len(silent), "node"), strings.Join(names, " "))
+	defer st.End(false)
+	ctx, cancel := context.WithTimeout(ctx, min(wait, silentGrace))
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	for _, c := range silent {
+		g.Go(func() error { return wake(gctx, h, c, o, nothing) })
+	}
+	if g.Wait() == nil {
+		st.End(true)
+	}
+}
+
+func nothing(context.Context, *handle, docker.Container, Options) error { return nil }
 
 // startDead starts the cluster's stopped or exited node containers (and
 // thaws paused ones), waits until each answers, and marks them running
