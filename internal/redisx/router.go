@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // router sends key commands to the master serving each key's slot, over
@@ -145,30 +147,7 @@ func retryable(err error) bool {
 }
 
 // Slot is the hash slot of key, honouring {hash tags}.
-func Slot(key string) int {
-	if s := strings.IndexByte(key, '{'); s >= 0 {
-		if e := strings.IndexByte(key[s+1:], '}'); e > 0 {
-			key = key[s+1 : s+1+e]
-		}
-	}
-	return int(crc16(key) % 16384)
-}
-
-// crc16 is CRC-16/XMODEM, Redis Cluster's key hash.
-func crc16(s string) uint16 {
-	var crc uint16
-	for i := 0; i < len(s); i++ {
-		crc ^= uint16(s[i]) << 8
-		for b := 0; b < 8; b++ {
-			if crc&0x8000 != 0 {
-				crc = crc<<1 ^ 0x1021
-			} else {
-				crc <<= 1
-			}
-		}
-	}
-	return crc
-}
+func Slot(key string) int { return topology.KeySlot(key) }
 
 // liteWriteKeys and liteCheckKeys are WriteKeys and CheckKeys over router.
 func liteWriteKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
