@@ -23,14 +23,15 @@ type HealOptions struct {
 
 // HealResult is what a heal did.
 type HealResult struct {
-	Remet       []string // nodes whose address others had wrong (or did not know)
-	Closed      int      // open slots closed
-	Covered     int      // slots assigned (with CoverSlots)
-	Uncovered   int      // slots no running master serves, left alone
-	Replicated  []string // orphaned replicas given a master
-	Started     []string // stopped, exited or paused node containers started
-	Reconnected []string // node containers cut off their network, attached again
-	Skipped     []string // nodes not running or not answering
+	Remet       []string    // nodes whose address others had wrong (or did not know)
+	Closed      int         // open slots closed
+	Covered     int         // slots assigned (with CoverSlots)
+	Lost        []LostSlots // of the covered slots, those whose keys lived on a dead node
+	Uncovered   int         // slots no running master serves, left alone
+	Replicated  []string    // orphaned replicas given a master
+	Started     []string    // stopped, exited or paused node containers started
+	Reconnected []string    // node containers cut off their network, attached again
+	Skipped     []string    // nodes not running or not answering
 	Elapsed     time.Duration
 }
 

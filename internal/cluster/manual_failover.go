@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // FailoverOptions shape a manual failover.
@@ -60,7 +61,38 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 		return nil, err
 	}
 	res.Slots, res.Elapsed = m.slots(), time.Since(begin)
+	if err := waitHealthyNow(ctx, name, spec.Default().Wait, o); err != nil {
+		return res, fmt.Errorf("%s is master now, but %w", m.name(), err)
+	}
 	return res, nil
+}
+
+// waitHealthyNow re-reads the cluster (a node may have died since the
+// command began) and waits for health: a command that ends without error
+// never leaves a cluster that status calls unhealthy.
+func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o Options) error {
+	var l *live
+	for try := 1; l == nil; try++ {
+		h, err := open(ctx, name, o)
+		if err != nil {
+			return err
+		}
+		// a container killed a moment ago may still be listed as running
+		// but have no address any more: read again
+		if l, err = loadLive(ctx, h, o); err != nil && try == 5 {
+			return err
+		} else if err != nil {
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+	defer l.close()
+	st := o.log().Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := l.waitHealthy(ctx, timeout); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
 }
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m

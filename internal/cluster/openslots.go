@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // openSlot is a slot that some node has in MIGRATING or IMPORTING state,
@@ -93,6 +94,7 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	}
 	st := mv.log.Start("Closing %d open slots left by an interrupted move", len(open))
 	defer st.End(false)
+	mv.waitStatesOK(ctx)
 	owners := mv.l.owners()
 	var resume []batch
 	for _, o := range open {
@@ -118,6 +120,20 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	}
 	st.End(true)
 	return len(open), nil
+}
+
+// waitStatesOK waits, for a bounded time, until every member reports
+// cluster_state:ok. A node that was just restarted (heal starts a killed
+// one) and the nodes that marked it failing refuse MIGRATE's RESTORE with
+// CLUSTERDOWN until then: the rejoin delay and the failure's undo time
+// are both a few node timeouts. Past the bound the repair goes on, and
+// its error says what is wrong.
+func (mv *mover) waitStatesOK(ctx context.Context) {
+	l := mv.l
+	bound := 3*time.Duration(l.spec.NodeTimeout)*time.Millisecond + 5*time.Second
+	if err := l.waitFor(ctx, bound, func() string { return l.statesOK(ctx) }); err != nil {
+		mv.log.V(1, "   %v; closing the open slots anyway", err)
+	}
 }
 
 // plainMove returns the source when slot o is open only as a move from
@@ -158,9 +174,20 @@ func repairSlot(ctx context.Context, mv *mover, o *openSlot, to *member) error {
 	owner := mv.l.owners()[o.Slot]
 	// Importing makes the target accept the keys, and its SETSLOT NODE
 	// then bumps its epoch, so every node takes its claim.
-	if owner != to.id() && o.Importing[to.id()] == "" && owner != "" {
-		if err := to.conn.SetSlots(ctx, s, "IMPORTING", owner); err != nil {
-			return err
+	// A target left importing from a master that has since failed over
+	// (or that took the slot from its own map when the failover's claim
+	// came) would refuse the keys with CLUSTERDOWN: it learns the owner
+	// first, then imports from it.
+	if owner != to.id() && owner != "" {
+		if viewOwner(to, o.Slot) != owner {
+			if err := to.conn.SetSlots(ctx, s, "NODE", owner); err != nil {
+				return err
+			}
+		}
+		if o.Importing[to.id()] != owner {
+			if err := to.conn.SetSlots(ctx, s, "IMPORTING", owner); err != nil {
+				return err
+			}
 		}
 	}
 	var sources []*member
@@ -210,4 +237,16 @@ func repairSlot(ctx context.Context, mv *mover, o *openSlot, to *member) error {
 	}
 	mv.log.V(2, "   slot %d: keys moved to %s, assigning it there", o.Slot, to.name())
 	return mv.assign(ctx, to, s, first...)
+}
+
+// viewOwner is the node that m's view gives slot to ("" for none).
+func viewOwner(m *member, slot int) string {
+	for _, n := range m.view {
+		for _, r := range n.Slots {
+			if r[0] <= slot && slot <= r[1] {
+				return n.ID
+			}
+		}
+	}
+	return ""
 }
