@@ -118,7 +118,12 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 	for try := 1; ; try++ {
 		if err := m.conn.Failover(ctx, how); err != nil {
 			if redisx.IsMasterDown(err) {
-				return fmt.Errorf("the master of %s is down or failing; promote it anyway with --force: %w", m.name(), err)
+				master := m.self.MasterID
+				if mm := l.byID(master); mm != nil {
+					master = mm.name()
+				}
+				return fmt.Errorf("the master of %s, %s, is down or failing: `redis-dock failover %d --force --name %s` promotes it anyway, `redis-dock heal --name %s` brings the master back: %w",
+					m.name(), master, m.ct.Port, l.spec.Name, l.spec.Name, err)
 			}
 			return err
 		}

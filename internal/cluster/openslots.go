@@ -94,8 +94,11 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	}
 	st := mv.log.Start("Closing %d open slots left by an interrupted move", len(open))
 	defer st.End(false)
-	mv.waitStatesOK(ctx)
 	owners := mv.l.owners()
+	if err := mv.alignOwners(ctx, open, owners); err != nil {
+		return 0, err
+	}
+	mv.waitStatesOK(ctx)
 	var resume []batch
 	for _, o := range open {
 		to := o.target(mv.l, owners[o.Slot])
@@ -120,6 +123,32 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	}
 	st.End(true)
 	return len(open), nil
+}
+
+// alignOwners tells every member that has an open slot's owner wrong
+// (or none) who owns it now. A node importing a slot ignores the claim
+// of a replica that took over the slot's source, and drops the slot
+// altogether when the old source comes back as a replica: its state
+// turns fail ("CLUSTERDOWN") and it refuses every key MIGRATE brings,
+// so no open slot could be closed.
+func (mv *mover) alignOwners(ctx context.Context, open []*openSlot, owners [16384]string) error {
+	for _, m := range mv.l.members {
+		fix := map[string][]int{}
+		for _, o := range open {
+			owner := owners[o.Slot]
+			if owner != "" && owner != m.id() && viewOwner(m, o.Slot) != owner {
+				fix[owner] = append(fix[owner], o.Slot)
+			}
+		}
+		for owner, slots := range fix {
+			mv.log.V(1, "   %s: slots %v belong to %s", m.name(), slots, owner)
+			if err := m.conn.SetSlots(ctx, slots, "NODE", owner); err != nil {
+				return fmt.Errorf("telling %s who owns slots %v: %w", m.name(), slots, err)
+			}
+		}
+	}
+	_ = mv.l.refresh(ctx) // a member that stopped answering shows in what follows
+	return nil
 }
 
 // waitStatesOK waits, for a bounded time, until every member reports
