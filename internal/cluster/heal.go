@@ -202,7 +202,13 @@ func (hr *healRun) orphans(ctx context.Context) error {
 	for _, r := range orphans {
 		sort.SliceStable(masters, func(i, j int) bool { return count[masters[i].id()] < count[masters[j].id()] })
 		if err := r.conn.Replicate(ctx, masters[0].id()); err != nil {
-			return err
+			// a replica of a master that hung took its slots meanwhile
+			// (a failover): it is no orphan any more
+			if _ = hr.l.refresh(ctx); r.master() && r.slots() > 0 {
+				hr.o.log().V(1, "   %s became a master meanwhile (a failover); left as it is", r.name())
+				continue
+			}
+			return fmt.Errorf("giving %s a master: %w (run `redis-dock heal --name %s` again)", r.name(), err, hr.l.spec.Name)
 		}
 		count[masters[0].id()]++
 		hr.res.Replicated = append(hr.res.Replicated, r.name())

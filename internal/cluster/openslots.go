@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,25 +126,41 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	return len(open), nil
 }
 
-// alignOwners tells every member that has an open slot's owner wrong
-// (or none) who owns it now. A node importing a slot ignores the claim
-// of a replica that took over the slot's source, and drops the slot
-// altogether when the old source comes back as a replica: its state
-// turns fail ("CLUSTERDOWN") and it refuses every key MIGRATE brings,
-// so no open slot could be closed.
+// alignOwners tells every member that has a slot's owner wrong (or
+// none) who owns it now, the owner being the master that claims it. A
+// node importing a slot ignores the claim of a replica that took over the
+// slot's source, and a node drops every slot of a master that comes back
+// as a replica; either way its state can turn fail ("CLUSTERDOWN") and
+// it refuses every key MIGRATE brings, so no open slot could be closed.
+// Only the open slots must be put right; for the others a refusal is
+// left to gossip.
 func (mv *mover) alignOwners(ctx context.Context, open []*openSlot, owners [16384]string) error {
+	isOpen := map[int]bool{}
+	for _, o := range open {
+		isOpen[o.Slot] = true
+	}
 	for _, m := range mv.l.members {
+		var seen [16384]string
+		for _, n := range m.view {
+			for _, r := range n.Slots {
+				for s := r[0]; s <= r[1]; s++ {
+					seen[s] = n.ID
+				}
+			}
+		}
 		fix := map[string][]int{}
-		for _, o := range open {
-			owner := owners[o.Slot]
-			if owner != "" && owner != m.id() && viewOwner(m, o.Slot) != owner {
-				fix[owner] = append(fix[owner], o.Slot)
+		for s, owner := range owners {
+			if owner != "" && owner != m.id() && seen[s] != owner && seen[s] != m.id() {
+				fix[owner] = append(fix[owner], s)
 			}
 		}
 		for owner, slots := range fix {
-			mv.log.V(1, "   %s: slots %v belong to %s", m.name(), slots, owner)
+			mv.log.V(1, "   %s: %d slots (%d-%d) belong to %s", m.name(), len(slots), slots[0], slots[len(slots)-1], owner)
 			if err := m.conn.SetSlots(ctx, slots, "NODE", owner); err != nil {
-				return fmt.Errorf("telling %s who owns slots %v: %w", m.name(), slots, err)
+				if slices.ContainsFunc(slots, func(s int) bool { return isOpen[s] }) {
+					return fmt.Errorf("telling %s who owns slots %d-%d: %w", m.name(), slots[0], slots[len(slots)-1], err)
+				}
+				mv.log.V(1, "   %v (gossip will tell it)", err)
 			}
 		}
 	}
