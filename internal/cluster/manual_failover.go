@@ -61,6 +61,14 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 		return nil, err
 	}
 	res.Slots, res.Elapsed = m.slots(), time.Since(begin)
+	if fo.Force {
+		// asked to promote past a master that is down: done, but say
+		// what is left, briefly
+		if err := waitHealthyNow(ctx, name, 2*time.Second, o); err != nil {
+			o.log().Warnf("%s is master now, but %v", m.name(), err)
+		}
+		return res, nil
+	}
 	if err := waitHealthyNow(ctx, name, spec.Default().Wait, o); err != nil {
 		return res, fmt.Errorf("%s is master now, but %w", m.name(), err)
 	}
