@@ -126,10 +126,7 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 	for try := 1; ; try++ {
 		if err := m.conn.Failover(ctx, how); err != nil {
 			if redisx.IsMasterDown(err) {
-				master := m.self.MasterID
-				if mm := l.byID(master); mm != nil {
-					master = mm.name()
-				}
+				master := l.nameOf(m, m.self.MasterID)
 				return fmt.Errorf("the master of %s, %s, is down or failing: `redis-dock failover %d --force --name %s` promotes it anyway, `redis-dock heal --name %s` brings the master back: %w",
 					m.name(), master, m.ct.Port, l.spec.Name, l.spec.Name, err)
 			}
@@ -205,4 +202,20 @@ func handedOutAsMaster(ctx context.Context, l *live, m *member) string {
 		}
 	}
 	return ""
+}
+
+// nameOf names node id as v sees it: its container (found by port when
+// it is not running), else the ID.
+func (l *live) nameOf(v *member, id string) string {
+	if m := l.byID(id); m != nil {
+		return m.name()
+	}
+	if n, ok := v.sees(id); ok {
+		for _, c := range l.h.cts {
+			if c.Port == n.Port {
+				return c.Name
+			}
+		}
+	}
+	return id
 }
