@@ -72,8 +72,13 @@ func loadLive(ctx context.Context, h *handle, o Options) (*live, error) {
 		if h.spec.Network == spec.NetworkBridge {
 			ip, err := o.Docker.IP(ctx, c.ID, NetworkName(h.spec.Name))
 			if err != nil {
-				l.close()
-				return nil, err
+				// killed a moment ago, or cut off its network: it is
+				// not a member now, and it keeps the cluster from
+				// being healthy (heal starts or reconnects it)
+				o.log().V(1, "   %s: %v", c.Name, err)
+				c.State = "off its network"
+				l.stopped = append(l.stopped, c)
+				continue
 			}
 			m.ip = ip
 		}
