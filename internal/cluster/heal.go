@@ -24,14 +24,15 @@ type HealOptions struct {
 
 // HealResult is what a heal did.
 type HealResult struct {
-	Remet       []string // nodes whose address others had wrong (or did not know)
-	Closed      int      // open slots closed
-	Covered     int      // slots assigned (with CoverSlots)
-	Uncovered   int      // slots no running master serves, left alone
-	Replicated  []string // orphaned replicas given a master
-	Started     []string // stopped, exited or paused node containers started
-	Reconnected []string // node containers cut off their network, attached again
-	Skipped     []string // nodes not running or not answering
+	Remet       []string    // nodes whose address others had wrong (or did not know)
+	Closed      int         // open slots closed
+	Covered     int         // slots assigned (with CoverSlots)
+	Lost        []LostSlots // of the covered slots, those whose keys lived on a dead node
+	Uncovered   int         // slots no running master serves, left alone
+	Replicated  []string    // orphaned replicas given a master
+	Started     []string    // stopped, exited or paused node containers started
+	Reconnected []string    // node containers cut off their network, attached again
+	Skipped     []string    // nodes not running or not answering
 	Elapsed     time.Duration
 }
 
@@ -206,7 +207,13 @@ func (hr *healRun) orphans(ctx context.Context) error {
 	for _, r := range orphans {
 		sort.SliceStable(masters, func(i, j int) bool { return count[masters[i].id()] < count[masters[j].id()] })
 		if err := r.conn.Replicate(ctx, masters[0].id()); err != nil {
-			return err
+			// a replica of a master that hung took its slots meanwhile
+			// (a failover): it is no orphan any more
+			if _ = hr.l.refresh(ctx); r.master() && r.slots() > 0 {
+				hr.o.log().V(1, "   %s became a master meanwhile (a failover); left as it is", r.name())
+				continue
+			}
+			return fmt.Errorf("giving %s a master: %w (run `redis-dock heal --name %s` again)", r.name(), err, hr.l.spec.Name)
 		}
 		count[masters[0].id()]++
 		hr.res.Replicated = append(hr.res.Replicated, r.name())

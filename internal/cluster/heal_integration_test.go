@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ func TestIntegrationHeal(t *testing.T) {
 	}
 	if hr, err = Heal(ctx, s.Name, HealOptions{CoverSlots: true}, o); err != nil || hr.Covered != 1 {
 		t.Fatalf("heal with CoverSlots: covered %d, err %v", hr.Covered, err)
+	}
+	if len(hr.Lost) != 1 || hr.Lost[0].Count != 1 || hr.Lost[0].Slots != strconv.Itoa(slot) || hr.Lost[0].Kept == 0 {
+		t.Errorf("heal with CoverSlots reports lost %+v, want slot %d with its keys kept", hr.Lost, slot)
 	}
 	checkKeys(t, fresh(), 5000)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)

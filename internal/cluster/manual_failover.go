@@ -57,34 +57,50 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 	if old := l.byID(m.self.MasterID); old != nil {
 		res.OldMaster = old.name()
 	}
-	whole := l.whole()
 	if err := promote(ctx, l, m, fo, o.log()); err != nil {
 		return nil, err
 	}
-	if whole { // a cluster that was healthy is healthy again before we say done
-		st := o.log().Start("Waiting for the cluster to be healthy")
-		if err := l.waitHealthy(ctx, spec.Default().Wait); err != nil {
-			st.End(false)
-			return nil, err
-		}
-		st.End(true)
-	}
 	res.Slots, res.Elapsed = m.slots(), time.Since(begin)
+	if fo.Force {
+		// asked to promote past a master that is down: done, but say
+		// what is left, briefly
+		if err := waitHealthyNow(ctx, name, 2*time.Second, o); err != nil {
+			o.log().Warnf("%s is master now, but %v", m.name(), err)
+		}
+		return res, nil
+	}
+	if err := waitHealthyNow(ctx, name, spec.Default().Wait, o); err != nil {
+		return res, fmt.Errorf("%s is master now, but %w", m.name(), err)
+	}
 	return res, nil
 }
 
-// whole reports whether every node container runs and answers: then a
-// failover has no excuse to leave the cluster less than healthy.
-func (l *live) whole() bool {
-	if len(l.stopped) > 0 {
-		return false
-	}
-	for _, m := range l.members {
-		if m.err != nil {
-			return false
+// waitHealthyNow re-reads the cluster (a node may have died since the
+// command began) and waits for health: a command that ends without error
+// never leaves a cluster that status calls unhealthy.
+func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o Options) error {
+	var l *live
+	for try := 1; l == nil; try++ {
+		h, err := open(ctx, name, o)
+		if err != nil {
+			return err
+		}
+		// a container killed a moment ago may still be listed as running
+		// but have no address any more: read again
+		if l, err = loadLive(ctx, h, o); err != nil && try == 5 {
+			return err
+		} else if err != nil {
+			time.Sleep(500 * time.Millisecond)
 		}
 	}
-	return true
+	defer l.close()
+	st := o.log().Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := l.waitHealthy(ctx, timeout); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
 }
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m
@@ -110,7 +126,9 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 	for try := 1; ; try++ {
 		if err := m.conn.Failover(ctx, how); err != nil {
 			if redisx.IsMasterDown(err) {
-				return fmt.Errorf("the master of %s is down or failing; promote it anyway with --force: %w", m.name(), err)
+				master := l.nameOf(m, m.self.MasterID)
+				return fmt.Errorf("the master of %s, %s, is down or failing: `redis-dock failover %d --force --name %s` promotes it anyway, `redis-dock heal --name %s` brings the master back: %w",
+					m.name(), master, m.ct.Port, l.spec.Name, l.spec.Name, err)
 			}
 			return err
 		}
@@ -184,4 +202,20 @@ func handedOutAsMaster(ctx context.Context, l *live, m *member) string {
 		}
 	}
 	return ""
+}
+
+// nameOf names node id as v sees it: its container (found by port when
+// it is not running), else the ID.
+func (l *live) nameOf(v *member, id string) string {
+	if m := l.byID(id); m != nil {
+		return m.name()
+	}
+	if n, ok := v.sees(id); ok {
+		for _, c := range l.h.cts {
+			if c.Port == n.Port {
+				return c.Name
+			}
+		}
+	}
+	return id
 }

@@ -72,8 +72,13 @@ func loadLive(ctx context.Context, h *handle, o Options) (*live, error) {
 		if h.spec.Network == spec.NetworkBridge {
 			ip, err := o.Docker.IP(ctx, c.ID, NetworkName(h.spec.Name))
 			if err != nil {
-				l.close()
-				return nil, err
+				// killed a moment ago, or cut off its network: it is
+				// not a member now, and it keeps the cluster from
+				// being healthy (heal starts or reconnects it)
+				o.log().V(1, "   %s: %v", c.Name, err)
+				c.State = "off its network"
+				l.stopped = append(l.stopped, c)
+				continue
 			}
 			m.ip = ip
 		}
@@ -121,14 +126,14 @@ func (l *live) close() {
 func (l *live) requireAll() error {
 	for _, m := range l.members {
 		if m.err != nil {
-			return fmt.Errorf("node %s does not answer, so cluster %q cannot change safely now: %w", m.name(), l.spec.Name, m.err)
+			return fmt.Errorf("node %s does not answer, so cluster %q cannot change safely now (`redis-dock heal --name %s` starts or unpauses it): %w", m.name(), l.spec.Name, l.spec.Name, m.err)
 		}
 	}
 	if len(l.stopped) == 0 {
 		return nil
 	}
-	return fmt.Errorf("node %s of cluster %q is not running (%s); start it (docker start %s, or `redis-dock up` with the cluster's spec) and try again",
-		l.stopped[0].Name, l.spec.Name, l.stopped[0].State, l.stopped[0].Name)
+	return fmt.Errorf("node %s of cluster %q is not running (%s); `redis-dock heal --name %s` starts it, then try again",
+		l.stopped[0].Name, l.spec.Name, l.stopped[0].State, l.spec.Name)
 }
 
 func (l *live) byID(id string) *member {

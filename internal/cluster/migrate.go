@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -95,10 +96,29 @@ func (mv *mover) run(ctx context.Context, moves []slotMove) (MoveStats, error) {
 	mv.prog.stop()
 	stats := MoveStats{Slots: int(mv.prog.slots.Load()), Keys: mv.prog.keys.Load(), Elapsed: time.Since(begin)}
 	if err != nil {
-		return stats, fmt.Errorf("%w (moved %d of %d slots; run the command again to resume)", err, stats.Slots, len(moves))
+		return stats, fmt.Errorf("%w (moved %d of %d slots; %srun the command again to resume)", err, stats.Slots, len(moves), mv.silent(ctx))
 	}
 	st.End(true)
 	return stats, nil
+}
+
+// silent names the members that stopped answering, for a move's error:
+// a node killed or hung in the middle of a move is what stops it most
+// often, and heal is what brings it back.
+func (mv *mover) silent(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = mv.l.refresh(ctx)
+	var names []string
+	for _, m := range mv.l.members {
+		if m.err != nil {
+			names = append(names, m.name())
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("node %s does not answer: `redis-dock heal --name %s` starts it, then ", strings.Join(names, ", "), mv.l.spec.Name)
 }
 
 // runBatches runs each source's batches in order, a few sources at once.

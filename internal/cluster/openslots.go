@@ -3,9 +3,11 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // openSlot is a slot that some node has in MIGRATING or IMPORTING state,
@@ -94,6 +96,10 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	st := mv.log.Start("Closing %d open slots left by an interrupted move", len(open))
 	defer st.End(false)
 	owners := mv.l.owners()
+	if err := mv.alignOwners(ctx, open, owners); err != nil {
+		return 0, err
+	}
+	mv.waitStatesOK(ctx)
 	var resume []batch
 	for _, o := range open {
 		to := o.target(mv.l, owners[o.Slot])
@@ -121,6 +127,62 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 	}
 	st.End(true)
 	return len(open), nil
+}
+
+// alignOwners tells every member that has a slot's owner wrong (or
+// none) who owns it now, the owner being the master that claims it. A
+// node importing a slot ignores the claim of a replica that took over the
+// slot's source, and a node drops every slot of a master that comes back
+// as a replica; either way its state can turn fail ("CLUSTERDOWN") and
+// it refuses every key MIGRATE brings, so no open slot could be closed.
+// Only the open slots must be put right; for the others a refusal is
+// left to gossip.
+func (mv *mover) alignOwners(ctx context.Context, open []*openSlot, owners [16384]string) error {
+	isOpen := map[int]bool{}
+	for _, o := range open {
+		isOpen[o.Slot] = true
+	}
+	for _, m := range mv.l.members {
+		var seen [16384]string
+		for _, n := range m.view {
+			for _, r := range n.Slots {
+				for s := r[0]; s <= r[1]; s++ {
+					seen[s] = n.ID
+				}
+			}
+		}
+		fix := map[string][]int{}
+		for s, owner := range owners {
+			if owner != "" && owner != m.id() && seen[s] != owner && seen[s] != m.id() {
+				fix[owner] = append(fix[owner], s)
+			}
+		}
+		for owner, slots := range fix {
+			mv.log.V(1, "   %s: %d slots (%d-%d) belong to %s", m.name(), len(slots), slots[0], slots[len(slots)-1], owner)
+			if err := m.conn.SetSlots(ctx, slots, "NODE", owner); err != nil {
+				if slices.ContainsFunc(slots, func(s int) bool { return isOpen[s] }) {
+					return fmt.Errorf("telling %s who owns slots %d-%d: %w", m.name(), slots[0], slots[len(slots)-1], err)
+				}
+				mv.log.V(1, "   %v (gossip will tell it)", err)
+			}
+		}
+	}
+	_ = mv.l.refresh(ctx) // a member that stopped answering shows in what follows
+	return nil
+}
+
+// waitStatesOK waits, for a bounded time, until every member reports
+// cluster_state:ok. A node that was just restarted (heal starts a killed
+// one) and the nodes that marked it failing refuse MIGRATE's RESTORE with
+// CLUSTERDOWN until then: the rejoin delay and the failure's undo time
+// are both a few node timeouts. Past the bound the repair goes on, and
+// its error says what is wrong.
+func (mv *mover) waitStatesOK(ctx context.Context) {
+	l := mv.l
+	bound := 3*time.Duration(l.spec.NodeTimeout)*time.Millisecond + 5*time.Second
+	if err := l.waitFor(ctx, bound, func() string { return l.statesOK(ctx) }); err != nil {
+		mv.log.V(1, "   %v; closing the open slots anyway", err)
+	}
 }
 
 // plainMove returns the source when slot o is open only as a move from
@@ -171,9 +233,20 @@ func repairSlot(ctx context.Context, mv *mover, o *openSlot, to *member) error {
 	owner := mv.l.owners()[o.Slot]
 	// Importing makes the target accept the keys, and its SETSLOT NODE
 	// then bumps its epoch, so every node takes its claim.
-	if owner != to.id() && o.Importing[to.id()] == "" && owner != "" {
-		if err := to.conn.SetSlots(ctx, s, "IMPORTING", owner); err != nil {
-			return err
+	// A target left importing from a master that has since failed over
+	// (or that took the slot from its own map when the failover's claim
+	// came) would refuse the keys with CLUSTERDOWN: it learns the owner
+	// first, then imports from it.
+	if owner != to.id() && owner != "" {
+		if viewOwner(to, o.Slot) != owner {
+			if err := to.conn.SetSlots(ctx, s, "NODE", owner); err != nil {
+				return err
+			}
+		}
+		if o.Importing[to.id()] != owner {
+			if err := to.conn.SetSlots(ctx, s, "IMPORTING", owner); err != nil {
+				return err
+			}
 		}
 	}
 	var sources []*member
@@ -223,4 +296,16 @@ func repairSlot(ctx context.Context, mv *mover, o *openSlot, to *member) error {
 	}
 	mv.log.V(2, "   slot %d: keys moved to %s, assigning it there", o.Slot, to.name())
 	return mv.assign(ctx, to, s, first...)
+}
+
+// viewOwner is the node that m's view gives slot to ("" for none).
+func viewOwner(m *member, slot int) string {
+	for _, n := range m.view {
+		for _, r := range n.Slots {
+			if r[0] <= slot && slot <= r[1] {
+				return n.ID
+			}
+		}
+	}
+	return ""
 }

@@ -38,3 +38,16 @@ func TestProgressLine(t *testing.T) {
 		}
 	}
 }
+
+func TestAddRange(t *testing.T) {
+	got := ""
+	for _, s := range []int{0, 1, 2, 5, 7, 8, 16383} {
+		got = addRange(got, s)
+	}
+	if want := "0-2,5,7-8,16383"; got != want {
+		t.Errorf("ranges %q, want %q", got, want)
+	}
+	if l := (LostSlots{Node: "n-7001 (abc)", Slots: "0-2", Count: 3, Kept: 4}).String(); !strings.Contains(l, "3 slots (0-2)") || !strings.Contains(l, "n-7001") || !strings.Contains(l, "4 keys") {
+		t.Errorf("lost slots read %q", l)
+	}
+}

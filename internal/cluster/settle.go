@@ -31,7 +31,7 @@ func awaitHealthy(ctx context.Context, name string, ns []*redisx.Node, names []s
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if h := bootstrap.Poll(ctx, ns, names, nil); !h.OK {
-		return fmt.Errorf("cluster %q not healthy within %s: %s", name, timeout, h)
+		return fmt.Errorf("cluster %q not healthy within %s: %s (`redis-dock heal --name %s` repairs it)", name, timeout, h, name)
 	}
 	return nil
 }

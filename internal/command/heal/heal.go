@@ -55,6 +55,9 @@ func printResult(w io.Writer, name string, r *cluster.HealResult, healthy bool) 
 	if r.Covered > 0 {
 		fmt.Fprintf(w, "Covered %d slots.\n", r.Covered)
 	}
+	for _, ls := range r.Lost {
+		fmt.Fprintf(w, "Lost: %s.\n", ls)
+	}
 	line("Replicas given a master", r.Replicated)
 	if healthy {
 		fmt.Fprintf(w, "Cluster %q is healthy (%s).\n", name, r.Elapsed.Round(time.Millisecond))
