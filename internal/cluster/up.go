@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -65,21 +64,7 @@ type upRun struct {
 // run confirms the cluster when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
-	if err := u.o.Docker.Ping(ctx); err != nil {
-		return nil, err
-	}
-	given := u.spec // each attempt starts from the spec as given (no generated password)
-	var res *Result
-	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
-		u.spec = given
-		if len(existing) > 0 {
-			res, err = u.reuse(ctx, existing)
-		} else {
-			res, err = u.create(ctx)
-		}
-		return err
-	})
-	return res, err
+	return CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {

@@ -91,21 +91,7 @@ type upRun struct {
 // run confirms the group when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
-	if err := u.o.Docker.Ping(ctx); err != nil {
-		return nil, err
-	}
-	given := u.spec // each attempt starts from the spec as given (no generated password)
-	var res *Result
-	err := u.cr.Run(ctx, u.spec.Wait, func(ctx context.Context, existing []docker.Container) (err error) {
-		u.spec = given
-		if len(existing) > 0 {
-			res, err = u.reuse(ctx, existing)
-		} else {
-			res, err = u.create(ctx)
-		}
-		return err
-	})
-	return res, err
+	return cluster.CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
