@@ -91,28 +91,12 @@ func waitForNewMaster(t *testing.T, name, killed string, o Options) string {
 	return ""
 }
 
-// checkAcked reads every acknowledged write back with a fresh client. A
-// node that still routes to the dead master gives a connection error,
-// which is retried after a slot map reload; a wrong or missing value
-// fails at once.
+// checkAcked reads every acknowledged write back with a fresh client
+// that reloads its slot map often (testutil.CheckAcked).
 func checkAcked(t *testing.T, res *Result, acked map[string]string) {
 	t.Helper()
-	ctx := context.Background()
 	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
 		ClusterStateReloadInterval: 200 * time.Millisecond})
 	defer check.Close()
-	deadline := time.Now().Add(30 * time.Second)
-	for k, v := range acked {
-		for {
-			got, err := check.Get(ctx, k).Result()
-			if err == nil && got == v {
-				break
-			}
-			if err == nil || err == redis.Nil || time.Now().After(deadline) {
-				t.Fatalf("acknowledged write %s=%s lost: got %q, %v", k, v, got, err)
-			}
-			check.ReloadState(ctx)
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	testutil.CheckAcked(t, check, acked)
 }

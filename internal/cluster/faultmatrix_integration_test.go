@@ -404,36 +404,9 @@ func (m *matrix) waitAnyAcked(w *testutil.AckWriter, n int) {
 // checkAcked reads every acknowledged write back.
 func (m *matrix) checkAcked(acked map[string]string) {
 	m.t.Helper()
-	ctx := context.Background()
 	rdb := m.client()
 	defer rdb.Close()
-	keys := make([]string, 0, len(acked))
-	for k := range acked {
-		keys = append(keys, k)
-	}
-	lost := 0
-	for start := 0; start < len(keys); start += 500 {
-		batch := keys[start:min(start+500, len(keys))]
-		cmds, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range batch {
-				p.Get(ctx, k)
-			}
-			return nil
-		})
-		if err != nil && err != redis.Nil {
-			m.t.Fatalf("reading acknowledged writes back: %v", err)
-		}
-		for i, c := range cmds {
-			if v, _ := c.(*redis.StringCmd).Result(); v != acked[batch[i]] {
-				if lost++; lost <= 5 {
-					m.t.Errorf("LOST: acknowledged write %s=%s reads %q", batch[i], acked[batch[i]], v)
-				}
-			}
-		}
-	}
-	if lost > 0 {
-		m.t.Fatalf("LOST: %d of %d acknowledged writes", lost, len(acked))
-	}
+	testutil.CheckAcked(m.t, rdb, acked)
 }
 
 // moveTarget is the new node a scale out moves slots to: the one that

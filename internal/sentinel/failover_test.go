@@ -102,12 +102,7 @@ func checkAcked(t *testing.T, r *Result, acked map[string]string) {
 	t.Helper()
 	rdb := failoverClient(r)
 	defer rdb.Close()
-	ctx := context.Background()
-	for k, v := range acked {
-		if got, err := rdb.Get(ctx, k).Result(); err != nil || got != v {
-			t.Fatalf("acknowledged write %s=%s lost: got %q, %v", k, v, got, err)
-		}
-	}
+	testutil.CheckAcked(t, rdb, acked)
 }
 
 // checkRejoin starts the killed master again and waits for the sentinels

@@ -121,3 +121,49 @@ func (w *AckWriter) Acked(t testing.TB, port, atLeast int) map[string]string {
 
 // Fails counts writes that failed or were not acknowledged.
 func (w *AckWriter) Fails() int64 { return w.fails.Load() }
+
+// CheckAcked reads every acknowledged write back through rdb (a cluster
+// or failover client) and fails t on the first one missing or changed. A
+// read that fails to connect (a client still routing to a dead node) is
+// retried, after a slot map reload where rdb has one, for up to 30 s; a
+// nil or different value fails at once.
+func CheckAcked(t testing.TB, rdb redis.Cmdable, acked map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	keys := make([]string, 0, len(acked))
+	for k := range acked {
+		keys = append(keys, k)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for start := 0; start < len(keys); start += 500 {
+		batch := keys[start:min(start+500, len(keys))]
+		cmds, _ := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range batch {
+				p.Get(ctx, k)
+			}
+			return nil
+		})
+		for i, c := range cmds {
+			got, err := c.(*redis.StringCmd).Result()
+			if err != nil && err != redis.Nil {
+				got, err = getRetrying(ctx, rdb, batch[i], deadline)
+			}
+			if err != nil || got != acked[batch[i]] {
+				t.Fatalf("LOST: acknowledged write %s=%s reads %q (%v); %d writes were acknowledged", batch[i], acked[batch[i]], got, err, len(acked))
+			}
+		}
+	}
+}
+
+func getRetrying(ctx context.Context, rdb redis.Cmdable, key string, deadline time.Time) (string, error) {
+	for {
+		got, err := rdb.Get(ctx, key).Result()
+		if err == nil || err == redis.Nil || time.Now().After(deadline) {
+			return got, err
+		}
+		if r, ok := rdb.(interface{ ReloadState(context.Context) }); ok {
+			r.ReloadState(ctx)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
