@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -203,7 +204,7 @@ func judgeClientView(v nodeView, names idNames, endpoints map[string]map[string]
 				endpoints[sn.ID] = map[string][]string{}
 			}
 			ep := sn.Addr()
-			if !containsStr(endpoints[sn.ID][ep], v.name) {
+			if !slices.Contains(endpoints[sn.ID][ep], v.name) {
 				endpoints[sn.ID][ep] = append(endpoints[sn.ID][ep], v.name)
 			}
 		}
@@ -221,15 +222,6 @@ func judgeClientView(v nodeView, names idNames, endpoints map[string]map[string]
 		sort.Strings(left)
 		add("CLUSTER SLOTS on %s leaves out replica %s", v.name, strings.Join(left, ", "))
 	}
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // idNames names nodes by ID in reports: a member's name, else a short ID.

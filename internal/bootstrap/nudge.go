@@ -41,7 +41,7 @@ func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView
 			index[v.myself().ID] = i
 		}
 	}
-	settled := map[int]bool{} // masters whose replicas all linked and moved
+	replicated, unmoved := map[int]bool{}, map[int]bool{} // masters with replicas; with one not linked and moved yet
 	for i, v := range views {
 		me := v.myself()
 		if v.err != nil || me.IsMaster() {
@@ -52,10 +52,10 @@ func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView
 			continue
 		}
 		moved := v.repl["master_link_status"] == "up" && v.repl["slave_repl_offset"] != "0"
-		if _, seen := settled[m]; !seen {
-			settled[m] = true
+		replicated[m] = true
+		if !moved {
+			unmoved[m] = true
 		}
-		settled[m] = settled[m] && moved
 		switch {
 		case v.repl["master_link_status"] != "up":
 		case !moved:
@@ -66,7 +66,7 @@ func (nd *nudger) nudge(ctx context.Context, ns []*redisx.Node, views []nodeView
 		}
 	}
 	for m, period := range nd.lowered() {
-		if settled[m] && setPeriod(ctx, ns[m], period) == nil {
+		if replicated[m] && !unmoved[m] && setPeriod(ctx, ns[m], period) == nil {
 			nd.mu.Lock()
 			delete(nd.raised, m)
 			nd.mu.Unlock()
