@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
@@ -71,10 +73,10 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	started, err := u.provision(ctx)
 	t1 := time.Now()
 	if err = errors.Join(err, u.joins.wait(err != nil)); err != nil {
-		return nil, err
+		return nil, u.explain(err)
 	}
 	if err := u.bootstrap(ctx); err != nil {
-		return nil, err
+		return nil, u.explain(err)
 	}
 	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
 }
@@ -101,4 +103,20 @@ func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 		}
 	}
 	return time.Since(t0), nil
+}
+
+// explain names the node behind a node's address in err (a node that
+// hung or died while up formed the cluster) and says what to run next;
+// up has removed what it made by the time the user reads it.
+func (u *upRun) explain(err error) error {
+	if errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "redis-dock up") {
+		return err
+	}
+	for _, n := range u.plan.Nodes {
+		if strings.Contains(err.Error(), AdminAddr(u.spec, n.Port)) {
+			return fmt.Errorf("node %s failed while up formed cluster %q (did it die or hang?): %w; run `redis-dock up` again",
+				n.Name, u.spec.Name, err)
+		}
+	}
+	return fmt.Errorf("%w; run `redis-dock up` again", err)
 }
