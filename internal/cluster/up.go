@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -42,7 +43,7 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log(), cr: NewCreation(o, s.Name)}
+	u := &upRun{spec: s, o: o, log: o.Log(), cr: provision.NewCreation(o, s.Name)}
 	res, err := u.run(ctx)
 	err = u.cr.Finish(ctx, err)
 	if err != nil {
@@ -57,16 +58,16 @@ type upRun struct {
 	spec  spec.Spec
 	o     Options
 	log   *cli.Logger
-	cr    *Creation // the lock while creating, and what this run made
-	fresh bool      // leave the nodes fresh, forming nothing while they start (Provision)
-	joins *joiner   // forming while the nodes start
+	cr    *provision.Creation // the lock while creating, and what this run made
+	fresh bool                // leave the nodes fresh, forming nothing while they start (Provision)
+	joins *joiner             // forming while the nodes start
 	plan  topology.Plan
 }
 
 // run confirms the cluster when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
-	return CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
+	return provision.CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
