@@ -86,28 +86,23 @@ func renderNode(s spec.Spec, n topology.Node) ([]byte, error) {
 }
 
 func renderNodeIn(s spec.Spec, n topology.Node, dir string) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Password: s.Password,
-		Cluster: s.Mode == spec.ModeCluster, NodeTimeout: s.NodeTimeout,
-		AppendOnly: s.AppendOnly, Dir: dir, Extra: s.Config, ProtectedMode: s.ProtectedMode(),
-	}
+	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Dir: dir}
 	switch s.Network {
 	case spec.NetworkHost:
 		bind := s.BindAddress()
-		r.Bind = []string{bind}
-		r.AnnounceIP = s.AnnounceIP
-		if r.AnnounceIP == "" && bind != "0.0.0.0" && bind != "::" { // unspecified: nothing to announce
-			r.AnnounceIP = bind
+		node.Bind = []string{bind}
+		node.AnnounceIP = s.AnnounceIP
+		if node.AnnounceIP == "" && bind != "0.0.0.0" && bind != "::" { // unspecified: nothing to announce
+			node.AnnounceIP = bind
 		}
 	default:
-		r.Bind = []string{"0.0.0.0"}
-		r.AnnounceIP = s.AnnounceIP
-		if s.Endpoint == spec.EndpointHostname && r.Cluster {
-			r.AnnounceHostname = "localhost"
-			r.PreferredEndpointType = "hostname"
+		node.Bind = []string{"0.0.0.0"}
+		node.AnnounceIP = s.AnnounceIP
+		if s.Endpoint == spec.EndpointHostname {
+			node.AnnounceHostname = "localhost"
 		}
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(s.NodeSettings(), node)
 }
 
 // planFor plans the spec's nodes (addresses filled in later for bridge).

@@ -67,16 +67,17 @@ func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error)
 	return p, nil
 }
 
+// baseConf is node n's redis.conf without the password, which must not
+// be in a Swarm config or a file beside the compose file: the node adds
+// it (and its address) at start (nodeagent.Finalize).
 func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Cluster: true,
-		NodeTimeout: s.NodeTimeout, AppendOnly: s.AppendOnly, Dir: DataDir, Extra: s.Config,
-		ProtectedMode: s.ProtectedMode(),
-	}
+	st := s.NodeSettings()
+	st.Password = ""
+	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Dir: DataDir}
 	if hostnameEndpoint {
-		r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
+		node.AnnounceHostname = "localhost"
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(st, node)
 }
 
 // DefaultSubnet is a /24 in 10.214.0.0/16 picked by the cluster's name,

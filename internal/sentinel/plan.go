@@ -87,16 +87,12 @@ func announceFor(s spec.Spec) string {
 
 // renderData renders a master's or replica's redis.conf.
 func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
-		Password: s.Password, AnnounceIP: announceFor(s), AppendOnly: s.AppendOnly,
-		Dir: images.DataDir, Extra: s.Config,
-	}
+	node := templates.Node{Name: n.Name, Port: n.Port, Bind: bindFor(s), AnnounceIP: announceFor(s), Dir: images.DataDir}
 	if n.Master >= 0 {
 		up := nodes[n.Master]
-		r.ReplicaOf = fmt.Sprintf("%s %d", peerHost(s, up), up.Port)
+		node.ReplicaOf = fmt.Sprintf("%s %d", peerHost(s, up), up.Port)
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(s.NodeSettings(), node)
 }
 
 // renderSentinel renders a sentinel's sentinel.conf, monitoring the
