@@ -1,6 +1,7 @@
 // Package cluster is the front door of redis-dock: Up, Down, Status, List
 // and Password, each a pipeline of small steps over the Docker engine and
-// the nodes themselves.
+// the nodes themselves. Node configs come from templates.RenderNode, and
+// scale and heal apply topology's replica policy.
 package cluster
 
 import (

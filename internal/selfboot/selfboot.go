@@ -2,7 +2,8 @@
 // stacks and compose files alike: every node runs `redis-dock node` (it
 // finds its own address on the cluster's network by the subnet), and a
 // one-shot `redis-dock bootstrap` forms or heals the cluster. Packages
-// swarm and compose turn the plan into their formats.
+// swarm and compose turn the plan into their formats. The base configs
+// come from templates.RenderNode, as every other node's redis.conf.
 package selfboot
 
 import (
@@ -78,6 +79,15 @@ func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, erro
 		node.AnnounceHostname = "localhost"
 	}
 	return templates.RenderNode(st, node)
+}
+
+// Topology is the plan's layout as topology planned it.
+func (p *Plan) Topology() topology.Plan {
+	t := topology.Plan{Nodes: make([]topology.Node, len(p.Nodes))}
+	for i, n := range p.Nodes {
+		t.Nodes[i] = n.Node
+	}
+	return t
 }
 
 // DefaultSubnet is a /24 in 10.214.0.0/16 picked by the cluster's name,
