@@ -6,6 +6,7 @@ package bootstrap
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -35,6 +36,10 @@ type Cluster struct {
 	Password string
 	Wait     time.Duration // overall deadline
 	Log      *cli.Logger
+	// Gone, when set, is asked every GoneInterval while Run waits whether
+	// a member has died (its container exited): a non-nil answer ends Run
+	// at once with that error instead of at the end of Wait.
+	Gone func(context.Context) error
 
 	nudgeOnce sync.Once
 	nudge     *nudger // shared by forming and WaitHealthy
@@ -103,6 +108,55 @@ func Each(ctx context.Context, ns []*redisx.Node, f func(context.Context, int, *
 func (c *Cluster) Run(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, c.Wait)
 	defer cancel()
+	ctx, stop := c.watchGone(ctx)
+	defer stop()
+	err := c.run(ctx)
+	if cause := context.Cause(ctx); err != nil && errors.Is(cause, errGone) {
+		return cause
+	}
+	return err
+}
+
+// GoneInterval is how often Run asks Gone.
+const GoneInterval = 500 * time.Millisecond
+
+var errGone = errors.New("a member died")
+
+// goneError is Gone's answer, marked as such.
+type goneError struct{ error }
+
+func (g goneError) Unwrap() error      { return g.error }
+func (goneError) Is(target error) bool { return target == errGone }
+
+// watchGone cancels ctx, with Gone's error as the cause, as soon as Gone
+// reports a dead member.
+func (c *Cluster) watchGone(ctx context.Context) (context.Context, func()) {
+	if c.Gone == nil {
+		return ctx, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(GoneInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := c.Gone(ctx); err != nil {
+					cancel(goneError{err})
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
+}
+
+func (c *Cluster) run(ctx context.Context) error {
 	ns := c.Dial()
 	defer CloseAll(ns)
 	st := c.log().Start("Waiting for %d nodes to answer", len(ns))

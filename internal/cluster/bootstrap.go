@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/redisx"
@@ -26,7 +27,7 @@ func each(ctx context.Context, ns []*redisx.Node, f func(context.Context, int, *
 
 // former describes this run's nodes to the bootstrap package.
 func (u *upRun) former() *bootstrap.Cluster {
-	c := &bootstrap.Cluster{Name: u.spec.Name, Password: u.spec.Password, Wait: u.spec.Wait, Log: u.log}
+	c := &bootstrap.Cluster{Name: u.spec.Name, Password: u.spec.Password, Wait: u.spec.Wait, Log: u.log, Gone: u.gone}
 	for _, n := range u.plan.Nodes {
 		c.Members = append(c.Members, bootstrap.Member{Node: n, Admin: AdminAddr(u.spec, n.Port), PeerIP: u.peerAddr(n)})
 	}
@@ -37,3 +38,20 @@ func (u *upRun) former() *bootstrap.Cluster {
 func (u *upRun) bootstrap(ctx context.Context) error { return u.former().Run(ctx) }
 
 func describeMaps(maps map[string][]string) string { return bootstrap.DescribeMaps(maps) }
+
+// gone reports a node container of this cluster that exited while up
+// waits for it: no wait can end healthy then, so up fails at once (and
+// removes what it made) instead of at the end of --wait.
+func (u *upRun) gone(ctx context.Context) error {
+	cts, err := u.o.Docker.List(ctx, u.spec.Name)
+	if err != nil {
+		return nil // the engine's trouble shows elsewhere; keep waiting
+	}
+	for _, c := range cts {
+		if c.State == "exited" || c.State == "dead" {
+			return fmt.Errorf("node %s died while up was forming cluster %q (container %s): see `docker logs %s`, then run `redis-dock up` again",
+				c.Name, u.spec.Name, c.State, c.Name)
+		}
+	}
+	return nil
+}

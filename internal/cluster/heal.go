@@ -57,18 +57,11 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 	if err := revive(ctx, h, res, ho.Wait, o); err != nil {
 		return res, err
 	}
-	l, err := loadLive(ctx, h, o)
+	l, err := repair(ctx, h, ho, o, res)
 	if err != nil {
 		return res, err
 	}
 	defer l.close()
-	hr := &healRun{l: l, ho: ho, o: o, res: res}
-	hr.dropSilent()
-	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {
-		if err := step(ctx); err != nil {
-			return res, err
-		}
-	}
 	if len(res.Skipped) > 0 { // the others still know them: no wait can end healthy
 		return res, fmt.Errorf("repaired what could be, but %s did not answer, so cluster %q cannot be healthy: "+
 			"see `docker logs %s`, then run `redis-dock heal --name %s` again", strings.Join(res.Skipped, ", "), l.spec.Name, res.Skipped[0], l.spec.Name)
@@ -84,6 +77,52 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 	st.End(true)
 	res.Elapsed = time.Since(begin)
 	return res, nil
+}
+
+// repair runs heal's repairs on a fresh view of the cluster. A node that
+// was just started, or the failover a fault set off, can make a repair
+// fail for a moment (CLUSTERDOWN while the cluster state turns ok, a
+// slot's owner changing under a move): within the wait budget it looks
+// again and repeats what is still to do, as a user running heal again
+// would. Each repair is idempotent: what is already right is left alone.
+func repair(ctx context.Context, h *handle, ho HealOptions, o Options, res *HealResult) (*live, error) {
+	deadline := time.Now().Add(ho.Wait)
+	said := ""
+	for {
+		l, err := loadLive(ctx, h, o)
+		if err != nil {
+			return nil, err
+		}
+		res.Skipped = nil
+		hr := &healRun{l: l, ho: ho, o: o, res: res}
+		hr.dropSilent()
+		err = hr.steps(ctx)
+		if err == nil {
+			return l, nil
+		}
+		l.close()
+		if ctx.Err() != nil || time.Now().Add(time.Second).After(deadline) {
+			return nil, err
+		}
+		if err.Error() != said {
+			said = err.Error()
+			o.log().Warnf("%v; looking at the cluster again", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (hr *healRun) steps(ctx context.Context) error {
+	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type healRun struct {

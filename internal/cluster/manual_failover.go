@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
@@ -120,11 +121,30 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 	st := log.Start("Promoting %s to master (CLUSTER FAILOVER %s)", m.name(), how)
 	defer st.End(false)
 	deadline := time.Now().Add(timeout)
-	if err := l.waitAnswering(ctx, timeout, func() string { return seenAsReplica(l, m) }); err != nil {
-		return err
+	if err := l.waitAnswering(ctx, timeout, func() string {
+		if m.master() {
+			return "" // its master failed and it took over on its own
+		}
+		return seenAsReplica(l, m)
+	}); err != nil {
+		return fmt.Errorf("%w%s (`redis-dock heal --name %s` repairs the cluster; then run the failover again)", err, l.silentNote(), l.spec.Name)
+	}
+	tookOver := func() error {
+		log.V(1, "   %s took over from its master on its own (its master failed)", m.name())
+		if err := waitMaster(ctx, l, m, time.Until(deadline)); err != nil {
+			return fmt.Errorf("%s took over on its own, but %w%s", m.name(), err, l.silentNote())
+		}
+		st.End(true)
+		return nil
+	}
+	if m.master() {
+		return tookOver()
 	}
 	for try := 1; ; try++ {
 		if err := m.conn.Failover(ctx, how); err != nil {
+			if _ = l.refresh(ctx); m.err == nil && m.master() { // promoted between the wait and the command
+				return tookOver()
+			}
 			if redisx.IsMasterDown(err) {
 				master := l.nameOf(m, m.self.MasterID)
 				return fmt.Errorf("the master of %s, %s, is down or failing: `redis-dock failover %d --force --name %s` promotes it anyway, `redis-dock heal --name %s` brings the master back: %w",
@@ -141,12 +161,27 @@ func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *c
 			log.V(1, "   %s is still a replica; sending CLUSTER FAILOVER again (try %d)", m.name(), try+1)
 			continue
 		}
-		err = fmt.Errorf("failover of %s did not complete: %w", m.name(), err)
+		err = fmt.Errorf("failover of %s did not complete: %w%s", m.name(), err, l.silentNote())
 		if !fo.Force {
 			err = fmt.Errorf("%w (if its master is down, use --force)", err)
 		}
 		return err
 	}
+}
+
+// silentNote names the members that did not answer the last refresh,
+// for an error that would otherwise leave out the node at fault.
+func (l *live) silentNote() string {
+	var names []string
+	for _, o := range l.members {
+		if o.err != nil {
+			names = append(names, o.name())
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; not answering: %s", strings.Join(names, ", "))
 }
 
 // mfRetry is how long to wait before sending CLUSTER FAILOVER again:

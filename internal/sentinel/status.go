@@ -93,6 +93,7 @@ func open(ctx context.Context, name string, o cluster.Options) (*group, error) {
 	if err != nil {
 		return nil, err
 	}
+	cts = docker.Nodes(cts) // a helper carrying the label is no member
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
