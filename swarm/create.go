@@ -60,10 +60,11 @@ func (u *upRun) createServices(ctx context.Context) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for _, n := range u.plan.Nodes {
+	at := pl.hosts(u.plan)
+	for i, n := range u.plan.Nodes {
 		constraint := ""
-		if h := pl.host(n.Node, u.plan.Spec.Masters); h != "" {
-			constraint = pl.Key + " == " + h
+		if at[i] != "" {
+			constraint = pl.Key + " == " + at[i]
 		}
 		g.Go(func() error {
 			_, err := u.o.Docker.CreateService(gctx, sdkNodeService(u.plan, n, u.refs, constraint))

@@ -15,7 +15,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/redis-dock/redis-dock/internal/selfboot"
-	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // Files and ConfigFile are selfboot's, which writes them.
@@ -33,17 +32,14 @@ type Placement struct {
 	Hosts []string // the Swarm nodes, by that attribute
 }
 
-// host is where node n goes: master i on host i, the k-th replica of
-// master m on host m+1+k, round robin.
-func (pl Placement) host(n topology.Node, masters int) string {
-	if len(pl.Hosts) < 2 {
-		return ""
+// hosts is the Swarm node each of p's nodes goes on ("" for none), as
+// topology's Plan.Hosts places them.
+func (pl Placement) hosts(p *selfboot.Plan) []string {
+	out := make([]string, len(p.Nodes))
+	for i, h := range p.Topology().Hosts(len(pl.Hosts)) {
+		out[i] = pl.Hosts[h]
 	}
-	if n.Master < 0 {
-		return pl.Hosts[n.Index%len(pl.Hosts)]
-	}
-	k := (n.Index - masters) / masters
-	return pl.Hosts[(n.Master+1+k)%len(pl.Hosts)]
+	return out
 }
 
 // Project is the stack as compose-go types.
@@ -58,13 +54,14 @@ func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
 		Configs: types.Configs{},
 		Secrets: types.Secrets{selfboot.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
 	}
-	for _, n := range p.Nodes {
+	at := pl.hosts(p)
+	for i, n := range p.Nodes {
 		key := ConfigFile(n.Port)
 		pr.Configs[key] = types.ConfigObjConfig{
 			Name: configName(p.Spec.Name, n.Port, n.Conf), File: filepath.Join(abs(f.Dir), key), Labels: p.Labels(),
 		}
 		pr.Volumes[volumeKey(n)] = types.VolumeConfig{Labels: p.Labels()}
-		pr.Services[n.Service] = nodeService(p, n, pl)
+		pr.Services[n.Service] = nodeService(p, n, pl.Key, at[i])
 	}
 	pr.Services[selfboot.BootstrapService] = bootstrapService(p)
 	return pr
@@ -79,7 +76,7 @@ func configName(cluster string, port int, conf []byte) string {
 
 func volumeKey(n selfboot.Node) string { return n.Service + "-data" }
 
-func nodeService(p *selfboot.Plan, n selfboot.Node, pl Placement) types.ServiceConfig {
+func nodeService(p *selfboot.Plan, n selfboot.Node, key, host string) types.ServiceConfig {
 	svc := baseService(p, n.Service, p.NodeCommand(), p.NodeLabels(n))
 	svc.Hostname = n.Service
 	svc.Init = boolPtr(true)
@@ -89,8 +86,8 @@ func nodeService(p *selfboot.Plan, n selfboot.Node, pl Placement) types.ServiceC
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
-	if h := pl.host(n.Node, p.Spec.Masters); h != "" {
-		svc.Deploy.Placement.Constraints = []string{pl.Key + " == " + h}
+	if host != "" {
+		svc.Deploy.Placement.Constraints = []string{key + " == " + host}
 	}
 	return svc
 }

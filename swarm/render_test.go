@@ -182,8 +182,8 @@ func TestPlacement(t *testing.T) {
 	for _, hosts := range [][]string{{"a", "b", "c"}, {"a", "b", "c", "d"}, {"a", "b", "c", "d", "e"}} {
 		pl := Placement{Key: "node.id", Hosts: hosts}
 		at := map[int]string{}
-		for _, n := range p.Nodes {
-			at[n.Index] = pl.host(n.Node, 3)
+		for i, h := range pl.hosts(p) {
+			at[p.Nodes[i].Index] = h
 		}
 		for _, n := range p.Nodes {
 			if n.Master >= 0 && at[n.Index] == at[n.Master] {
@@ -191,7 +191,7 @@ func TestPlacement(t *testing.T) {
 			}
 		}
 	}
-	if h := (Placement{Key: "node.id", Hosts: []string{"only"}}).host(p.Nodes[0].Node, 3); h != "" {
+	if h := (Placement{Key: "node.id", Hosts: []string{"only"}}).hosts(p)[0]; h != "" {
 		t.Errorf("one Swarm node: constraint %q, want none", h)
 	}
 }

@@ -49,7 +49,7 @@ func redisServer(t *testing.T) string {
 func checkNode(t *testing.T, bin string, port, bus int, pw string) {
 	t.Helper()
 	dir := t.TempDir()
-	conf, err := RenderRedis(Redis{
+	conf, err := renderRedis(redisConf{
 		Name: "test-" + strconv.Itoa(port), Port: port, BusPort: bus, Bind: []string{"127.0.0.1"},
 		Password: pw, Cluster: true, NodeTimeout: 4321, AnnounceHostname: "localhost",
 		PreferredEndpointType: "hostname", AppendOnly: true, Dir: dir,

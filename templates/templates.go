@@ -1,5 +1,9 @@
 // Package templates renders the redis.conf (and sentinel.conf) files that
 // redis-dock copies into each node, from templates embedded in the binary.
+// It owns the one function from settings to a redis.conf, RenderNode,
+// which every path calls: cluster and sentinel containers, and the base
+// configs of compose files and Swarm stacks. It also reads rendered
+// configs back (Directive) and checks user directives (CheckExtra).
 package templates
 
 import (
@@ -24,9 +28,10 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 }).ParseFS(files, "*.tmpl"))
 
-// Redis is one node's settings. Zero values leave a setting out, except
-// the ones every node needs (port, bind, dir).
-type Redis struct {
+// redisConf is one node's settings as redis.conf.tmpl reads them (RenderNode
+// fills it). Zero values leave a setting out, except the ones every node
+// needs (port, bind, dir).
+type redisConf struct {
 	Name                  string   // node name, for the header comment
 	Port                  int      // client port
 	BusPort               int      // cluster bus port (cluster-port)
@@ -46,8 +51,8 @@ type Redis struct {
 	Extra                 []string // user directives, checked by CheckExtra
 }
 
-// RenderRedis renders one node's redis.conf.
-func RenderRedis(r Redis) ([]byte, error) {
+// renderRedis renders one node's redis.conf.
+func renderRedis(r redisConf) ([]byte, error) {
 	if r.Port < 1 || r.Port > 65535 {
 		return nil, fmt.Errorf("port %d is outside 1..65535", r.Port)
 	}

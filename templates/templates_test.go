@@ -29,26 +29,26 @@ var nastyPasswords = []string{
 }
 
 func TestRenderRedisGolden(t *testing.T) {
-	base := Redis{
+	base := redisConf{
 		Port: 7000, BusPort: 17000, Password: "s3cret pass", Cluster: true,
 		NodeTimeout: 5000, AppendOnly: true, Dir: "/data",
 	}
 	tests := []struct {
 		golden string
-		edit   func(r *Redis)
+		edit   func(r *redisConf)
 	}{
-		{"bridge-hostname", func(r *Redis) {
+		{"bridge-hostname", func(r *redisConf) {
 			r.Name, r.Bind = "demo-7000", []string{"0.0.0.0"}
 			r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
 		}},
-		{"host-announce-ip", func(r *Redis) {
+		{"host-announce-ip", func(r *redisConf) {
 			r.Name, r.Port, r.BusPort, r.Bind = "demo-7001", 7001, 17001, []string{"127.0.0.1"}
 			r.AnnounceIP = "192.0.2.10"
 		}},
-		{"no-password", func(r *Redis) {
+		{"no-password", func(r *redisConf) {
 			r.Name, r.Password, r.ProtectedMode, r.AppendOnly = "demo-7002", "", true, false
 		}},
-		{"extra-directives", func(r *Redis) {
+		{"extra-directives", func(r *redisConf) {
 			r.Name, r.Bind = "demo-7003", []string{"127.0.0.1"}
 			r.Port, r.BusPort = 7003, 0 // bus port defaults to port+10000
 			r.Extra = []string{"maxmemory 100mb", "maxmemory-policy allkeys-lru", `save ""`}
@@ -58,9 +58,9 @@ func TestRenderRedisGolden(t *testing.T) {
 		t.Run(tt.golden, func(t *testing.T) {
 			r := base
 			tt.edit(&r)
-			got, err := RenderRedis(r)
+			got, err := renderRedis(r)
 			if err != nil {
-				t.Fatalf("RenderRedis: %v", err)
+				t.Fatalf("renderRedis: %v", err)
 			}
 			checkGolden(t, filepath.Join("testdata", tt.golden+".golden"), got)
 		})
@@ -75,18 +75,18 @@ func checkGolden(t *testing.T, path string, got []byte) {
 func TestRenderRedisErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		r    Redis
+		r    redisConf
 		want string
 	}{
-		{"port zero", Redis{}, "port 0"},
-		{"port too high", Redis{Port: 65536}, "port 65536"},
-		{"owned extra", Redis{Port: 7000, Extra: []string{"port 7001"}}, "--config"},
+		{"port zero", redisConf{}, "port 0"},
+		{"port too high", redisConf{Port: 65536}, "port 65536"},
+		{"owned extra", redisConf{Port: 7000, Extra: []string{"port 7001"}}, "--config"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := RenderRedis(tt.r)
+			_, err := renderRedis(tt.r)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("RenderRedis error = %v, want one containing %q", err, tt.want)
+				t.Fatalf("renderRedis error = %v, want one containing %q", err, tt.want)
 			}
 		})
 	}
@@ -116,7 +116,7 @@ func TestRenderedPasswordRoundTrips(t *testing.T) {
 			continue // no password: the directives are left out
 		}
 		t.Run(pw, func(t *testing.T) {
-			conf, err := RenderRedis(Redis{Port: 7000, Cluster: true, Password: pw})
+			conf, err := renderRedis(redisConf{Port: 7000, Cluster: true, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -234,7 +234,7 @@ func TestDirective(t *testing.T) {
 }
 
 func TestDirectiveLastExtraWins(t *testing.T) {
-	conf, err := RenderRedis(Redis{Port: 7000, Extra: []string{"maxmemory 1mb", "maxmemory 100mb"}})
+	conf, err := renderRedis(redisConf{Port: 7000, Extra: []string{"maxmemory 1mb", "maxmemory 100mb"}})
 	if err != nil {
 		t.Fatal(err)
 	}

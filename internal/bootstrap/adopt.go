@@ -53,8 +53,8 @@ func anyOwned(owned []bool, ranges []topology.SlotRange) bool {
 
 // adopt makes every member that serves nothing follow a master: empty
 // masters (a node that lost its data, or a fresh one) and replicas whose
-// master is gone. It prefers the planned master, else the master with
-// the fewest replicas.
+// master is gone. It prefers the planned group's master, else the master
+// with the fewest replicas (both topology's policy).
 func (c *Cluster) adopt(ctx context.Context, ns []*redisx.Node, vs []view, ids []string) error {
 	serving := map[string]int{} // master ID -> replicas
 	for _, v := range vs {
@@ -75,7 +75,7 @@ func (c *Cluster) adopt(ctx context.Context, ns []*redisx.Node, vs []view, ids [
 		}
 		target := groupMaster(plan, i, serving, ids)
 		if target == "" {
-			target = leastFollowed(serving, ids)
+			target = topology.FewestReplicas(servingIn(serving, ids), serving)
 		}
 		if target == "" {
 			return fmt.Errorf("no master serves slots for %s to replicate", c.nodeLabel(i))
@@ -89,35 +89,28 @@ func (c *Cluster) adopt(ctx context.Context, ns []*redisx.Node, vs []view, ids [
 	return nil
 }
 
-// groupMaster is the serving master of i's planned group: a replica's
-// planned master, or, for a planned master, the replica of its own that
-// took over its slots (so a fresh node that replaces a lost master
-// follows its successor, on the host placement kept apart from it).
+// groupMaster is the serving master of i's planned group (topology's
+// Plan.GroupMaster), by ID; "" when the group serves nothing.
 func groupMaster(plan topology.Plan, i int, serving map[string]int, ids []string) string {
-	if p := plan.Nodes[i].Master; p >= 0 {
-		if _, ok := serving[ids[p]]; ok {
-			return ids[p]
-		}
+	j := plan.GroupMaster(i, func(j int) bool {
+		_, ok := serving[ids[j]]
+		return ok
+	})
+	if j < 0 {
 		return ""
 	}
-	for j, n := range plan.Nodes {
-		if _, ok := serving[ids[j]]; ok && n.Master == i {
-			return ids[j]
-		}
-	}
-	return ""
+	return ids[j]
 }
 
-// leastFollowed is the serving master with the fewest replicas, the first
-// in member order on a tie.
-func leastFollowed(serving map[string]int, ids []string) string {
-	best, n := "", 0
+// servingIn are the serving masters, in member order.
+func servingIn(serving map[string]int, ids []string) []string {
+	var out []string
 	for _, id := range ids {
-		if c, ok := serving[id]; ok && (best == "" || c < n) {
-			best, n = id, c
+		if _, ok := serving[id]; ok {
+			out = append(out, id)
 		}
 	}
-	return best
+	return out
 }
 
 // forgetGhosts has every member forget the nodes that are no member (a

@@ -42,8 +42,8 @@ func newLocalCluster(t *testing.T) *localCluster {
 
 func (lc *localCluster) start(i int) {
 	n := lc.plan.Nodes[i]
-	conf, err := templates.RenderRedis(templates.Redis{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{lc.ips[i]},
-		Password: convergePW, Cluster: true, NodeTimeout: 1000, AnnounceIP: lc.ips[i], AppendOnly: true, Dir: lc.dirs[i]})
+	conf, err := templates.RenderNode(templates.Settings{Password: convergePW, Cluster: true, NodeTimeout: 1000, AppendOnly: true},
+		templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{lc.ips[i]}, AnnounceIP: lc.ips[i], Dir: lc.dirs[i]})
 	if err != nil {
 		lc.t.Fatal(err)
 	}

@@ -89,68 +89,6 @@ func givers(owners *[topology.SlotCount]string, share, count map[string]int) []s
 	return out
 }
 
-// replicaOf is a node that is or will be a replica: its ID and the master
-// it follows now ("" when it follows none that stays a master).
-type replicaOf struct {
-	ID, Master string
-}
-
-// planReplicas spreads the non-master nodes over the masters as evenly as
-// possible, keeping a replica where it is when its master has room. It
-// returns the nodes that must (re)replicate and whom to follow.
-func planReplicas(masters []string, nodes []replicaOf) map[string]string {
-	if len(masters) == 0 {
-		return nil
-	}
-	have := map[string]int{}
-	isMaster := map[string]bool{}
-	for _, m := range masters {
-		isMaster[m] = true
-	}
-	for _, n := range nodes {
-		if isMaster[n.Master] {
-			have[n.Master]++
-		}
-	}
-	capOf := replicaCaps(masters, have, len(nodes))
-	count := map[string]int{}
-	var move []string
-	for _, n := range nodes {
-		if isMaster[n.Master] && count[n.Master] < capOf[n.Master] {
-			count[n.Master]++
-			continue
-		}
-		move = append(move, n.ID)
-	}
-	out := map[string]string{}
-	for _, id := range move {
-		best := ""
-		for _, m := range masters {
-			if count[m] < capOf[m] && (best == "" || count[m] < count[best]) {
-				best = m
-			}
-		}
-		count[best]++
-		out[id] = best
-	}
-	return out
-}
-
-// replicaCaps gives each master total/len replicas, and one more to the
-// first total%len masters with the most replicas now.
-func replicaCaps(masters []string, have map[string]int, total int) map[string]int {
-	order := append([]string(nil), masters...)
-	sort.SliceStable(order, func(i, j int) bool { return have[order[i]] > have[order[j]] })
-	caps := map[string]int{}
-	for i, m := range order {
-		caps[m] = total / len(masters)
-		if i < total%len(masters) {
-			caps[m]++
-		}
-	}
-	return caps
-}
-
 // nodeRole is one node as role planning sees it, by container index.
 type nodeRole struct {
 	Index   int

@@ -73,28 +73,6 @@ func TestPlanBalanceLeavesUnownedSlots(t *testing.T) {
 	}
 }
 
-func TestPlanReplicas(t *testing.T) {
-	tests := []struct {
-		name    string
-		masters []string
-		nodes   []replicaOf
-		want    map[string]string
-	}{
-		{"balanced stays", []string{"a", "b"}, []replicaOf{{"x", "a"}, {"y", "b"}}, map[string]string{}},
-		{"orphan goes to the master without", []string{"a", "b"}, []replicaOf{{"x", "a"}, {"y", "gone"}}, map[string]string{"y": "b"}},
-		{"surplus moves", []string{"a", "b", "c"}, []replicaOf{{"x", "a"}, {"y", "a"}, {"z", "b"}}, map[string]string{"y": "c"}},
-		{"empty masters become replicas", []string{"a", "b"}, []replicaOf{{"x", ""}, {"y", ""}}, map[string]string{"x": "a", "y": "b"}},
-		{"uneven total keeps the pair", []string{"a", "b"}, []replicaOf{{"x", "a"}, {"y", "a"}, {"z", "a"}}, map[string]string{"z": "b"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := planReplicas(tt.masters, tt.nodes); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("planReplicas = %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestPlanRoles(t *testing.T) {
 	m := func(i, slots int) nodeRole { return nodeRole{Index: i, Master: true, Slots: slots, Follows: -1} }
 	r := func(i, of int) nodeRole { return nodeRole{Index: i, Follows: of} }

@@ -1,6 +1,7 @@
 // Package cluster is the front door of redis-dock: Up, Down, Status, List
 // and Password, each a pipeline of small steps over the Docker engine and
-// the nodes themselves.
+// the nodes themselves. Node configs come from templates.RenderNode, and
+// scale and heal apply topology's replica policy.
 package cluster
 
 import (
@@ -37,18 +38,13 @@ func renderNode(s spec.Spec, n topology.Node) ([]byte, error) {
 }
 
 func renderNodeIn(s spec.Spec, n topology.Node, dir string) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Password: s.Password,
-		Cluster: s.Mode == spec.ModeCluster, NodeTimeout: s.NodeTimeout,
-		AppendOnly: s.AppendOnly, Dir: dir, Extra: s.Config, ProtectedMode: s.ProtectedMode(),
-	}
+	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Dir: dir}
 	nn := s.Net().Node()
-	r.Bind, r.AnnounceIP = []string{nn.Bind}, nn.Announce
-	if nn.Hostname && s.Endpoint == spec.EndpointHostname && r.Cluster {
-		r.AnnounceHostname = "localhost"
-		r.PreferredEndpointType = "hostname"
+	node.Bind, node.AnnounceIP = []string{nn.Bind}, nn.Announce
+	if nn.Hostname && s.Endpoint == spec.EndpointHostname {
+		node.AnnounceHostname = "localhost"
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(s.NodeSettings(), node)
 }
 
 // planFor plans the spec's nodes (addresses filled in later for bridge).

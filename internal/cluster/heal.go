@@ -3,12 +3,12 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // HealOptions shape a heal.
@@ -217,7 +217,7 @@ func (hr *healRun) closeSlots(ctx context.Context) error {
 }
 
 // orphans gives each replica whose master is gone, not a master, or owns
-// no slots the running master with the fewest replicas.
+// no slots the running master with the fewest replicas (topology's policy).
 func (hr *healRun) orphans(ctx context.Context) error {
 	count := map[string]int{}
 	var masters []*member
@@ -243,9 +243,13 @@ func (hr *healRun) orphans(ctx context.Context) error {
 	}
 	st := hr.o.Log().Start("Giving %d orphaned replicas a master", len(orphans))
 	defer st.End(false)
+	var ids []string
+	for _, m := range masters {
+		ids = append(ids, m.id())
+	}
 	for _, r := range orphans {
-		sort.SliceStable(masters, func(i, j int) bool { return count[masters[i].id()] < count[masters[j].id()] })
-		if err := r.conn.Replicate(ctx, masters[0].id()); err != nil {
+		to := topology.FewestReplicas(ids, count)
+		if err := r.conn.Replicate(ctx, to); err != nil {
 			// a replica of a master that hung took its slots meanwhile
 			// (a failover): it is no orphan any more
 			if _ = hr.l.refresh(ctx); r.master() && r.slots() > 0 {
@@ -254,7 +258,7 @@ func (hr *healRun) orphans(ctx context.Context) error {
 			}
 			return fmt.Errorf("giving %s a master: %w (run `redis-dock heal --name %s` again)", r.name(), err, hr.l.spec.Name)
 		}
-		count[masters[0].id()]++
+		count[to]++
 		hr.res.Replicated = append(hr.res.Replicated, r.name())
 	}
 	st.End(true)

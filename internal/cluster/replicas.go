@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // arrangeReplicas makes every node in others replicate one of masters,
@@ -18,15 +19,15 @@ func arrangeReplicas(ctx context.Context, l *live, masters, others []*member, wa
 	for _, m := range masters {
 		ids = append(ids, m.id())
 	}
-	var nodes []replicaOf
+	var nodes []topology.Follower
 	for _, o := range others {
-		r := replicaOf{ID: o.id()}
+		r := topology.Follower{ID: o.id()}
 		if !o.master() {
 			r.Master = o.self.MasterID
 		}
 		nodes = append(nodes, r)
 	}
-	plan := planReplicas(ids, nodes)
+	plan := topology.SpreadReplicas(ids, nodes)
 	if len(plan) == 0 {
 		return nil, nil
 	}

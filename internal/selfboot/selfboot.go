@@ -2,7 +2,8 @@
 // stacks and compose files alike: every node runs `redis-dock node` (it
 // finds its own address on the cluster's network by the subnet), and a
 // one-shot `redis-dock bootstrap` forms or heals the cluster. Packages
-// swarm and compose turn the plan into their formats.
+// swarm and compose turn the plan into their formats. The base configs
+// come from templates.RenderNode, as every other node's redis.conf.
 package selfboot
 
 import (
@@ -67,16 +68,26 @@ func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error)
 	return p, nil
 }
 
+// baseConf is node n's redis.conf without the password, which must not
+// be in a Swarm config or a file beside the compose file: the node adds
+// it (and its address) at start (nodeagent.Finalize).
 func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Cluster: true,
-		NodeTimeout: s.NodeTimeout, AppendOnly: s.AppendOnly, Dir: DataDir, Extra: s.Config,
-		ProtectedMode: s.ProtectedMode(),
-	}
+	st := s.NodeSettings()
+	st.Password = ""
+	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Dir: DataDir}
 	if hostnameEndpoint {
-		r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
+		node.AnnounceHostname = "localhost"
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(st, node)
+}
+
+// Topology is the plan's layout as topology planned it.
+func (p *Plan) Topology() topology.Plan {
+	t := topology.Plan{Nodes: make([]topology.Node, len(p.Nodes))}
+	for i, n := range p.Nodes {
+		t.Nodes[i] = n.Node
+	}
+	return t
 }
 
 // DefaultSubnet is a /24 in 10.214.0.0/16 picked by the cluster's name,

@@ -15,30 +15,14 @@ import (
 // is the redis user's, since sentinel rewrites the file.
 const SentinelConfigPath = images.ConfigDir + "/sentinel.conf"
 
-// plan lays out the group: the master at index 0, then the replicas, then
-// the sentinels, node i on port+i. A replica's Master is the index of the
-// node it follows: the master, or with cascade the replica before it.
-// Addresses are filled in when subnet is valid (bridge networking).
+// plan lays out the group (topology.Group): the master at index 0, then
+// the replicas, then the sentinels, node i on port+i. Addresses are
+// filled in when subnet is valid (bridge networking).
 func plan(s spec.Spec, subnet netip.Prefix) []topology.Node {
-	nodes := make([]topology.Node, s.Nodes())
-	for i := range nodes {
-		n := topology.Node{Index: i, Port: s.Port + i, Role: topology.RoleSentinel, Master: -1}
-		n.Name = fmt.Sprintf("%s-%d", s.Name, n.Port)
-		switch {
-		case i == 0:
-			n.Role = topology.RoleMaster
-		case i <= s.Replicas:
-			n.Role, n.Master = topology.RoleReplica, 0
-			if s.Cascade {
-				n.Master = i - 1
-			}
-		}
-		if subnet.IsValid() {
-			n.IP = topology.HostAddr(subnet, topology.FirstHost+i)
-		}
-		nodes[i] = n
-	}
-	return nodes
+	return topology.Group(topology.GroupParams{
+		Name: s.Name, Port: s.Port, Replicas: s.Replicas, Sentinels: s.SentinelCount(),
+		Cascade: s.Cascade, Subnet: subnet,
+	})
 }
 
 // split returns the data nodes (master and replicas) and the sentinels.
@@ -67,16 +51,12 @@ func announceFor(s spec.Spec) string { return s.Net().Node().Announce }
 
 // renderData renders a master's or replica's redis.conf.
 func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
-	r := templates.Redis{
-		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
-		Password: s.Password, AnnounceIP: announceFor(s), AppendOnly: s.AppendOnly,
-		Dir: images.DataDir, Extra: s.Config,
-	}
+	node := templates.Node{Name: n.Name, Port: n.Port, Bind: bindFor(s), AnnounceIP: announceFor(s), Dir: images.DataDir}
 	if n.Master >= 0 {
 		up := nodes[n.Master]
-		r.ReplicaOf = fmt.Sprintf("%s %d", peerHost(s, up), up.Port)
+		node.ReplicaOf = fmt.Sprintf("%s %d", peerHost(s, up), up.Port)
 	}
-	return templates.RenderRedis(r)
+	return templates.RenderNode(s.NodeSettings(), node)
 }
 
 // renderSentinel renders a sentinel's sentinel.conf, monitoring the

@@ -1,7 +1,9 @@
 // Package sentinel runs the sentinel topology: one master, replicas
 // (optionally chained) and Redis Sentinels that fail over automatically.
 // It uses the same containers, labels, image and config copy-in as
-// cluster mode, and the same step and status-line style.
+// cluster mode, and the same step and status-line style. Its layout comes
+// from topology.Group and its data nodes' redis.conf from
+// templates.RenderNode, as in every other mode.
 package sentinel
 
 import (

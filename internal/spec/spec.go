@@ -1,6 +1,6 @@
 // Package spec is what a user asks for: a cluster spec with defaults,
 // loaded from flags or a strict YAML file, and validated before anything
-// is created.
+// is created. NodeSettings is what of it every node's redis.conf shares.
 package spec
 
 import (

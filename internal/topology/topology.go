@@ -1,5 +1,8 @@
 // Package topology is pure planning: which node is a master or a replica,
-// which ports and addresses it gets, and which slots each master owns.
+// which ports and addresses it gets, and which slots each master owns. It
+// owns the replica-and-placement policy (replicas.go): whom a replica
+// follows when a cluster or sentinel group is made, scaled or healed, and
+// which host each node runs on. Callers apply its answers.
 package topology
 
 import (
@@ -72,7 +75,7 @@ func New(p Params) Plan {
 			n.Slots = []SlotRange{ranges[i]}
 		} else {
 			n.Role = RoleReplica
-			n.Master = (i - p.Masters) % p.Masters
+			n.Master = initialMaster(i, p.Masters)
 		}
 		if p.Subnet.IsValid() {
 			n.IP = HostAddr(p.Subnet, FirstHost+i)

@@ -1,0 +1,13 @@
+package spec
+
+import "github.com/redis-dock/redis-dock/templates"
+
+// NodeSettings are the spec's settings every data node's redis.conf
+// shares, for templates.RenderNode: the one place a spec field becomes a
+// redis.conf setting.
+func (s Spec) NodeSettings() templates.Settings {
+	return templates.Settings{
+		Cluster: s.Mode == ModeCluster, NodeTimeout: s.NodeTimeout, ProtectedMode: s.ProtectedMode(),
+		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.Config,
+	}
+}

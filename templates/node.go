@@ -1,0 +1,43 @@
+package templates
+
+// Settings are what every data node of one cluster or sentinel group
+// shares, all taken from the spec by spec.Spec.NodeSettings. A new
+// redis.conf setting is a field here, a line there and a line in
+// redis.conf.tmpl; RenderNode then carries it to every path (cluster,
+// sentinel, compose and Swarm).
+type Settings struct {
+	Cluster       bool // cluster-enabled: Redis Cluster mode
+	NodeTimeout   int  // cluster-node-timeout, milliseconds
+	ProtectedMode bool
+	Password      string // requirepass and masterauth; "" leaves both out
+	AppendOnly    bool
+	Extra         []string // user directives, checked by CheckExtra
+}
+
+// Node is what one node adds to the shared settings: its ports, where it
+// listens and what it announces (both decided by the network mode, passed
+// in as plain values), its role and its data directory.
+type Node struct {
+	Name             string // node name, for the header comment
+	Port             int
+	BusPort          int      // 0: Port+10000 in cluster mode
+	Bind             []string // nil: 0.0.0.0
+	AnnounceIP       string   // cluster-announce-ip and replica-announce-ip
+	AnnounceHostname string   // with it, clients are sent the hostname
+	ReplicaOf        string   // "host port", for non-cluster replicas
+	Dir              string   // data directory; "" is /data
+}
+
+// RenderNode renders one data node's redis.conf: the one function every
+// path that writes a redis.conf calls.
+func RenderNode(s Settings, n Node) ([]byte, error) {
+	r := redisConf{
+		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: n.Bind, ProtectedMode: s.ProtectedMode,
+		Password: s.Password, Cluster: s.Cluster, NodeTimeout: s.NodeTimeout, AnnounceIP: n.AnnounceIP,
+		ReplicaOf: n.ReplicaOf, AppendOnly: s.AppendOnly, Dir: n.Dir, Extra: s.Extra,
+	}
+	if n.AnnounceHostname != "" && s.Cluster {
+		r.AnnounceHostname, r.PreferredEndpointType = n.AnnounceHostname, "hostname"
+	}
+	return renderRedis(r)
+}
