@@ -135,3 +135,7 @@ func cut(s string) (string, string, bool) {
 	}
 	return s, "", false
 }
+
+// WithLogger is a redisdock.Option (its type is that option's) that logs
+// to the CLI's logger, which the public API does not expose.
+func WithLogger(l *cli.Logger) func(*Options) { return func(o *Options) { o.Logger = l } }
