@@ -17,8 +17,8 @@ import (
 )
 
 // renderPlan renders the compose file of plan p; the configs and
-// password it refers to
-// are where f says (selfboot.WriteFiles writes them).
+// password it refers to are where f says (selfboot.WriteFiles writes
+// them).
 func renderPlan(p *selfboot.Plan, f selfboot.Files) ([]byte, error) {
 	b, err := project(p, f).MarshalYAML()
 	if err != nil {
