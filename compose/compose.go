@@ -3,6 +3,7 @@ package compose
 import (
 	"fmt"
 
+	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -26,7 +27,7 @@ type Rendered struct {
 // writes the node configs and the password it refers to into dir
 // (default ./<name>-compose). A password file already in dir is kept.
 func Render(s Spec, dir string) (*Rendered, error) {
-	if s.Network != spec.NetworkBridge {
+	if m, err := netmode.Lookup(s.Network); err != nil || m != netmode.Bridge { // a compose file is the bridge mode written down
 		return nil, fmt.Errorf("--network %s: compose files are rendered for bridge networks only", s.Network)
 	}
 	if s.Subnet == "" {
