@@ -17,7 +17,6 @@ func TestIntegrationExamples(t *testing.T) {
 		run  func()
 		want string
 	}{
-		{"ExampleStart", ExampleStart, "hello 6\n"},
 		{"ExampleUp", ExampleUp, "healthy: true nodes: 6\n"},
 	} {
 		t.Run(ex.name, func(t *testing.T) {

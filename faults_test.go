@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	redisdock "github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/redisdocktest"
 )
 
 // ackedWrite sets key on its master and WAITs for one replica, failing
@@ -78,7 +79,7 @@ func TestIntegrationFaultKit(t *testing.T) {
 	requireEngine(t)
 	t.Parallel()
 	ctx := context.Background()
-	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
+	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
 
 	t.Run("kill", func(t *testing.T) {
 		port := ackedWrite(t, c, "cart:1", "3 apples")

@@ -4,9 +4,11 @@
 // In a test, one call gives a healthy cluster that is removed when the
 // test ends:
 //
-//	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1})
+//	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1})
 //	rdb := c.Client()
 //	rdb.Set(ctx, "k", "v", 0)
+//
+// Up, Down and the Cluster type do the same outside tests.
 //
 // Nodes announce themselves as localhost:<published port>, so MOVED and
 // ASK redirects work from the host on Linux and Docker Desktop alike.
@@ -48,13 +50,15 @@ type Cluster struct {
 // Option changes how Up runs (not what it builds).
 type Option func(*cluster.Options)
 
-// WithLog sends status lines to w; verbosity 1 and 2 add details.
+// WithLog sends status lines to w; verbosity 1 and 2 add details, a
+// negative verbosity shows warnings only.
 func WithLog(w io.Writer, verbosity int) Option {
-	return func(o *cluster.Options) { o.Logger = cli.NewLogger(w, verbosity, false) }
+	return func(o *cluster.Options) { o.Logger = cli.NewLogger(w, max(verbosity, 0), verbosity < 0) }
 }
 
-// WithLogger uses the CLI's logger.
-func WithLogger(l *cli.Logger) Option { return func(o *cluster.Options) { o.Logger = l } }
+// ErrPortInUse says a port Up was to publish is taken; with other ports
+// Up may succeed.
+var ErrPortInUse = cluster.ErrPortInUse
 
 // WithRetain keeps what a failed Up created, for debugging.
 func WithRetain(retain bool) Option { return func(o *cluster.Options) { o.Retain = retain } }
@@ -181,20 +185,26 @@ func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
 	return redis.NewClusterClient(&o)
 }
 
-// Down removes the cluster and its volumes.
+// Down removes the cluster and its volumes, and closes c.
 func (c *Cluster) Down(ctx context.Context) error {
-	c.Close()
+	c.closeClient()
+	defer c.docker.Close()
 	_, err := cluster.Down(ctx, c.spec.Name, true, cluster.Options{Docker: c.docker})
 	return err
 }
 
 // Close closes the client and the Docker connection; the cluster stays.
+// Do not use c after Close.
 func (c *Cluster) Close() error {
+	c.closeClient()
+	return c.docker.Close()
+}
+
+func (c *Cluster) closeClient() {
 	if c.client != nil {
 		c.client.Close()
 		c.client = nil
 	}
-	return nil
 }
 
 // Status reads the cluster's state.
@@ -228,4 +238,11 @@ func Ping(ctx context.Context) error {
 	}
 	defer d.Close()
 	return d.Ping(ctx)
+}
+
+// Flush empties every master (FLUSHALL), for a reused cluster.
+func (c *Cluster) Flush(ctx context.Context) error {
+	return c.Client().ForEachMaster(ctx, func(ctx context.Context, m *redisClient) error {
+		return m.FlushAll(ctx).Err()
+	})
 }

@@ -14,6 +14,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/testutil"
+	"github.com/redis-dock/redis-dock/redisdocktest"
 )
 
 // requireEngine skips without an engine unless REDIS_DOCK_REQUIRE_DOCKER=1;
@@ -54,7 +55,7 @@ func TestIntegrationParallelClusters(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		t.Run(fmt.Sprintf("cluster%d", i), func(t *testing.T) {
 			t.Parallel()
-			c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1})
+			c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1})
 			writeRead(t, c.Client(), 1000)
 			if len(c.Addrs()) != 6 || c.Password() == "" {
 				t.Errorf("Addrs = %v, password set = %v", c.Addrs(), c.Password() != "")
@@ -67,7 +68,7 @@ func TestIntegrationKillMaster(t *testing.T) {
 	requireEngine(t)
 	t.Parallel()
 	ctx := context.Background()
-	c := redisdock.Start(t, redisdock.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
+	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1, NodeTimeout: 2 * time.Second})
 	testutil.AssertClientTopology(t, c.Addrs(), c.Password(), 3, 1) // the replica to promote is handed out at once
 	rdb := c.Client()
 	slot := 0
@@ -123,7 +124,7 @@ func TestIntegrationRestartKeepsData(t *testing.T) {
 	requireEngine(t)
 	t.Parallel()
 	ctx := context.Background()
-	c := redisdock.Start(t, redisdock.Options{Masters: 3, AppendOnly: true})
+	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, AppendOnly: true})
 	writeRead(t, c.Client(), 200)
 	if err := c.Restart(ctx); err != nil {
 		t.Fatal(err)

@@ -4,20 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/sentinel"
-	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // SentinelGroup is a running sentinel group (one master, replicas and
-// sentinels) made for a test by StartSentinel.
+// sentinels) made by NewSentinelGroup.
 type SentinelGroup struct {
 	res    *sentinel.Result
 	docker *docker.Client
@@ -25,51 +22,25 @@ type SentinelGroup struct {
 	before string // the master's container before the last KillMaster
 }
 
-// StartSentinel brings up a sentinel group for test t and removes it when
-// the test ends. From o it uses Name, Replicas (default 2), Password,
-// Image, NodeTimeout (as down-after-milliseconds; default 1s), Wait and
-// Log; three sentinels watch the master.
-func StartSentinel(t testing.TB, o Options) *SentinelGroup {
-	t.Helper()
-	s := o.spec(t)
-	s.Mode, s.Masters, s.Sentinels = spec.ModeSentinel, 1, 3
-	if s.Replicas = o.Replicas; s.Replicas == 0 {
-		s.Replicas = 2
-	}
-	s.DownAfter = 1000
-	if o.NodeTimeout > 0 {
-		s.DownAfter = int(o.NodeTimeout / time.Millisecond)
-	}
-	opts := []Option{WithLogger(cli.Discard())}
-	if o.Log != nil {
-		opts[0] = WithLog(o.Log, 0)
-	}
+// NewSentinelGroup creates a sentinel group from s (Mode "sentinel"), or
+// confirms it is up, and returns it once every sentinel agrees on the
+// master. Down removes it; Close only lets go of it.
+// redisdocktest.StartSentinel makes one for a test.
+func NewSentinelGroup(ctx context.Context, s Spec, opts ...Option) (*SentinelGroup, error) {
 	d, err := docker.New()
 	if err != nil {
-		t.Fatalf("redisdock.StartSentinel: %v", err)
+		return nil, err
 	}
-	g := &SentinelGroup{docker: d}
-	t.Cleanup(func() {
-		g.Close()
-		if _, err := cluster.Down(context.Background(), s.Name, true, g.opts()); err != nil && !errors.Is(err, docker.ErrStaleEndpoints) {
-			t.Errorf("redisdock: removing sentinel group %s: %v", s.Name, err)
-		}
-		d.Close()
-	})
-	for try := 0; try < 4; try++ {
-		if o.Port == 0 {
-			if s.Port, err = freePorts(s.Nodes()); err != nil {
-				t.Fatalf("redisdock.StartSentinel: %v", err)
-			}
-		}
-		if g.res, err = UpSentinel(context.Background(), s, opts...); err == nil || o.Port != 0 || !errors.Is(err, cluster.ErrPortInUse) {
-			break
-		}
+	o := cluster.Options{Docker: d}
+	for _, opt := range opts {
+		opt(&o)
 	}
+	res, err := sentinel.Up(ctx, s, o)
 	if err != nil {
-		t.Fatalf("redisdock.StartSentinel: %v", err)
+		d.Close()
+		return nil, err
 	}
-	return g
+	return &SentinelGroup{res: res, docker: d}, nil
 }
 
 func (g *SentinelGroup) opts() cluster.Options { return cluster.Options{Docker: g.docker} }
@@ -97,13 +68,29 @@ func (g *SentinelGroup) Client() *redis.Client {
 	return g.client
 }
 
-// Close closes the client; the group stays until the test ends.
+// Close closes the client and the Docker connection; the group stays.
+// Do not use g after Close.
 func (g *SentinelGroup) Close() error {
+	g.closeClient()
+	return g.docker.Close()
+}
+
+func (g *SentinelGroup) closeClient() {
 	if g.client != nil {
 		g.client.Close()
 		g.client = nil
 	}
-	return nil
+}
+
+// Down removes the group and its volumes, and closes g.
+func (g *SentinelGroup) Down(ctx context.Context) error {
+	g.closeClient()
+	defer g.docker.Close()
+	_, err := cluster.Down(ctx, g.Name(), true, g.opts())
+	if errors.Is(err, docker.ErrStaleEndpoints) {
+		return nil
+	}
+	return err
 }
 
 // KillMaster kills (SIGKILL) the container of the node that is master

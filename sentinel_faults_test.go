@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	redisdock "github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/redisdocktest"
 )
 
 // TestIntegrationSentinelFaultKit: kill the master of a sentinel group
@@ -16,7 +16,7 @@ func TestIntegrationSentinelFaultKit(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	g := redisdock.StartSentinel(t, redisdock.Options{Replicas: 2})
+	g := redisdocktest.StartSentinel(t, redisdocktest.Options{Replicas: 2})
 	rdb := g.Client()
 	if err := rdb.Set(ctx, "cart:1", "3 apples", 0).Err(); err != nil {
 		t.Fatal(err)

@@ -63,7 +63,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, err := Render(p, files)
+	yml, err := renderPlan(p, files)
 	if err != nil {
 		t.Fatal(err)
 	}

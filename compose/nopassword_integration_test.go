@@ -39,7 +39,7 @@ func TestIntegrationComposeNoPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, err := Render(p, files)
+	yml, err := renderPlan(p, files)
 	if err != nil {
 		t.Fatal(err)
 	}

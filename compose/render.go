@@ -16,21 +16,22 @@ import (
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
-// Render renders the compose file; the configs and password it refers to
-// are where f says (selfboot.WriteFiles writes them).
-func Render(p *selfboot.Plan, f selfboot.Files) ([]byte, error) {
-	b, err := Project(p, f).MarshalYAML()
+// renderPlan renders the compose file of plan p; the configs and
+// password it refers to are where f says (selfboot.WriteFiles writes
+// them).
+func renderPlan(p *selfboot.Plan, f selfboot.Files) ([]byte, error) {
+	b, err := project(p, f).MarshalYAML()
 	if err != nil {
 		return nil, fmt.Errorf("failed to render the compose file: %w", err)
 	}
 	return shortPorts(b)
 }
 
-// Project is the compose file as compose-go types: a service per node
+// project is the compose file as compose-go types: a service per node
 // with a static address (so a restart keeps it), its port published 1:1
 // on the spec's host IP, its own volume, its base config bind-mounted
 // read-only and the password as a secret; and the bootstrap.
-func Project(p *selfboot.Plan, f selfboot.Files) *types.Project {
+func project(p *selfboot.Plan, f selfboot.Files) *types.Project {
 	pr := &types.Project{
 		Services: types.Services{},
 		Networks: types.Networks{selfboot.NetworkKey: {

@@ -32,7 +32,7 @@ func testPlan(t *testing.T) *selfboot.Plan {
 }
 
 func TestRenderGolden(t *testing.T) {
-	got, err := Render(testPlan(t), selfboot.Files{Dir: "/srv/demo-compose", Password: "/srv/demo-compose/password"})
+	got, err := renderPlan(testPlan(t), selfboot.Files{Dir: "/srv/demo-compose", Password: "/srv/demo-compose/password"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,12 +55,12 @@ func TestRenderNoPasswordGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Render(p, selfboot.Files{Dir: "/srv/open-compose"})
+	got, err := renderPlan(p, selfboot.Files{Dir: "/srv/open-compose"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, filepath.Join("testdata", "compose-3x1-no-password.golden"), got)
-	yml, err := Render(p, files)
+	yml, err := renderPlan(p, files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestRenderLoadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, err := Render(p, files)
+	yml, err := renderPlan(p, files)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,9 @@ import (
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
+// Spec is a cluster's spec, the same type as redisdock.Spec.
+type Spec = spec.Spec
+
 // ErrNoPassword refuses --no-password for stacks: the overlay mode's rule
 // (see netmode.ErrOverlayNoPassword).
 var ErrNoPassword = netmode.ErrOverlayNoPassword
@@ -14,7 +17,7 @@ var ErrNoPassword = netmode.ErrOverlayNoPassword
 // CheckSpec refuses what a stack cannot run safely, before anything is
 // made: stack render and swarm up call it first. The rules are the
 // overlay network mode's.
-func CheckSpec(s spec.Spec) error {
+func CheckSpec(s Spec) error {
 	n := s.Net()
 	return errors.Join(netmode.Overlay.Validate(n.Params)...)
 }

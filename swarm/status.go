@@ -8,7 +8,6 @@ import (
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
-	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // Status is a deployed stack: its services and, from a check inside the
@@ -56,7 +55,7 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 // by label: the stack may have been deployed under any name.
 func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*selfboot.Plan, refs, error) {
 	var r refs
-	var s spec.Spec
+	var s Spec
 	found := false
 	for _, svc := range services {
 		if v := svc.Labels[docker.LabelSpec]; v != "" && svc.Labels[docker.LabelRole] == selfboot.BootstrapService {
@@ -85,7 +84,7 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 }
 
 // reuse checks an existing stack instead of deploying it again.
-func (u *upRun) reuse(ctx context.Context, s spec.Spec) (*Result, error) {
+func (u *upRun) reuse(ctx context.Context, s Spec) (*Result, error) {
 	services, err := u.o.Docker.Services(ctx, s.Name)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,6 @@ import (
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
-	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // Options are how to run a command, as opposed to what to build.
@@ -34,8 +33,8 @@ func (o Options) log() *cli.Logger {
 
 // Result is a deployed, healthy stack.
 type Result struct {
-	Spec     spec.Spec // with the subnet and password filled in
-	Network  string    // the overlay clients attach to
+	Spec     Spec   // with the subnet and password filled in
+	Network  string // the overlay clients attach to
 	Report   nodeagent.Report
 	Existing bool // the stack was already there
 	Elapsed  time.Duration
@@ -48,7 +47,7 @@ var ErrNotManager = errors.New("run `docker swarm init` to make this engine a si
 // (what `docker stack deploy` of `stack render` makes, with the same
 // names and labels) and waits until a check from inside the overlay
 // finds it healthy. An existing stack is only checked.
-func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
+func Up(ctx context.Context, s Spec, o Options) (*Result, error) {
 	begin := time.Now()
 	if err := CheckSpec(s); err != nil {
 		return nil, err
@@ -108,7 +107,7 @@ type upRun struct {
 	refs    refs
 }
 
-func (u *upRun) create(ctx context.Context, s spec.Spec) (*Result, error) {
+func (u *upRun) create(ctx context.Context, s Spec) (*Result, error) {
 	if err := u.prepare(ctx, &s); err != nil {
 		return nil, err
 	}
@@ -123,7 +122,7 @@ func (u *upRun) create(ctx context.Context, s spec.Spec) (*Result, error) {
 }
 
 // prepare plans the stack: a free subnet, the password, the image.
-func (u *upRun) prepare(ctx context.Context, s *spec.Spec) error {
+func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 	if s.Subnet == "" {
 		subnet, err := u.freeSubnet(ctx, s.Name)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -72,3 +73,7 @@ func cut(s string) (string, string, bool) {
 	}
 	return s, "", false
 }
+
+// WithLogger is a redisdock.Option (its type is that option's) that logs
+// to the CLI's logger, which the public API does not expose.
+func WithLogger(l *cli.Logger) func(*Options) { return func(o *Options) { o.Logger = l } }

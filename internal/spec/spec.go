@@ -4,7 +4,6 @@
 package spec
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
@@ -110,27 +109,4 @@ func (s Spec) BindAddress() string { return s.Net().BindAddress() }
 // the guard there is that --host-ip is loopback, see Validate).
 func (s Spec) ProtectedMode() bool {
 	return s.Password == "" && s.Net().Node().ProtectedMode
-}
-
-// Diff names the first field that differs between two specs in a way that
-// changes the cluster (not the password source, wait or binary path).
-func (s Spec) Diff(o Spec) string {
-	type kv struct {
-		name string
-		a, b any
-	}
-	for _, f := range []kv{
-		{"--mode", s.Mode, o.Mode}, {"--masters", s.Masters, o.Masters}, {"--replicas", s.Replicas, o.Replicas},
-		{"--port", s.Port, o.Port}, {"--bus-port", s.FirstBusPort(), o.FirstBusPort()},
-		{"--network", s.Network, o.Network}, {"--host-ip", s.HostIP, o.HostIP}, {"--bind", s.Bind, o.Bind},
-		{"--announce-ip", s.AnnounceIP, o.AnnounceIP}, {"--endpoint", s.Endpoint, o.Endpoint},
-		{"--image", s.Image, o.Image}, {"--node-timeout", s.NodeTimeout, o.NodeTimeout},
-		{"--appendonly", s.AppendOnly, o.AppendOnly}, {"--config", fmt.Sprint(s.Config), fmt.Sprint(o.Config)},
-		{"--sentinels", s.Sentinels, o.Sentinels}, {"--cascade", s.Cascade, o.Cascade}, {"--down-after", s.DownAfter, o.DownAfter},
-	} {
-		if fmt.Sprint(f.a) != fmt.Sprint(f.b) {
-			return fmt.Sprintf("%s is %v, the running cluster has %v", f.name, f.a, f.b)
-		}
-	}
-	return ""
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/redis-dock/redis-dock/compose"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
-	"github.com/redis-dock/redis-dock/internal/netmode"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
@@ -50,43 +48,21 @@ func newRender(env *cli.Env) *cobra.Command {
 }
 
 func render(env *cli.Env, s spec.Spec, dir, out string) error {
-	if m, err := netmode.Lookup(s.Network); err != nil || m != netmode.Bridge { // a compose file is the bridge mode written down
-		return fmt.Errorf("--network %s: compose files are rendered for bridge networks only", s.Network)
-	}
-	if s.Subnet == "" {
-		s.Subnet = selfboot.DefaultBridgeSubnet(s.Name).String()
-	}
-	p, err := selfboot.FromSpec(s, s.Endpoint == spec.EndpointHostname)
-	if err != nil {
-		return err
-	}
-	if dir == "" {
-		dir = p.Spec.Name + "-compose"
-	}
-	selfboot.KeepPassword(p, dir)
-	generated, err := p.Spec.ResolvePassword()
-	if err != nil {
-		return err
-	}
-	files, err := selfboot.WriteFiles(p, dir, p.Spec.PasswordFile)
-	if err != nil {
-		return err
-	}
-	yml, err := compose.Render(p, files)
+	r, err := compose.Render(s, dir)
 	if err != nil {
 		return err
 	}
 	if out == "" {
-		_, err = env.Stdout.Write(yml)
-	} else if err = os.WriteFile(out, yml, 0o644); err != nil {
+		_, err = env.Stdout.Write(r.YAML)
+	} else if err = os.WriteFile(out, r.YAML, 0o644); err != nil {
 		err = fmt.Errorf("--out %s: %w", out, err)
 	}
 	if err != nil {
 		return err
 	}
-	if generated {
-		env.Logger.Infof(" • Generated a password into %s", files.Password)
+	if r.GeneratedPassword {
+		env.Logger.Infof(" • Generated a password into %s", r.Files.Password)
 	}
-	env.Logger.Infof(" • Configs are in %s; start with: docker compose -p %s -f <the file> up -d", files.Dir, p.Spec.Name)
+	env.Logger.Infof(" • Configs are in %s; start with: docker compose -p %s -f <the file> up -d", r.Files.Dir, r.Spec.Name)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
 )
 
 // NewCommand returns the down command.
@@ -19,7 +20,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Remove a cluster's containers and network (and volumes with --volumes)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := redisdock.Down(cmd.Context(), name, volumes, redisdock.WithLogger(env.Logger))
+			r, err := redisdock.Down(cmd.Context(), name, volumes, cluster.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if err != nil || port < 1 || port > 65535 {
 				return fmt.Errorf("<port> %q: give the client port of a replica, such as 7003", args[0])
 			}
-			res, err := redisdock.Failover(cmd.Context(), name, port, fo, redisdock.WithLogger(env.Logger))
+			res, err := redisdock.Failover(cmd.Context(), name, port, fo, cluster.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
 )
 
 // verbs are the sub-commands, one per fault-kit verb.
@@ -40,7 +41,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		cmd.AddCommand(&cobra.Command{
 			Use: use, Short: v.short, Args: args,
 			RunE: func(cmd *cobra.Command, nodes []string) error {
-				f, err := redisdock.InjectFault(cmd.Context(), name, verb, nodes, redisdock.WithLogger(env.Logger))
+				f, err := redisdock.InjectFault(cmd.Context(), name, verb, nodes, cluster.WithLogger(env.Logger))
 				if err != nil {
 					return err
 				}

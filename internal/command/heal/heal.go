@@ -25,7 +25,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short:   "Start stopped nodes, re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := redisdock.Heal(cmd.Context(), name, ho, redisdock.WithLogger(env.Logger))
+			res, err := redisdock.Heal(cmd.Context(), name, ho, cluster.WithLogger(env.Logger))
 			if res != nil {
 				printResult(env.Stdout, name, res, err == nil)
 			}

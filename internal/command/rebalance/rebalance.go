@@ -23,7 +23,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Move slots (and their keys, live) until every master owns an even share",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := redisdock.Rebalance(cmd.Context(), name, ro, redisdock.WithLogger(env.Logger))
+			res, err := redisdock.Rebalance(cmd.Context(), name, ro, cluster.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if so.Linger == 0 {
 				so.Linger = -1 // the flag's 0 means none; the library's means its default
 			}
-			res, err := redisdock.Scale(cmd.Context(), name, so, redisdock.WithLogger(env.Logger))
+			res, err := redisdock.Scale(cmd.Context(), name, so, cluster.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}

@@ -8,12 +8,13 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // upSentinel is `up --mode sentinel`.
 func upSentinel(ctx context.Context, env *cli.Env, s spec.Spec, retain bool) error {
-	res, err := redisdock.UpSentinel(ctx, s, redisdock.WithLogger(env.Logger), redisdock.WithRetain(retain))
+	res, err := redisdock.UpSentinel(ctx, s, cluster.WithLogger(env.Logger), redisdock.WithRetain(retain))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -30,7 +31,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			if s.Mode == spec.ModeSentinel {
 				return upSentinel(cmd.Context(), env, s, retain)
 			}
-			c, err := redisdock.Up(cmd.Context(), s, redisdock.WithLogger(env.Logger), redisdock.WithRetain(retain))
+			c, err := redisdock.Up(cmd.Context(), s, cluster.WithLogger(env.Logger), redisdock.WithRetain(retain))
 			if err != nil {
 				return err
 			}

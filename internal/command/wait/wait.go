@@ -11,6 +11,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/cluster"
 )
 
 // NewCommand returns the wait command and its conditions.
@@ -35,7 +36,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			}
 			st := env.Logger.Start("Waiting for slot %d to be served by a reachable master", slot)
 			defer st.End(false)
-			m, err := redisdock.WaitFailover(cmd.Context(), name, slot, timeout, redisdock.WithLogger(env.Logger))
+			m, err := redisdock.WaitFailover(cmd.Context(), name, slot, timeout, cluster.WithLogger(env.Logger))
 			if err != nil {
 				return err
 			}
@@ -51,7 +52,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st := env.Logger.Start("Waiting for every slot to be served")
 			defer st.End(false)
-			if err := redisdock.WaitServing(cmd.Context(), name, timeout, redisdock.WithLogger(env.Logger)); err != nil {
+			if err := redisdock.WaitServing(cmd.Context(), name, timeout, cluster.WithLogger(env.Logger)); err != nil {
 				return err
 			}
 			st.End(true)
@@ -65,7 +66,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st := env.Logger.Start("Waiting for the cluster to be healthy")
 			defer st.End(false)
-			if err := redisdock.WaitHealthy(cmd.Context(), name, timeout, redisdock.WithLogger(env.Logger)); err != nil {
+			if err := redisdock.WaitHealthy(cmd.Context(), name, timeout, cluster.WithLogger(env.Logger)); err != nil {
 				return err
 			}
 			st.End(true)

@@ -7,7 +7,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
-// Day-2 operations on a cluster made by Up, by name. The CLI's scale,
+// Operations on a running cluster made by Up, by name (day-2 work). The CLI's scale,
 // rebalance, failover and heal commands call these.
 type (
 	ScaleOptions     = cluster.ScaleOptions

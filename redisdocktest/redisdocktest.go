@@ -1,4 +1,12 @@
-package redisdock
+// Package redisdocktest gives tests a real Redis Cluster (or sentinel
+// group) in Docker that is removed when the test ends, as net/http/httptest
+// gives them a server. It keeps the testing package out of programs that
+// only import redisdock.
+//
+//	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1})
+//	rdb := c.Client()
+//	rdb.Set(ctx, "k", "v", 0)
+package redisdocktest
 
 import (
 	"context"
@@ -13,9 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock"
 )
 
 // ReuseEnv, when "1", turns on Options.Reuse for every Start.
@@ -45,8 +51,8 @@ type Options struct {
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)
 
 // spec turns options into a spec for test t.
-func (o Options) spec(t testing.TB) spec.Spec {
-	s := spec.Default()
+func (o Options) spec(t testing.TB) redisdock.Spec {
+	s := redisdock.DefaultSpec()
 	s.Name = o.Name
 	if s.Name == "" {
 		s.Name = testName(t.Name())
@@ -72,6 +78,14 @@ func (o Options) spec(t testing.TB) spec.Spec {
 	return s
 }
 
+// log is where status lines go: o.Log, or nowhere.
+func (o Options) log() redisdock.Option {
+	if o.Log == nil {
+		return redisdock.WithLog(io.Discard, -1)
+	}
+	return redisdock.WithLog(o.Log, 0)
+}
+
 func testName(name string) string {
 	base := strings.Trim(nonName.ReplaceAllString(strings.ToLower(name), "-"), "-")
 	base = strings.TrimPrefix(base, "test")
@@ -87,34 +101,30 @@ func testName(name string) string {
 // Start brings up a cluster for test t and removes it (with its volumes)
 // when the test ends, pass or fail. It fails the test when the cluster
 // cannot be made.
-func Start(t testing.TB, o Options) *Cluster {
+func Start(t testing.TB, o Options) *redisdock.Cluster {
 	t.Helper()
 	reuse := o.Reuse || os.Getenv(ReuseEnv) == "1"
 	if reuse && o.Name == "" {
-		t.Fatal("redisdock.Start: Options.Reuse needs a stable Options.Name")
-	}
-	log := cli.Discard()
-	if o.Log != nil {
-		log = cli.NewLogger(o.Log, 0, false)
+		t.Fatal("redisdocktest.Start: Options.Reuse needs a stable Options.Name")
 	}
 	s := o.spec(t)
 	ctx := context.Background()
-	c, err := startWithPorts(ctx, s, o.Port == 0, reuse, log)
+	c, err := startWithPorts(ctx, s, o.Port == 0, reuse, o.log())
 	if err != nil {
-		t.Fatalf("redisdock.Start: %v", err)
+		t.Fatalf("redisdocktest.Start: %v", err)
 	}
 	t.Cleanup(func() {
-		c.Close()
 		if reuse {
+			c.Close()
 			return
 		}
 		if err := c.Down(context.Background()); err != nil {
-			t.Errorf("redisdock: removing cluster %s: %v", c.Name(), err)
+			t.Errorf("redisdocktest: removing cluster %s: %v", c.Name(), err)
 		}
 	})
 	if reuse {
 		if err := c.Flush(ctx); err != nil {
-			t.Fatalf("redisdock.Start: flushing reused cluster: %v", err)
+			t.Fatalf("redisdocktest.Start: flushing reused cluster: %v", err)
 		}
 	}
 	return c
@@ -122,19 +132,19 @@ func Start(t testing.TB, o Options) *Cluster {
 
 // startWithPorts picks free ports (stable ones, from the name, when the
 // cluster is reused) and retries when another process took them first.
-func startWithPorts(ctx context.Context, s spec.Spec, pick, reuse bool, log *cli.Logger) (*Cluster, error) {
+func startWithPorts(ctx context.Context, s redisdock.Spec, pick, reuse bool, log redisdock.Option) (*redisdock.Cluster, error) {
 	var err error
 	for try := 0; try < 4; try++ {
 		if pick && reuse {
 			s.Port = stablePort(s.Name, s.Nodes())
 		} else if pick {
-			if s.Port, err = freePorts(s.Nodes()); err != nil {
+			if s.Port, err = redisdock.FreePorts(s.Nodes()); err != nil {
 				return nil, err
 			}
 		}
-		var c *Cluster
-		c, err = Up(ctx, s, WithLogger(log))
-		if err == nil || !pick || !errors.Is(err, cluster.ErrPortInUse) {
+		var c *redisdock.Cluster
+		c, err = redisdock.Up(ctx, s, log)
+		if err == nil || !pick || !errors.Is(err, redisdock.ErrPortInUse) {
 			return c, err
 		}
 	}
@@ -145,11 +155,4 @@ func stablePort(name string, n int) int {
 	h := fnv.New32a()
 	h.Write([]byte(name))
 	return 10000 + int(h.Sum32()%uint32(12768-n))
-}
-
-// Flush empties every master (FLUSHALL), for a reused cluster.
-func (c *Cluster) Flush(ctx context.Context) error {
-	return c.Client().ForEachMaster(ctx, func(ctx context.Context, m *redisClient) error {
-		return m.FlushAll(ctx).Err()
-	})
 }
