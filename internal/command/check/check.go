@@ -4,12 +4,12 @@
 package check
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 )
@@ -35,9 +35,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			}
 			o.Log = env.Logger
 			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			if encErr := enc.Encode(r); err == nil {
+			if encErr := cmdutil.PrintJSON(env.Stdout, r); err == nil {
 				err = encErr
 			}
 			return err

@@ -5,12 +5,12 @@ package compose
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/compose"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -18,9 +18,7 @@ import (
 
 // NewCommand returns `compose` with its `render` sub-command.
 func NewCommand(env *cli.Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "compose", Short: "Render a compose file for a cluster"}
-	cmd.AddCommand(newRender(env))
-	return cmd
+	return cmdutil.Group("compose", "Render a compose file for a cluster", newRender(env))
 }
 
 func newRender(env *cli.Env) *cobra.Command {
@@ -75,12 +73,7 @@ func render(env *cli.Env, s spec.Spec, dir, out string) error {
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = env.Stdout.Write(yml)
-	} else if err = os.WriteFile(out, yml, 0o644); err != nil {
-		err = fmt.Errorf("--out %s: %w", out, err)
-	}
-	if err != nil {
+	if err := cmdutil.WriteOut(env.Stdout, out, yml); err != nil {
 		return err
 	}
 	if generated {
