@@ -20,14 +20,7 @@ import (
 // and the nodes run with protected-mode off and no password.
 func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
-	ctx := context.Background()
-	s, o := newSpec(t, d, "nopw")
-	s.NoPassword = true
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, o, res := upTest(t, "nopw", func(s *spec.Spec) { s.NoPassword = true })
 	if res.Spec.Password != "" {
 		t.Fatalf("password %q with --no-password", res.Spec.Password)
 	}
@@ -48,14 +41,8 @@ func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 // password.
 func TestIntegrationHostNoPassword(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "hostnopw")
-	s.Network, s.NoPassword = spec.NetworkHost, true
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, o, res := upTest(t, "hostnopw", func(s *spec.Spec) { s.Network, s.NoPassword = spec.NetworkHost, true })
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds()})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "open", 1000)

@@ -2,6 +2,8 @@ package testutil
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +12,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
 )
 
 // CLI is the built redis-dock binary running as a subprocess, its
@@ -106,3 +111,17 @@ func (p *CLI) Wait() (int, string) {
 
 // Done is closed when the process has ended.
 func (p *CLI) Done() <-chan struct{} { return p.done }
+
+// RunCommand runs the command newCmd builds with args, its status lines,
+// usage and errors discarded, and returns what it printed to stdout.
+func RunCommand(t testing.TB, newCmd func(*cli.Env) *cobra.Command, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := newCmd(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), err
+}
