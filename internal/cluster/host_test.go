@@ -23,7 +23,7 @@ func TestIntegrationHostNetwork(t *testing.T) {
 	rdb := withKeys(t, res, "k", 10000)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 	checkHostEndpoints(t, rdb, s)
-	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
 	if again, err := Up(ctx, s, o); err != nil || !again.Existing {
 		t.Fatalf("second up: %v", err)
 	}

@@ -77,7 +77,7 @@ func TestIntegrationUpBridge(t *testing.T) {
 	rdb := withKeys(t, res, "k", 10000)
 	checkEndpoints(t, rdb, s)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
-	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
 
 	again, err := Up(ctx, s, o)
 	if err != nil || !again.Existing {
@@ -117,23 +117,6 @@ func checkEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
 	}
 	if covered != 16384 {
 		t.Errorf("CLUSTER SLOTS covers %d slots", covered)
-	}
-}
-
-func checkNoPasswordInInspect(t *testing.T, d *docker.Client, name, pw string) {
-	t.Helper()
-	cts, err := d.List(context.Background(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
-		raw, err := d.InspectRaw(context.Background(), c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(string(raw), pw) {
-			t.Errorf("the password appears in docker inspect of %s", c.Name)
-		}
 	}
 }
 

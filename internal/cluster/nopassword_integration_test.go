@@ -123,15 +123,7 @@ func checkOpenNodes(t *testing.T, addrs []string, protected string) {
 // on 127.0.0.1 only, which is what makes an open cluster safe.
 func checkPublishedOnLoopback(t *testing.T, d *docker.Client, s spec.Spec) {
 	t.Helper()
-	cts, err := d.List(context.Background(), s.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
-		raw, err := d.InspectRaw(context.Background(), c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	testutil.InspectEach(t, d, s.Name, func(name string, raw []byte) {
 		var in struct {
 			NetworkSettings struct {
 				Ports map[string][]struct{ HostIp, HostPort string }
@@ -145,12 +137,12 @@ func checkPublishedOnLoopback(t *testing.T, d *docker.Client, s spec.Spec) {
 			for _, b := range binds {
 				n++
 				if b.HostIp != "127.0.0.1" {
-					t.Errorf("%s: port %s published on %q, want 127.0.0.1 only", c.Name, port, b.HostIp)
+					t.Errorf("%s: port %s published on %q, want 127.0.0.1 only", name, port, b.HostIp)
 				}
 			}
 		}
 		if n == 0 {
-			t.Errorf("%s publishes no port", c.Name)
+			t.Errorf("%s publishes no port", name)
 		}
-	}
+	})
 }

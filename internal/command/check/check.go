@@ -23,15 +23,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Wait for a healthy cluster from inside its network, report its nodes as JSON, optionally write and read keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.Shape.Validate(); err != nil {
-				return err
-			}
-			pw, err := f.Password()
+			pw, err := f.Prepare()
 			if err != nil {
 				return err
-			}
-			if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
-				return err // compose starts it as root to read the secret
 			}
 			o.Log = env.Logger
 			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)

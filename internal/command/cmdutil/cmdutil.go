@@ -1,6 +1,7 @@
 // Package cmdutil holds what several commands share: the --name flag,
-// parent commands, the engine connection, and how results are written
-// (JSON, a health verdict, a rendered file).
+// parent commands, and how results are written (JSON, a health verdict,
+// a rendered file). It does not import the Docker SDK, so that the
+// in-image commands can use it (package engine connects to Docker).
 package cmdutil
 
 import (
@@ -11,8 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
-	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // DefaultName is --name's default for clusters.
@@ -28,22 +27,6 @@ func Group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{Use: use, Short: short}
 	cmd.AddCommand(subs...)
 	return cmd
-}
-
-// RunE is a cobra RunE given a Docker client.
-type RunE func(cmd *cobra.Command, args []string, d *docker.Client) error
-
-// WithDocker returns a cobra RunE that connects to the engine, runs run,
-// and closes the client after.
-func WithDocker(run RunE) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		d, err := docker.New()
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		return run(cmd, args, d)
-	}
 }
 
 // PrintJSON writes v as indented JSON.

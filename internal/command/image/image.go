@@ -12,6 +12,7 @@ import (
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 )
@@ -37,7 +38,7 @@ func newBuild(env *cli.Env) *cobra.Command {
 			"the libraries it loads and the redis-dock node binary, on an empty (scratch) base.",
 		Args:    cobra.NoArgs,
 		PreRunE: func(*cobra.Command, []string) error { return f.validate() },
-		RunE: cmdutil.WithDocker(func(cmd *cobra.Command, _ []string, d *docker.Client) error {
+		RunE: engine.Connected(func(cmd *cobra.Command, _ []string, d *docker.Client) error {
 			return runBuild(cmd, env, d, f)
 		}),
 	}

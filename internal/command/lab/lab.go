@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
 )
@@ -32,7 +32,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 // run returns a RunE that connects to the outer engine for fn; retain,
 // when not nil, is the --retain flag.
 func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
-	return cmdutil.WithDocker(func(cmd *cobra.Command, args []string, d *docker.Client) error {
+	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, lab.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
@@ -28,7 +29,7 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 // run returns a RunE that connects to the engine for fn; retain, when
 // not nil, is the --retain flag.
 func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
-	return cmdutil.WithDocker(func(cmd *cobra.Command, args []string, d *docker.Client) error {
+	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
 }
