@@ -58,15 +58,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	if _, err := p.Spec.ResolvePassword(); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := Render(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, yml := renderInto(t, p)
 	if bytes.Contains(yml, []byte(p.Spec.Password)) {
 		t.Fatal("the compose file contains the password")
 	}

@@ -34,15 +34,7 @@ func TestIntegrationComposeNoPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := Render(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, yml := renderInto(t, p)
 	file := filepath.Join(dir, "docker-compose.yml")
 	if err := os.WriteFile(file, yml, 0o644); err != nil {
 		t.Fatal(err)
