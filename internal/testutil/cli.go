@@ -3,6 +3,7 @@ package testutil
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -27,6 +28,21 @@ type CLI struct {
 	added chan struct{} // closed and replaced on every line; closed for good at EOF
 	eof   bool
 	done  chan struct{}
+}
+
+// NodeBinary builds the static in-image redis-dock binary (what
+// `make build` puts in bin/redis-dock-node) into a temporary directory.
+func NodeBinary(ctx context.Context, t testing.TB) string {
+	t.Helper()
+	root, err := images.FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := filepath.Join(t.TempDir(), "redis-dock")
+	if err := images.BuildNodeBinary(ctx, root, node); err != nil {
+		t.Fatal(err)
+	}
+	return node
 }
 
 // StartCLI runs bin/redis-dock (built by `make build`) with args.
