@@ -58,18 +58,23 @@ func TestIntegrationComposeUp(t *testing.T) {
 	if _, err := p.Spec.ResolvePassword(); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := renderPlan(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, yml := renderInto(t, p)
 	if bytes.Contains(yml, []byte(p.Spec.Password)) {
 		t.Fatal("the compose file contains the password")
 	}
+	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
+	checkStatus(t, d, s.Name, len(p.Nodes), s.Port)
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
+	defer rdb.Close()
+	testutil.WriteRead(t, rdb, "k", 10000)
+	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
+}
+
+// composeUp writes yml into dir and starts it as project p.Spec.Name with
+// the compose command, taken down (and checked gone) when the test ends;
+// it waits until the cluster is healthy and returns the nodes' addresses.
+func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *selfboot.Plan, dir string, yml []byte, compose []string) []string {
+	t.Helper()
 	file := filepath.Join(dir, "docker-compose.yml")
 	if err := os.WriteFile(file, yml, 0o644); err != nil {
 		t.Fatal(err)
@@ -78,23 +83,19 @@ func TestIntegrationComposeUp(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, compose[0], append(append(compose[1:], "-p", s.Name, "-f", file), args...)...)
+		cmd := exec.CommandContext(ctx, compose[0], append(append(compose[1:], "-p", p.Spec.Name, "-f", file), args...)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s %v: %v\n%s", strings.Join(compose, " "), args, err, out)
 		}
 	}
-	t.Cleanup(func() { run("down", "-v"); checkGone(t, d, s.Name) })
+	t.Cleanup(func() { run("down", "-v"); checkGone(t, d, p.Spec.Name) })
 	run("up", "-d")
 	waitHealthy(ctx, t, p)
-	checkStatus(t, d, s.Name, len(p.Nodes), s.Port)
 	addrs := make([]string, len(p.Nodes))
 	for i, n := range p.Nodes {
 		addrs[i] = fmt.Sprintf("127.0.0.1:%d", n.Port)
 	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 10000)
-	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
+	return addrs
 }
 
 func waitHealthy(ctx context.Context, t *testing.T, p *selfboot.Plan) {

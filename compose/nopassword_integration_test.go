@@ -2,11 +2,6 @@ package compose
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -34,35 +29,8 @@ func TestIntegrationComposeNoPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := renderPlan(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "docker-compose.yml")
-	if err := os.WriteFile(file, yml, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(args ...string) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, compose[0], append(append(compose[1:], "-p", s.Name, "-f", file), args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%s %v: %v\n%s", strings.Join(compose, " "), args, err, out)
-		}
-	}
-	t.Cleanup(func() { run("down", "-v"); checkGone(t, d, s.Name) })
-	run("up", "-d")
-	waitHealthy(ctx, t, p)
-	addrs := make([]string, len(p.Nodes))
-	for i, n := range p.Nodes {
-		addrs[i] = fmt.Sprintf("127.0.0.1:%d", n.Port)
-	}
+	dir, yml := renderInto(t, p)
+	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "open", 1000)

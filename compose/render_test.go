@@ -50,28 +50,13 @@ func TestRenderNoPasswordGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	got, err := renderPlan(p, selfboot.Files{Dir: "/srv/open-compose"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, filepath.Join("testdata", "compose-3x1-no-password.golden"), got)
-	yml, err := renderPlan(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("open", true) })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
-	}
+	dir, yml := renderInto(t, p)
+	pr := loadBack(t, dir, yml, "open")
 	if len(pr.Secrets) != 0 {
 		t.Errorf("secrets %v, want none", pr.Secrets)
 	}
@@ -92,27 +77,12 @@ func TestRenderNoPasswordGolden(t *testing.T) {
 // addresses in the subnet, ports published 1:1 on loopback, a read-only
 // config, the secret, no environment and no password anywhere.
 func TestRenderLoadsBack(t *testing.T) {
-	dir := t.TempDir()
 	p := testPlan(t)
-	files, err := selfboot.WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := renderPlan(p, files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, yml := renderInto(t, p)
 	if bytes.Contains(yml, []byte(testPassword)) {
 		t.Fatal("the compose file contains the password")
 	}
-	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
-	}
+	pr := loadBack(t, dir, yml, "demo")
 	if len(pr.Services) != 7 {
 		t.Fatalf("services %v", pr.ServiceNames())
 	}
@@ -153,3 +123,33 @@ func TestShortPorts(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// renderInto writes p's configs into a new temporary directory and
+// renders the compose file that refers to them.
+func renderInto(t *testing.T, p *selfboot.Plan) (dir string, yml []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	files, err := selfboot.WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if yml, err = renderPlan(p, files); err != nil {
+		t.Fatal(err)
+	}
+	return dir, yml
+}
+
+// loadBack loads yml, as dir/docker-compose.yml of project name, with
+// compose-go.
+func loadBack(t *testing.T, dir string, yml []byte, name string) *types.Project {
+	t.Helper()
+	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  dir,
+		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) { o.SetProjectName(name, true) })
+	if err != nil {
+		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
+	}
+	return pr
+}

@@ -27,17 +27,7 @@ type Evacuated struct {
 // the bootstrap runs again and makes them replicas of the masters that
 // lost theirs. It waits until the check finds the cluster healthy.
 func Evacuate(ctx context.Context, name, host string, wait time.Duration, o Options) (*Evacuated, error) {
-	if err := checkManager(ctx, o.Docker); err != nil {
-		return nil, err
-	}
-	services, err := o.Docker.Services(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if len(services) == 0 {
-		return nil, fmt.Errorf("--name %s: no Swarm services of this cluster", name)
-	}
-	p, r, err := deployed(ctx, o.Docker, name, services)
+	_, p, r, err := findStack(ctx, o.Docker, name, "")
 	if err != nil {
 		return nil, err
 	}

@@ -24,17 +24,7 @@ type Status struct {
 // GetStatus finds the stack of cluster name by label and checks it from
 // inside its network, waiting up to wait for health.
 func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) (*Status, error) {
-	if err := checkManager(ctx, o.Docker); err != nil {
-		return nil, err
-	}
-	services, err := o.Docker.Services(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if len(services) == 0 {
-		return nil, fmt.Errorf("--name %s: no Swarm services of this cluster (deploy it with `redis-dock swarm up` or `docker stack deploy`)", name)
-	}
-	p, r, err := deployed(ctx, o.Docker, name, services)
+	services, p, r, err := findStack(ctx, o.Docker, name, " (deploy it with `redis-dock swarm up` or `docker stack deploy`)")
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +43,23 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 // deployed rebuilds the plan of a deployed stack from its bootstrap's
 // spec label and its network's subnet, and finds what a check job mounts,
 // by label: the stack may have been deployed under any name.
+// findStack finds the services of cluster name on this swarm manager and
+// what was deployed; hint ends the error when there are none.
+func findStack(ctx context.Context, d *docker.Client, name, hint string) ([]docker.ServiceState, *selfboot.Plan, refs, error) {
+	if err := checkManager(ctx, d); err != nil {
+		return nil, nil, refs{}, err
+	}
+	services, err := d.Services(ctx, name)
+	if err != nil {
+		return nil, nil, refs{}, err
+	}
+	if len(services) == 0 {
+		return nil, nil, refs{}, fmt.Errorf("--name %s: no Swarm services of this cluster%s", name, hint)
+	}
+	p, r, err := deployed(ctx, d, name, services)
+	return services, p, r, err
+}
+
 func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*selfboot.Plan, refs, error) {
 	var r refs
 	var s Spec

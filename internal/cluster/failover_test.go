@@ -13,15 +13,9 @@ import (
 
 func TestIntegrationFailover(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "failover")
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
-		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
+	_, s, o, res := upTest(t, "failover", nil)
+	rdb := failoverClient(res)
 	defer rdb.Close()
 	w := &testutil.AckWriter{Master: rdb.MasterForKey}
 	stop := w.Start(ctx)

@@ -19,16 +19,9 @@ import (
 // every key and the same node IDs.
 func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "dead")
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := clientFor(res)
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 5000)
+	_, s, o, res := upTest(t, "dead", nil)
+	withKeys(t, res, "k", 5000)
 
 	before, err := GetStatus(ctx, s.Name, o)
 	if err != nil {

@@ -20,17 +20,9 @@ import (
 // serves (covered only with CoverSlots).
 func TestIntegrationHeal(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "heal")
-	s.Replicas = 0
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := clientFor(res)
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 5000)
+	_, s, o, res := upTest(t, "heal", func(s *spec.Spec) { s.Replicas = 0 })
+	rdb := withKeys(t, res, "k", 5000)
 
 	moveAllAddresses(t, s.Name, o)
 	hr, err := Heal(ctx, s.Name, HealOptions{}, o)

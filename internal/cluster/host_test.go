@@ -17,21 +17,13 @@ import (
 
 func TestIntegrationHostNetwork(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "host")
-	s.Network = spec.NetworkHost
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, o, res := upTest(t, "host", func(s *spec.Spec) { s.Network = spec.NetworkHost })
 	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password})
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 10000)
+	rdb := withKeys(t, res, "k", 10000)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 	checkHostEndpoints(t, rdb, s)
-	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
 	if again, err := Up(ctx, s, o); err != nil || !again.Existing {
 		t.Fatalf("second up: %v", err)
 	}
@@ -62,16 +54,9 @@ func checkHostEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
 
 func TestIntegrationHostFailover(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "hostfo")
-	s.Network = spec.NetworkHost
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
-		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
+	_, s, o, res := upTest(t, "hostfo", func(s *spec.Spec) { s.Network = spec.NetworkHost })
+	rdb := failoverClient(res)
 	defer rdb.Close()
 	w := &testutil.AckWriter{Master: rdb.MasterForKey}
 	stop := w.Start(ctx)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -16,17 +17,10 @@ import (
 // replica at once with FORCE, before the cluster would on its own.
 func TestIntegrationManualFailover(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "mfailover")
-	s.NodeTimeout = 5000 // FORCE must win clearly over the automatic failover
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := clientFor(res)
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 2000)
+	// FORCE must win clearly over the automatic failover.
+	d, s, o, res := upTest(t, "mfailover", func(s *spec.Spec) { s.NodeTimeout = 5000 })
+	withKeys(t, res, "k", 2000)
 
 	old, replica := masterAndReplica(t, s.Name, 0, o)
 	fr, err := Failover(ctx, s.Name, replica.Port, FailoverOptions{}, o)

@@ -20,14 +20,7 @@ import (
 // and the nodes run with protected-mode off and no password.
 func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
-	ctx := context.Background()
-	s, o := newSpec(t, d, "nopw")
-	s.NoPassword = true
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, o, res := upTest(t, "nopw", func(s *spec.Spec) { s.NoPassword = true })
 	if res.Spec.Password != "" {
 		t.Fatalf("password %q with --no-password", res.Spec.Password)
 	}
@@ -48,14 +41,8 @@ func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 // password.
 func TestIntegrationHostNoPassword(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "hostnopw")
-	s.Network, s.NoPassword = spec.NetworkHost, true
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, o, res := upTest(t, "hostnopw", func(s *spec.Spec) { s.Network, s.NoPassword = spec.NetworkHost, true })
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds()})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "open", 1000)
@@ -136,15 +123,7 @@ func checkOpenNodes(t *testing.T, addrs []string, protected string) {
 // on 127.0.0.1 only, which is what makes an open cluster safe.
 func checkPublishedOnLoopback(t *testing.T, d *docker.Client, s spec.Spec) {
 	t.Helper()
-	cts, err := d.List(context.Background(), s.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
-		raw, err := d.InspectRaw(context.Background(), c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+	testutil.InspectEach(t, d, s.Name, func(name string, raw []byte) {
 		var in struct {
 			NetworkSettings struct {
 				Ports map[string][]struct{ HostIp, HostPort string }
@@ -158,12 +137,12 @@ func checkPublishedOnLoopback(t *testing.T, d *docker.Client, s spec.Spec) {
 			for _, b := range binds {
 				n++
 				if b.HostIp != "127.0.0.1" {
-					t.Errorf("%s: port %s published on %q, want 127.0.0.1 only", c.Name, port, b.HostIp)
+					t.Errorf("%s: port %s published on %q, want 127.0.0.1 only", name, port, b.HostIp)
 				}
 			}
 		}
 		if n == 0 {
-			t.Errorf("%s publishes no port", c.Name)
+			t.Errorf("%s publishes no port", name)
 		}
-	}
+	})
 }

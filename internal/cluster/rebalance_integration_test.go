@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -18,20 +19,14 @@ import (
 // redis-cli must find the cluster whole. A second rebalance moves nothing.
 func TestIntegrationRebalance(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "rebal")
-	s.Replicas, s.AppendOnly = 0, false
-	// A master whose last slot moves away stays a master (Redis 7 would
-	// make it a replica of the taker), for checkEmptyMaster.
-	s.Config = []string{"cluster-allow-replica-migration no"}
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := clientFor(res)
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "before", 10000)
+	_, s, o, res := upTest(t, "rebal", func(s *spec.Spec) {
+		s.Replicas, s.AppendOnly = 0, false
+		// A master whose last slot moves away stays a master (Redis 7 would
+		// make it a replica of the taker), for checkEmptyMaster.
+		s.Config = []string{"cluster-allow-replica-migration no"}
+	})
+	rdb := withKeys(t, res, "before", 10000)
 
 	masters := masterPorts(t, s.Name, o)
 	from, to := masters[0], masters[1]

@@ -20,14 +20,9 @@ import (
 // slots covered.
 func TestIntegrationScaleUnderLoad(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "scale") // ports for 6 nodes reserved; 4 are used
-	s.Replicas, s.AppendOnly = 0, false
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// newSpec reserves ports for 6 nodes; 4 are used.
+	d, s, o, res := upTest(t, "scale", func(s *spec.Spec) { s.Replicas, s.AppendOnly = 0, false })
 	seeds, pw := res.Seeds(), res.Spec.Password
 	load := startLoad(t, seeds, pw, 100000, 3)
 	cover := startCoverage(seeds, pw, load.rdb)
@@ -111,17 +106,8 @@ func checkShares(t *testing.T, name string, want int, o Options) {
 // move between nodes at the bind address.
 func TestIntegrationScaleHostNetwork(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
-	ctx := context.Background()
-	s, o := newSpec(t, d, "scalehost")
-	s.Network, s.Replicas, s.AppendOnly = spec.NetworkHost, 0, false
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := clientFor(res)
-	defer rdb.Close()
-	testutil.WriteRead(t, rdb, "k", 5000)
+	_, s, o, res := upTest(t, "scalehost", func(s *spec.Spec) { s.Network, s.Replicas, s.AppendOnly = spec.NetworkHost, 0, false })
+	withKeys(t, res, "k", 5000)
 	for _, masters := range []int{4, 3} {
 		scale(t, s.Name, ScaleOptions{Masters: masters, Replicas: 0}, o)
 		checkShares(t, s.Name, masters, o)

@@ -16,13 +16,8 @@ import (
 // removed master is promoted instead of moving its slots).
 func TestIntegrationScaleRoles(t *testing.T) {
 	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "roles")
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s, o, res := upTest(t, "roles", nil)
 	rdb := clientFor(res)
 	testutil.WriteRead(t, rdb, "k", 2000)
 	rdb.Close()

@@ -6,7 +6,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,14 +58,7 @@ func TestIntegrationImageBuild(t *testing.T) {
 
 func buildImage(ctx context.Context, t *testing.T, c *docker.Client) string {
 	t.Helper()
-	root, err := images.FindModuleRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := filepath.Join(t.TempDir(), "redis-dock")
-	if err := images.BuildNodeBinary(ctx, root, node); err != nil {
-		t.Fatal(err)
-	}
+	node := testutil.NodeBinary(ctx, t)
 	if st, err := os.Stat(node); err == nil {
 		t.Logf("node binary: %d bytes", st.Size())
 	}

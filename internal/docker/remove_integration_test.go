@@ -47,14 +47,7 @@ func TestIntegrationRemoveClusterDuringCreate(t *testing.T) {
 // and returns at once; Wait waits for the creates.
 func createNodes(t *testing.T, d *docker.Client, ref, name string) *sync.WaitGroup {
 	ctx := context.Background()
-	used, err := d.UsedSubnets(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	subnet, err := docker.FreeSubnet(used)
-	if err != nil {
-		t.Fatal(err)
-	}
+	subnet := testutil.FreeSubnet(t, d)
 	labels := map[string]string{docker.LabelCluster: name}
 	if _, err := d.CreateNetwork(ctx, name, subnet, labels); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package nodeimage_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,14 +22,7 @@ func TestIntegrationEnsure(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	root, err := images.FindModuleRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := filepath.Join(t.TempDir(), "redis-dock")
-	if err := images.BuildNodeBinary(ctx, root, node); err != nil {
-		t.Fatal(err)
-	}
+	node := testutil.NodeBinary(ctx, t)
 	opts := images.Options{RedisBinary: "/usr/bin/redis-server", NodeBinary: node}
 	if _, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, cli.Discard()); err != nil {
 		t.Fatal(err)

@@ -81,13 +81,22 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 	return line[:len(line)-2], nil
 }
 
-func readBulk(r *bufio.Reader, size string) (any, error) {
+// length parses a bulk or array length; -1 is the nil reply (errNil).
+func length(kind, size string) (int, error) {
 	n, err := strconv.Atoi(size)
 	if err != nil {
-		return nil, fmt.Errorf("redis: bad bulk length %q", size)
+		return 0, fmt.Errorf("redis: bad %s length %q", kind, size)
 	}
 	if n < 0 {
-		return nil, errNil
+		return 0, errNil
+	}
+	return n, nil
+}
+
+func readBulk(r *bufio.Reader, size string) (any, error) {
+	n, err := length("bulk", size)
+	if err != nil {
+		return nil, err
 	}
 	b := make([]byte, n+2)
 	if _, err := io.ReadFull(r, b); err != nil {
@@ -97,12 +106,9 @@ func readBulk(r *bufio.Reader, size string) (any, error) {
 }
 
 func readArray(r *bufio.Reader, size string) (any, error) {
-	n, err := strconv.Atoi(size)
+	n, err := length("array", size)
 	if err != nil {
-		return nil, fmt.Errorf("redis: bad array length %q", size)
-	}
-	if n < 0 {
-		return nil, errNil
+		return nil, err
 	}
 	out := make([]any, n)
 	for i := range out {

@@ -81,7 +81,7 @@ func TestIntegrationSentinelUp(t *testing.T) {
 	checkStatus(t, s.Name, o, 2, 3)
 	checkAddressMap(t, res)
 	checkConfigRewrite(t, d, res)
-	checkNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
 
 	again, err := Up(ctx, s, o)
 	if err != nil || !again.Existing {
@@ -209,23 +209,6 @@ func checkConfigRewrite(t *testing.T, d *docker.Client, r *Result) {
 	defer replica.Close()
 	if err := replica.ConfigRewrite(ctx).Err(); err != nil {
 		t.Errorf("CONFIG REWRITE on a replica: %v", err)
-	}
-}
-
-func checkNoPasswordInInspect(t *testing.T, d *docker.Client, name, pw string) {
-	t.Helper()
-	cts, err := d.List(context.Background(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
-		raw, err := d.InspectRaw(context.Background(), c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(string(raw), pw) {
-			t.Errorf("the password appears in docker inspect of %s", c.Name)
-		}
 	}
 }
 

@@ -15,14 +15,7 @@ func TestIntegrationAssertNothingLeftOnlyLooks(t *testing.T) {
 	d := Docker(t)
 	ctx := context.Background()
 	name := UniqueName("leak")
-	used, err := d.UsedSubnets(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	subnet, err := docker.FreeSubnet(used)
-	if err != nil {
-		t.Fatal(err)
-	}
+	subnet := FreeSubnet(t, d)
 	RemoveOnCleanup(t, d, name)
 	if _, err := d.CreateNetwork(ctx, name, subnet, map[string]string{docker.LabelCluster: name}); err != nil {
 		t.Fatal(err)

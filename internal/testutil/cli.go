@@ -2,6 +2,9 @@ package testutil
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +13,10 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
 )
 
 // CLI is the built redis-dock binary running as a subprocess, its
@@ -22,6 +28,21 @@ type CLI struct {
 	added chan struct{} // closed and replaced on every line; closed for good at EOF
 	eof   bool
 	done  chan struct{}
+}
+
+// NodeBinary builds the static in-image redis-dock binary (what
+// `make build` puts in bin/redis-dock-node) into a temporary directory.
+func NodeBinary(ctx context.Context, t testing.TB) string {
+	t.Helper()
+	root, err := images.FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := filepath.Join(t.TempDir(), "redis-dock")
+	if err := images.BuildNodeBinary(ctx, root, node); err != nil {
+		t.Fatal(err)
+	}
+	return node
 }
 
 // StartCLI runs bin/redis-dock (built by `make build`) with args.
@@ -106,3 +127,17 @@ func (p *CLI) Wait() (int, string) {
 
 // Done is closed when the process has ended.
 func (p *CLI) Done() <-chan struct{} { return p.done }
+
+// RunCommand runs the command newCmd builds with args, its status lines,
+// usage and errors discarded, and returns what it printed to stdout.
+func RunCommand(t testing.TB, newCmd func(*cli.Env) *cobra.Command, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := newCmd(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), err
+}

@@ -16,26 +16,28 @@ import (
 // WriteRead writes n keys through rdb and reads every one back.
 func WriteRead(t testing.TB, rdb *redis.ClusterClient, prefix string, n int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	const batch = 500
-	for start := 0; start < n; start += batch {
-		end := min(start+batch, n)
-		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i := start; i < end; i++ {
-				p.Set(ctx, fmt.Sprintf("%s:%d", prefix, i), strconv.Itoa(i), 0)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("writing keys %d..%d: %v", start, end, err)
-		}
-	}
+	inBatches(t, rdb, "writing", n, func(ctx context.Context, p redis.Pipeliner, i int) {
+		p.Set(ctx, fmt.Sprintf("%s:%d", prefix, i), strconv.Itoa(i), 0)
+	}, nil)
 	CheckKeys(t, rdb, prefix, n)
 }
 
 // CheckKeys reads prefix:0..n-1 back and fails on any missing or wrong.
 func CheckKeys(t testing.TB, rdb *redis.ClusterClient, prefix string, n int) {
+	t.Helper()
+	inBatches(t, rdb, "reading", n, func(ctx context.Context, p redis.Pipeliner, i int) {
+		p.Get(ctx, fmt.Sprintf("%s:%d", prefix, i))
+	}, func(i int, c redis.Cmder) {
+		if v, _ := c.(*redis.StringCmd).Result(); v != strconv.Itoa(i) {
+			t.Fatalf("key %s:%d = %q, want %d", prefix, i, v, i)
+		}
+	})
+}
+
+// inBatches queues one command per key 0..n-1 with add, in pipelines of
+// 500 within two minutes, and hands each reply to check when not nil.
+func inBatches(t testing.TB, rdb *redis.ClusterClient, what string, n int,
+	add func(ctx context.Context, p redis.Pipeliner, i int), check func(i int, c redis.Cmder)) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -44,16 +46,16 @@ func CheckKeys(t testing.TB, rdb *redis.ClusterClient, prefix string, n int) {
 		end := min(start+batch, n)
 		cmds, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i := start; i < end; i++ {
-				p.Get(ctx, fmt.Sprintf("%s:%d", prefix, i))
+				add(ctx, p, i)
 			}
 			return nil
 		})
 		if err != nil {
-			t.Fatalf("reading keys %d..%d: %v", start, end, err)
+			t.Fatalf("%s keys %d..%d: %v", what, start, end, err)
 		}
 		for i, c := range cmds {
-			if v, _ := c.(*redis.StringCmd).Result(); v != strconv.Itoa(start+i) {
-				t.Fatalf("key %s:%d = %q, want %d", prefix, start+i, v, start+i)
+			if check != nil {
+				check(start+i, c)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -105,4 +106,19 @@ func portsFree(base, n int) bool {
 		l.Close()
 	}
 	return true
+}
+
+// FreeSubnet returns a subnet no network of the engine uses, as up picks
+// one for a bridge cluster.
+func FreeSubnet(t testing.TB, d *docker.Client) netip.Prefix {
+	t.Helper()
+	used, err := d.UsedSubnets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet, err := docker.FreeSubnet(used)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subnet
 }

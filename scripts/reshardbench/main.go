@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
@@ -100,36 +100,13 @@ func benchSpec(c config) (spec.Spec, error) {
 	s.Masters, s.Replicas, s.AppendOnly = c.masters, 0, false
 	s.Port = c.port
 	if s.Port == 0 {
-		p, err := freeRange(c.masters)
+		p, err := redisdock.FreePorts(c.masters)
 		if err != nil {
 			return s, err
 		}
 		s.Port = p
 	}
 	return s, nil
-}
-
-// freeRange finds n free ports (and their bus ports, +10000) on loopback.
-func freeRange(n int) (int, error) {
-	for base := 46000; base < 55000; base += 50 {
-		ok := true
-		for p := base; p < base+n && ok; p++ {
-			ok = free(p) && free(p+10000)
-		}
-		if ok {
-			return base, nil
-		}
-	}
-	return 0, fmt.Errorf("no %d free ports found in 46000..55000", n)
-}
-
-func free(port int) bool {
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-	if err != nil {
-		return false
-	}
-	l.Close()
-	return true
 }
 
 func report(c config, rs []Result) error {

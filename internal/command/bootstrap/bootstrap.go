@@ -25,15 +25,9 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Form or heal the cluster of a stack or compose project from inside its network",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.Shape.Validate(); err != nil {
-				return err
-			}
-			pw, err := f.Password()
+			pw, err := f.Prepare()
 			if err != nil {
 				return err
-			}
-			if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
-				return err // compose starts it as root to read the secret
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()

@@ -4,12 +4,12 @@
 package check
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 )
@@ -23,21 +23,13 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Short: "Wait for a healthy cluster from inside its network, report its nodes as JSON, optionally write and read keys",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.Shape.Validate(); err != nil {
-				return err
-			}
-			pw, err := f.Password()
+			pw, err := f.Prepare()
 			if err != nil {
 				return err
 			}
-			if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {
-				return err // compose starts it as root to read the secret
-			}
 			o.Log = env.Logger
 			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			if encErr := enc.Encode(r); err == nil {
+			if encErr := cmdutil.PrintJSON(env.Stdout, r); err == nil {
 				err = encErr
 			}
 			return err

@@ -4,22 +4,18 @@
 package compose
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/compose"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // NewCommand returns `compose` with its `render` sub-command.
 func NewCommand(env *cli.Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "compose", Short: "Render a compose file for a cluster"}
-	cmd.AddCommand(newRender(env))
-	return cmd
+	return cmdutil.Group("compose", "Render a compose file for a cluster", newRender(env))
 }
 
 func newRender(env *cli.Env) *cobra.Command {
@@ -52,12 +48,7 @@ func render(env *cli.Env, s spec.Spec, dir, out string) error {
 	if err != nil {
 		return err
 	}
-	if out == "" {
-		_, err = env.Stdout.Write(r.YAML)
-	} else if err = os.WriteFile(out, r.YAML, 0o644); err != nil {
-		err = fmt.Errorf("--out %s: %w", out, err)
-	}
-	if err != nil {
+	if err := cmdutil.WriteOut(env.Stdout, out, r.YAML); err != nil {
 		return err
 	}
 	if r.GeneratedPassword {

@@ -1,26 +1,18 @@
 package compose
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
+// run executes the command with args and returns what it printed to stdout.
 func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
-	cmd := NewCommand(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	return out.String(), err
+	return testutil.RunCommand(t, NewCommand, args...)
 }
 
 func TestRender(t *testing.T) {

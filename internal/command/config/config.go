@@ -11,15 +11,14 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // NewCommand returns `config` with its `render` sub-command.
 func NewCommand(env *cli.Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "config", Short: "Work with node configs"}
-	cmd.AddCommand(newRender(env))
-	return cmd
+	return cmdutil.Group("config", "Work with node configs", newRender(env))
 }
 
 func newRender(env *cli.Env) *cobra.Command {

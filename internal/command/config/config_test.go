@@ -1,29 +1,20 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/templates"
 )
 
-// run executes `config <args>` and returns what it printed to stdout.
+// run executes the command with args and returns what it printed to stdout.
 func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
-	cmd := NewCommand(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	return out.String(), err
+	return testutil.RunCommand(t, NewCommand, args...)
 }
 
 func passwordFile(t *testing.T, pw string) string {
@@ -115,41 +106,35 @@ func TestRenderNeedsOut(t *testing.T) {
 	}
 }
 
-func TestRenderFromFileKeepsFileNetwork(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "spec.yaml")
-	if err := os.WriteFile(file, []byte("masters: 3\nreplicas: 0\nport: 7100\nnetwork: bridge\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "conf")
-	if _, err := run(t, "render", "-f", file, "--password", "pw", "--out", out); err != nil {
-		t.Fatalf("render -f: %v", err)
-	}
-	data, err := os.ReadFile(filepath.Join(out, "redis-7100.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := templates.Directive(data, "cluster-announce-hostname"); len(got) != 1 || got[0] != "localhost" {
-		t.Errorf("network: bridge from the file was not kept: cluster-announce-hostname = %q", got)
-	}
-}
-
-func TestRenderFromFileWithoutNetworkUsesHost(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "spec.yaml")
-	if err := os.WriteFile(file, []byte("masters: 3\nreplicas: 0\nport: 7100\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "conf")
-	if _, err := run(t, "render", "-f", file, "--password", "pw", "--out", out); err != nil {
-		t.Fatalf("render -f: %v", err)
-	}
-	data, err := os.ReadFile(filepath.Join(out, "redis-7100.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := templates.Directive(data, "bind"); len(got) != 1 || got[0] != "127.0.0.1" {
-		t.Errorf("a file without network: rendered bind %q, want host networking's 127.0.0.1", got)
+// TestRenderFromFileNetwork: render defaults to host networking unless
+// the -f file (or a flag) names a network.
+func TestRenderFromFileNetwork(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, directive, want, msg string
+	}{
+		{"keeps the file's network", "masters: 3\nreplicas: 0\nport: 7100\nnetwork: bridge\n",
+			"cluster-announce-hostname", "localhost", "network: bridge from the file was not kept: cluster-announce-hostname = %q"},
+		{"without network uses host", "masters: 3\nreplicas: 0\nport: 7100\n",
+			"bind", "127.0.0.1", "a file without network: rendered bind %q, want host networking's 127.0.0.1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "spec.yaml")
+			if err := os.WriteFile(file, []byte(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "conf")
+			if _, err := run(t, "render", "-f", file, "--password", "pw", "--out", out); err != nil {
+				t.Fatalf("render -f: %v", err)
+			}
+			data, err := os.ReadFile(filepath.Join(out, "redis-7100.conf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := templates.Directive(data, tt.directive); len(got) != 1 || got[0] != tt.want {
+				t.Errorf(tt.msg, got)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // NewCommand returns the down command.
@@ -28,7 +29,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(cmd.Flags(), &name, "cluster name")
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "also remove the data volumes (the data is lost)")
 	return cmd
 }

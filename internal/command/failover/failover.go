@@ -11,6 +11,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // NewCommand returns the failover command.
@@ -39,7 +40,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(fs, &name, "cluster name")
 	fs.BoolVar(&fo.Force, "force", false, "fail over without the master's agreement, for when it is down (CLUSTER FAILOVER FORCE)")
 	fs.DurationVar(&fo.Timeout, "timeout", 0, "how long to wait for the replica to become master (default: 10s or 4 node timeouts)")
 	return cmd

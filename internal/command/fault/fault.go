@@ -11,6 +11,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // verbs are the sub-commands, one per fault-kit verb.
@@ -32,7 +33,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		Use:   "fault",
 		Short: "Inject a fault: kill, stop, start, pause, unpause, partition, reconnect or restart nodes (NODE = port or container)",
 	}
-	cmd.PersistentFlags().StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(cmd.PersistentFlags(), &name, "cluster name")
 	for _, v := range verbs {
 		verb, use, args := v.verb, v.verb+" NODE...", cobra.MinimumNArgs(1)
 		if verb == "restart" {

@@ -13,6 +13,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // NewCommand returns the heal command.
@@ -33,7 +34,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(fs, &name, "cluster name")
 	fs.BoolVar(&ho.CoverSlots, "cover-slots", false, "assign slots no running master serves (their keys on a dead node are lost)")
 	fs.DurationVar(&ho.Wait, "wait", 60*time.Second, "how long to wait for the cluster to settle and be healthy")
 	return cmd

@@ -11,15 +11,15 @@ import (
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 )
 
 // NewCommand returns `image` with its `build` sub-command.
 func NewCommand(env *cli.Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "image", Short: "Work with the redis-dock node image"}
-	cmd.AddCommand(newBuild(env))
-	return cmd
+	return cmdutil.Group("image", "Work with the redis-dock node image", newBuild(env))
 }
 
 type buildFlags struct {
@@ -36,10 +36,11 @@ func newBuild(env *cli.Env) *cobra.Command {
 		Short: "Build " + images.Repo + ":<redis version> and :latest",
 		Long: "Build the node image clusters run. By default it holds the redis-server found on PATH, " +
 			"the libraries it loads and the redis-dock node binary, on an empty (scratch) base.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBuild(cmd, env, f)
-		},
+		Args:    cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error { return f.validate() },
+		RunE: engine.Connected(func(cmd *cobra.Command, _ []string, d *docker.Client) error {
+			return runBuild(cmd, env, d, f)
+		}),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.redisBinary, "redis-binary", "", "redis-server to put in a scratch image (default: redis-server on PATH)")
@@ -49,15 +50,7 @@ func newBuild(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func runBuild(cmd *cobra.Command, env *cli.Env, f *buildFlags) error {
-	if err := f.validate(); err != nil {
-		return err
-	}
-	d, err := docker.New()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
+func runBuild(cmd *cobra.Command, env *cli.Env, d *docker.Client, f *buildFlags) error {
 	if err := d.Ping(cmd.Context()); err != nil {
 		return err
 	}

@@ -16,12 +16,7 @@ func newStatus(env *cli.Env) *cobra.Command {
 		Use:   "status",
 		Short: "Show the lab's hosts: state, address, swarm role and node state, tasks running",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o lab.Options) error {
 			hosts, err := lab.Status(cmd.Context(), name, o)
 			if err != nil {
 				return err
@@ -32,7 +27,7 @@ func newStatus(env *cli.Env) *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", h.Name, h.State, h.IP, h.Role, h.Node, h.Tasks, h.NodeID)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	nameFlag(cmd, &name)
 	return cmd
@@ -45,17 +40,15 @@ func newStop(env *cli.Env) *cobra.Command {
 		Use:   "stop HOST",
 		Short: "Stop a lab host (its engine and every task on it), as if the machine went away; its disk stays",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(*cobra.Command, []string) error {
 			if timeout < 0 {
 				return fmt.Errorf("--time %d: must be 0 (kill at once) or more seconds", timeout)
 			}
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
-			return lab.Stop(cmd.Context(), name, args[0], timeout, o)
+			return nil
 		},
+		RunE: run(env, nil, func(cmd *cobra.Command, args []string, o lab.Options) error {
+			return lab.Stop(cmd.Context(), name, args[0], timeout, o)
+		}),
 	}
 	nameFlag(cmd, &name)
 	cmd.Flags().IntVar(&timeout, "time", 10, "seconds the host's engine gets to stop its containers; 0 kills it at once")
@@ -68,14 +61,9 @@ func newStart(env *cli.Env) *cobra.Command {
 		Use:   "start HOST",
 		Short: "Start a stopped lab host; Swarm restarts the tasks placed on it",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, args []string, o lab.Options) error {
 			return lab.Start(cmd.Context(), name, args[0], o)
-		},
+		}),
 	}
 	nameFlag(cmd, &name)
 	return cmd

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
 )
@@ -28,13 +29,12 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-// options connects to the outer engine; close it when done.
-func options(env *cli.Env, retain bool) (lab.Options, func(), error) {
-	d, err := docker.New()
-	if err != nil {
-		return lab.Options{}, nil, err
-	}
-	return lab.Options{Docker: d, Logger: env.Logger, Retain: retain}, func() { d.Close() }, nil
+// run returns a RunE that connects to the outer engine for fn; retain,
+// when not nil, is the --retain flag.
+func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
+	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
+		return fn(cmd, args, lab.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
+	})
 }
 
 func nameFlag(cmd *cobra.Command, name *string) {
@@ -47,19 +47,14 @@ func newEnv(env *cli.Env) *cobra.Command {
 		Use:   "env",
 		Short: "Print the DOCKER_HOST of the lab's swarm manager, for eval $(redis-dock lab env)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o lab.Options) error {
 			host, err := lab.Env(cmd.Context(), name, o)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", host)
 			return nil
-		},
+		}),
 	}
 	nameFlag(cmd, &name)
 	return cmd
@@ -71,19 +66,14 @@ func newDown(env *cli.Env) *cobra.Command {
 		Use:   "down",
 		Short: "Remove the lab: its hosts, their engines and disks, its network",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o lab.Options) error {
 			r, err := lab.Down(cmd.Context(), name, o)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(env.Stdout, "Removed %d hosts, %d volumes, %d networks of lab %q\n", r.Containers, r.Volumes, r.Networks, name)
 			return nil
-		},
+		}),
 	}
 	nameFlag(cmd, &name)
 	return cmd

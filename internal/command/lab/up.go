@@ -18,21 +18,18 @@ func newUp(env *cli.Env) *cobra.Command {
 		Use:   "up",
 		Short: "Start the lab's hosts, load the node image into each and form a swarm",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := c.Validate(); err != nil {
 				return err
 			}
-			o, done, err := options(env, retain)
-			if err != nil {
-				return err
-			}
-			defer done()
-			res, err := lab.Up(cmd.Context(), c, o)
-			if err != nil {
-				return err
-			}
-			printUp(env, res)
-			return nil
+			return run(env, &retain, func(cmd *cobra.Command, _ []string, o lab.Options) error {
+				res, err := lab.Up(cmd.Context(), c, o)
+				if err != nil {
+					return err
+				}
+				printUp(env, res)
+				return nil
+			})(cmd, args)
 		},
 	}
 	cmd.Flags().StringVar(&c.Name, "name", DefaultName, "lab name")

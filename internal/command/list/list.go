@@ -11,6 +11,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
@@ -45,12 +46,5 @@ func state(ctx context.Context, s redisdock.Summary) string {
 		return sentinelState(ctx, s.Name)
 	}
 	st, err := redisdock.GetStatus(ctx, s.Name)
-	switch {
-	case err != nil:
-		return "unknown"
-	case st.Healthy:
-		return "healthy"
-	default:
-		return "unhealthy"
-	}
+	return cmdutil.Health(err == nil && st.Healthy, err)
 }

@@ -8,6 +8,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // NewCommand returns the password command.
@@ -26,6 +27,6 @@ func NewCommand(env *cli.Env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(cmd.Flags(), &name, "cluster name")
 	return cmd
 }

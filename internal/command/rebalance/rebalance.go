@@ -11,6 +11,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 )
 
@@ -41,7 +42,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(fs, &name, "cluster name")
 	fs.BoolVar(&ro.UseEmptyMasters, "use-empty-masters", false, "give masters without slots a share too")
 	fs.DurationVar(&ro.Wait, "wait", 60*time.Second, "how long to wait for the cluster to settle")
 	flags.RegisterMove(cmd, &ro.Move)

@@ -13,6 +13,7 @@ import (
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 )
 
@@ -44,7 +45,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(fs, &name, "cluster name")
 	fs.IntVar(&so.Masters, "masters", -1, "number of masters (at least 3; default: unchanged)")
 	fs.IntVar(&so.Replicas, "replicas", -1, "replicas per master (default: unchanged)")
 	fs.DurationVar(&so.Wait, "wait", 60*time.Second, "how long to wait for each step to settle")

@@ -3,13 +3,12 @@
 package stack
 
 import (
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/swarm"
@@ -17,9 +16,7 @@ import (
 
 // NewCommand returns `stack` with its `render` sub-command.
 func NewCommand(env *cli.Env) *cobra.Command {
-	cmd := &cobra.Command{Use: "stack", Short: "Render a Swarm stack file for a cluster"}
-	cmd.AddCommand(newRender(env))
-	return cmd
+	return cmdutil.Group("stack", "Render a Swarm stack file for a cluster", newRender(env))
 }
 
 type renderFlags struct {
@@ -76,24 +73,13 @@ func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderF
 	if err != nil {
 		return err
 	}
-	if err := write(env, f.out, yml); err != nil {
+	if err := cmdutil.WriteOut(env.Stdout, f.out, yml); err != nil {
 		return err
 	}
 	if generated {
 		env.Logger.Infof(" • Generated a password into %s", files.Password)
 	}
 	env.Logger.Infof(" • Configs are in %s; deploy with: docker stack deploy -c %s %s", files.Dir, orStdin(f.out), p.Spec.Name)
-	return nil
-}
-
-func write(env *cli.Env, out string, data []byte) error {
-	if out == "" {
-		_, err := env.Stdout.Write(data)
-		return err
-	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
 	return nil
 }
 

@@ -2,12 +2,12 @@ package status
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // statusSentinel shows a sentinel group; done is false when the named
@@ -20,19 +20,8 @@ func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool,
 	if err != nil {
 		return true, err
 	}
-	if asJSON {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(st); err != nil {
-			return true, err
-		}
-	} else {
-		printSentinel(env, st)
-	}
-	if !st.Healthy {
-		return true, exitCode(ExitUnhealthy)
-	}
-	return true, nil
+	return true, cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printSentinel(env, st) },
+		Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
 }
 
 func printSentinel(env *cli.Env, st *redisdock.SentinelStatus) {

@@ -3,7 +3,6 @@
 package status
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -11,6 +10,7 @@ import (
 
 	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 )
 
 // ExitUnhealthy is status's exit code for a cluster that is not healthy.
@@ -33,22 +33,11 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(st); err != nil {
-					return err
-				}
-			} else {
-				printTable(env, st)
-			}
-			if !st.Healthy {
-				return exitCode(ExitUnhealthy)
-			}
-			return nil
+			return cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printTable(env, st) },
+				Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name")
+	cmdutil.NameFlag(cmd.Flags(), &name, "cluster name")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -21,20 +21,15 @@ func newEvacuate(env *cli.Env) *cobra.Command {
 			"its nodes are pinned to ready hosts, each away from its master and replicas where the host count allows, " +
 			"start with fresh volumes and join as replicas of the masters that lost theirs; then the cluster is checked.",
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, args []string, o rdswarm.Options) error {
 			res, err := rdswarm.Evacuate(cmd.Context(), name, args[0], wait, o)
 			if res != nil {
 				printEvacuated(env, res)
 			}
 			return err
-		},
+		}),
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name (the stack's name)")
+	nameFlag(cmd, &name)
 	cmd.Flags().DurationVar(&wait, "wait", 2*time.Minute, "how long to wait for the cluster to be healthy")
 	return cmd
 }

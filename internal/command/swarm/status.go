@@ -1,7 +1,6 @@
 package swarm
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
@@ -20,32 +20,16 @@ func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
 		Use:   "status",
 		Short: "Show the stack's services and nodes, checked from inside its network; exit 0 only when healthy",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
 			st, err := rdswarm.GetStatus(cmd.Context(), name, wait, o)
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(st); err != nil {
-					return err
-				}
-			} else {
-				printStatus(env, st)
-			}
-			if !st.Healthy {
-				return exitCode(ExitUnhealthy)
-			}
-			return nil
-		},
+			return cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printStatus(env, st) },
+				Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
+		}),
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name (the stack's name)")
+	nameFlag(cmd, &name)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().DurationVar(&wait, "wait", 5*time.Second, "how long the check waits for health")
 	return cmd

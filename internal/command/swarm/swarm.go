@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
@@ -24,13 +26,16 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	return cmd
 }
 
-// options connects to the engine; close it when done.
-func options(env *cli.Env, retain bool) (rdswarm.Options, func(), error) {
-	d, err := docker.New()
-	if err != nil {
-		return rdswarm.Options{}, nil, err
-	}
-	return rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain}, func() { d.Close() }, nil
+// run returns a RunE that connects to the engine for fn; retain, when
+// not nil, is the --retain flag.
+func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
+	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
+		return fn(cmd, args, rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
+	})
+}
+
+func nameFlag(cmd *cobra.Command, name *string) {
+	cmdutil.NameFlag(cmd.Flags(), name, "cluster name (the stack's name)")
 }
 
 func newDown(env *cli.Env) *cobra.Command {
@@ -40,12 +45,7 @@ func newDown(env *cli.Env) *cobra.Command {
 		Use:   "down",
 		Short: "Remove the stack's services, configs, secret and network (and volumes with --volumes)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, done, err := options(env, false)
-			if err != nil {
-				return err
-			}
-			defer done()
+		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
 			r, err := rdswarm.Down(cmd.Context(), name, volumes, o)
 			if err != nil {
 				return err
@@ -53,9 +53,9 @@ func newDown(env *cli.Env) *cobra.Command {
 			fmt.Fprintf(env.Stdout, "Removed %d services, %d configs, %d secrets, %d networks, %d volumes of cluster %q\n",
 				r.Services, r.Configs, r.Secrets, r.Networks, r.Volumes, name)
 			return nil
-		},
+		}),
 	}
-	cmd.Flags().StringVar(&name, "name", "default", "cluster name (the stack's name)")
+	nameFlag(cmd, &name)
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "also remove the data volumes on this engine (the data is lost)")
 	return cmd
 }

@@ -22,22 +22,19 @@ func newUp(env *cli.Env) *cobra.Command {
 			"`docker stack ls` lists it), then check it from a one-shot task on the stack's overlay network " +
 			"until it is healthy. --subnet defaults to a free /24 in 10.214.0.0/16.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := sf.Spec(cmd)
 			if err != nil {
 				return err
 			}
-			o, done, err := options(env, retain)
-			if err != nil {
-				return err
-			}
-			defer done()
-			res, err := rdswarm.Up(cmd.Context(), s, o)
-			if err != nil {
-				return err
-			}
-			printUp(env, res)
-			return nil
+			return run(env, &retain, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
+				res, err := rdswarm.Up(cmd.Context(), s, o)
+				if err != nil {
+					return err
+				}
+				printUp(env, res)
+				return nil
+			})(cmd, args)
 		},
 	}
 	sf.Register(cmd)
