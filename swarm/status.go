@@ -80,6 +80,7 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 	}
 	r.network, r.networkName, r.secret, r.secretName = net.ID, net.Name, sec.ID, sec.Name
 	s.Name, s.Subnet, s.Password, s.Wait = name, net.Subnet.String(), "unused", time.Minute // the password stays in its secret
+	s.Encrypted = net.Encrypted
 	p, err := selfboot.FromSpec(s, false)
 	return p, r, err
 }

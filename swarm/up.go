@@ -56,6 +56,11 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := checkManager(ctx, o.Docker); err != nil {
 		return nil, err
 	}
+	if s.Encrypted {
+		if err := checkEncrypted(ctx, o.Docker, o.log()); err != nil {
+			return nil, err
+		}
+	}
 	existing, err := o.Docker.Services(ctx, s.Name)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,7 @@ type Spec struct {
 	AppendOnly   bool          `yaml:"appendonly" json:"appendonly"`
 	Config       []string      `yaml:"config" json:"config,omitempty"`
 	Subnet       string        `yaml:"subnet" json:"-"`
+	Encrypted    bool          `yaml:"-" json:"-"` // swarm: IPsec (ESP) on the overlay between hosts
 	Wait         time.Duration `yaml:"wait" json:"-"`
 	Sentinels    int           `yaml:"sentinels" json:"sentinels,omitempty"`  // sentinel mode; 0: DefaultSentinels
 	Cascade      bool          `yaml:"cascade" json:"cascade,omitempty"`      // sentinel mode: replica i follows replica i-1
@@ -123,6 +124,7 @@ func (s Spec) Diff(o Spec) string {
 		{"--image", s.Image, o.Image}, {"--node-timeout", s.NodeTimeout, o.NodeTimeout},
 		{"--appendonly", s.AppendOnly, o.AppendOnly}, {"--config", fmt.Sprint(s.Config), fmt.Sprint(o.Config)},
 		{"--sentinels", s.Sentinels, o.Sentinels}, {"--cascade", s.Cascade, o.Cascade}, {"--down-after", s.DownAfter, o.DownAfter},
+		{"--encrypted", s.Encrypted, o.Encrypted},
 	} {
 		if fmt.Sprint(f.a) != fmt.Sprint(f.b) {
 			return fmt.Sprintf("%s is %v, the running cluster has %v", f.name, f.a, f.b)

@@ -26,6 +26,7 @@ type renderFlags struct {
 	dir       string
 	out       string
 	placement []string
+	encrypted bool
 }
 
 func newRender(env *cli.Env) *cobra.Command {
@@ -45,6 +46,7 @@ func newRender(env *cli.Env) *cobra.Command {
 	fs.StringVar(&f.dir, "dir", "", "directory for the configs and the password the stack file refers to (default ./<name>-stack)")
 	fs.StringVarP(&f.out, "out", "o", "", "write the stack file here instead of stdout")
 	fs.StringSliceVar(&f.placement, "placement", nil, "Swarm node hostnames to spread the nodes over, replicas away from their master")
+	fs.BoolVar(&f.encrypted, "encrypted", false, "encrypt the overlay between hosts with IPsec (needs ESP and AES-GCM in every host's kernel)")
 	return cmd
 }
 
@@ -55,6 +57,11 @@ func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderF
 	}
 	if err := swarm.CheckSpec(s); err != nil {
 		return err
+	}
+	if s.Encrypted = f.encrypted; s.Encrypted {
+		if w := swarm.CheckEncryptedRender(); w != "" {
+			env.Logger.Warnf("%s", w)
+		}
 	}
 	p, err := selfboot.FromSpec(s, false)
 	if err != nil {

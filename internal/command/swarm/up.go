@@ -14,7 +14,7 @@ import (
 
 func newUp(env *cli.Env) *cobra.Command {
 	sf := flags.NewSpecFlags()
-	var retain bool
+	var retain, encrypted bool
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Deploy the cluster as a stack on this swarm manager and wait until it is healthy",
@@ -27,6 +27,7 @@ func newUp(env *cli.Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			s.Encrypted = encrypted
 			o, done, err := options(env, retain)
 			if err != nil {
 				return err
@@ -42,6 +43,7 @@ func newUp(env *cli.Env) *cobra.Command {
 	}
 	sf.Register(cmd)
 	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
+	cmd.Flags().BoolVar(&encrypted, "encrypted", false, "encrypt the overlay between hosts with IPsec; refused when the engine runs on this machine's kernel and it has no ESP")
 	return cmd
 }
 
