@@ -18,8 +18,11 @@ func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the stack's services and nodes, checked from inside its network; exit 0 only when healthy",
-		Args:  cobra.NoArgs,
+		Short: "Show the stack's services and nodes, checked from inside its network; exit 0 healthy, 3 serving but degraded, 2 not serving",
+		Long: "Check the stack from a one-shot task on its overlay network. The verdict is \"healthy\" (exit 0), " +
+			"\"serving, degraded\" when every slot is served by a master that answered but nodes or replicas are missing, " +
+			"e.g. while a host is away (exit 3), or \"NOT serving\" when some slots have no reachable master (exit 2).",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, done, err := options(env, false)
 			if err != nil {
@@ -39,10 +42,7 @@ func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
 			} else {
 				printStatus(env, st)
 			}
-			if !st.Healthy {
-				return exitCode(ExitUnhealthy)
-			}
-			return nil
+			return verdictExit(st, exitCode)
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "default", "cluster name (the stack's name)")
@@ -67,9 +67,22 @@ func printStatus(env *cli.Env, st *rdswarm.Status) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n.Name, n.Role, n.Addr, id, n.Slots)
 	}
 	w.Flush()
-	if st.Healthy {
+	switch st.Verdict {
+	case rdswarm.VerdictHealthy:
 		fmt.Fprintf(env.Stdout, "Cluster %q is healthy (network %s).\n", st.Name, st.Network)
-	} else {
-		fmt.Fprintf(env.Stdout, "Cluster %q is NOT healthy: %s\n", st.Name, st.Problem)
+	case rdswarm.VerdictServing:
+		fmt.Fprintf(env.Stdout, "Cluster %q is serving, degraded: %s\n", st.Name, st.Missing)
+	default:
+		fmt.Fprintf(env.Stdout, "Cluster %q is NOT serving: %s\n", st.Name, st.Missing)
 	}
+}
+
+func verdictExit(st *rdswarm.Status, exitCode func(int) error) error {
+	switch st.Verdict {
+	case rdswarm.VerdictHealthy:
+		return nil
+	case rdswarm.VerdictServing:
+		return exitCode(ExitDegraded)
+	}
+	return exitCode(ExitUnhealthy)
 }
