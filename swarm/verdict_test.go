@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 )
 
@@ -56,5 +57,16 @@ func TestJudge(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestHereConstraint(t *testing.T) {
+	nodes := []docker.SwarmNode{{ID: "m1", Ready: true}, {ID: "m2", Ready: false}, {ID: "w1", Ready: true}}
+	for _, tt := range []struct{ self, want string }{
+		{"m1", "node.id == m1"}, {"m2", ""}, {"", ""}, {"gone", ""},
+	} {
+		if got := hereConstraint(tt.self, nodes); got != tt.want {
+			t.Errorf("hereConstraint(%q) = %q, want %q", tt.self, got, tt.want)
+		}
 	}
 }
