@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 )
 
 // What `docker stack deploy` would call the objects of the stack named
 // by the cluster, so a stack deployed either way is found by both.
-func networkName(stack string) string        { return stack + "_" + selfboot.NetworkKey }
+func networkName(stack string) string        { return netmode.Overlay.Network(netmode.Params{Cluster: stack}) }
 func secretName(stack string) string         { return stack + "_" + selfboot.PasswordSecret }
 func serviceName(stack, short string) string { return stack + "_" + short }
 func volumeName(stack string, n selfboot.Node) string {

@@ -197,3 +197,11 @@ func TestPlacement(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestOverlayNetworkName: the overlay mode names the network the stack
+// file's key makes (docker stack deploy's <stack>_<key>).
+func TestOverlayNetworkName(t *testing.T) {
+	if got, want := networkName("demo"), "demo_"+selfboot.NetworkKey; got != want {
+		t.Errorf("networkName = %q, want %q", got, want)
+	}
+}

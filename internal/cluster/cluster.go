@@ -4,80 +4,31 @@
 package cluster
 
 import (
-	"encoding/json"
 	"fmt"
-	"net"
 	"strconv"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/netmode"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 	"github.com/redis-dock/redis-dock/templates"
 )
 
 // ConfigPath is where each node's rendered config lives in its container.
-const ConfigPath = images.ConfigDir + "/redis.conf"
+const ConfigPath = provision.ConfigPath
 
 // Options are how to run a command, as opposed to what to build.
-type Options struct {
-	Logger *cli.Logger
-	Docker *docker.Client
-	Retain bool // keep what a failed Up made, for debugging
-}
-
-func (o Options) log() *cli.Logger {
-	if o.Logger == nil {
-		return cli.Discard()
-	}
-	return o.Logger
-}
+type Options = provision.Options
 
 // NetworkName is the cluster's own bridge network.
-func NetworkName(cluster string) string { return "redis-dock-" + cluster }
-
-// specLabel is the spec as stored on every container: no secrets, so
-// `up` can compare and `status` can tell the network mode.
-func specLabel(s spec.Spec) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-// specOf reads the spec label of the first container that carries one:
-// compose puts it on the bootstrap helper only, not on the nodes.
-func specOf(cts []docker.Container) (spec.Spec, bool) {
-	for _, c := range cts {
-		if s, ok := parseSpecLabel(c.Labels); ok {
-			return s, true
-		}
-	}
-	return spec.Spec{}, false
-}
-
-func parseSpecLabel(labels map[string]string) (spec.Spec, bool) {
-	var s spec.Spec
-	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
-		return s, false
-	}
-	return s, true
-}
-
-// adminHost is where the host reaches a node's client port.
-func adminHost(s spec.Spec) string {
-	h := s.HostIP
-	if s.Network == spec.NetworkHost {
-		h = s.BindAddress()
-	}
-	if h == "" || h == "0.0.0.0" || h == "::" {
-		return "127.0.0.1"
-	}
-	return h
+func NetworkName(cluster string) string {
+	return netmode.Bridge.Network(netmode.Params{Cluster: cluster})
 }
 
 // AdminAddr is host:port for one node as seen from the host.
 func AdminAddr(s spec.Spec, port int) string {
-	return net.JoinHostPort(adminHost(s), strconv.Itoa(port))
+	return s.Net().AdminAddr(port)
 }
 
 // renderNode renders one node's redis.conf for the spec's network mode.
@@ -91,21 +42,11 @@ func renderNodeIn(s spec.Spec, n topology.Node, dir string) ([]byte, error) {
 		Cluster: s.Mode == spec.ModeCluster, NodeTimeout: s.NodeTimeout,
 		AppendOnly: s.AppendOnly, Dir: dir, Extra: s.Config, ProtectedMode: s.ProtectedMode(),
 	}
-	switch s.Network {
-	case spec.NetworkHost:
-		bind := s.BindAddress()
-		r.Bind = []string{bind}
-		r.AnnounceIP = s.AnnounceIP
-		if r.AnnounceIP == "" && bind != "0.0.0.0" && bind != "::" { // unspecified: nothing to announce
-			r.AnnounceIP = bind
-		}
-	default:
-		r.Bind = []string{"0.0.0.0"}
-		r.AnnounceIP = s.AnnounceIP
-		if s.Endpoint == spec.EndpointHostname && r.Cluster {
-			r.AnnounceHostname = "localhost"
-			r.PreferredEndpointType = "hostname"
-		}
+	nn := s.Net().Node()
+	r.Bind, r.AnnounceIP = []string{nn.Bind}, nn.Announce
+	if nn.Hostname && s.Endpoint == spec.EndpointHostname && r.Cluster {
+		r.AnnounceHostname = "localhost"
+		r.PreferredEndpointType = "hostname"
 	}
 	return templates.RenderRedis(r)
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 )
 
 // Down removes everything that carries the cluster's label; volumes only
 // when asked. Running it twice, or on a half-made cluster, is fine.
 func Down(ctx context.Context, name string, volumes bool, o Options) (docker.Removed, error) {
-	st := o.log().Start("Removing cluster %q", name)
+	st := o.Log().Start("Removing cluster %q", name)
 	defer st.End(false)
 	r, err := o.Docker.RemoveCluster(ctx, name, volumes)
 	if err != nil {
@@ -49,7 +50,7 @@ func summarize(cts []docker.Container) []Summary {
 			idx[name], i = len(out), len(out)
 			out = append(out, Summary{Name: name})
 		}
-		if s, ok := parseSpecLabel(c.Labels); ok && out[i].Mode == "" {
+		if s, ok := provision.ParseSpecLabel(c.Labels); ok && out[i].Mode == "" {
 			out[i].Mode, out[i].Network = s.Mode, s.Network
 		}
 		if !c.IsNode() { // compose's bootstrap and other helpers

@@ -9,7 +9,6 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
-	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 	"golang.org/x/sync/errgroup"
 )
@@ -153,13 +152,15 @@ func (h *handle) describe(ctx context.Context, cts []docker.Container) []FaultNo
 	return out
 }
 
-// clusterNetwork is the bridge network a node container of h belongs on.
+// clusterNetwork is the network of the cluster's own that a node
+// container of h belongs on: the mode's, or a compose project's.
 func (h *handle) clusterNetwork(c docker.Container) (string, error) {
-	if h.spec.Network == spec.NetworkHost || c.Network == "host" {
+	own := h.spec.Net().Network()
+	if own == "" || c.HostNetwork() {
 		return "", fmt.Errorf("cluster %q uses host networking: partition and reconnect need a bridge network", h.spec.Name)
 	}
-	if c.Network == "" || c.Network == "default" || c.Network == "bridge" {
-		return NetworkName(h.spec.Name), nil
+	if c.DefaultNetwork() {
+		return own, nil
 	}
 	return c.Network, nil
 }

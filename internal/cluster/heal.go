@@ -66,7 +66,7 @@ func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealRes
 		return res, fmt.Errorf("repaired what could be, but %s did not answer, so cluster %q cannot be healthy: "+
 			"see `docker logs %s`, then run `redis-dock heal --name %s` again", strings.Join(res.Skipped, ", "), l.spec.Name, res.Skipped[0], l.spec.Name)
 	}
-	st := o.log().Start("Waiting for the cluster to be healthy")
+	st := o.Log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
 	if err := l.waitHealthy(ctx, ho.Wait); err != nil {
 		if res.Uncovered > 0 {
@@ -106,7 +106,7 @@ func repair(ctx context.Context, h *handle, ho HealOptions, o Options, res *Heal
 		}
 		if err.Error() != said {
 			said = err.Error()
-			o.log().Warnf("%v; looking at the cluster again", err)
+			o.Log().Warnf("%v; looking at the cluster again", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -141,7 +141,7 @@ func (hr *healRun) dropSilent() {
 	for _, m := range hr.l.members {
 		if m.err != nil {
 			hr.res.Skipped = append(hr.res.Skipped, m.name())
-			hr.o.log().Warnf("node %s does not answer; healing without it: %v", m.name(), m.err)
+			hr.o.Log().Warnf("node %s does not answer; healing without it: %v", m.name(), m.err)
 			m.conn.Close()
 			continue
 		}
@@ -175,7 +175,7 @@ func (hr *healRun) remeet(ctx context.Context) error {
 			hr.res.Remet = append(hr.res.Remet, m.name())
 		}
 	}
-	st := hr.o.log().Start("Re-meeting %d nodes at their current addresses", len(moved))
+	st := hr.o.Log().Start("Re-meeting %d nodes at their current addresses", len(moved))
 	defer st.End(false)
 	if err := hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight); err != nil {
 		return err
@@ -210,7 +210,7 @@ func (hr *healRun) announced(m *member) string {
 }
 
 func (hr *healRun) closeSlots(ctx context.Context) error {
-	mv := &mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.log()}
+	mv := &mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}
 	n, err := repairOpenSlots(ctx, mv)
 	hr.res.Closed = n
 	return err
@@ -241,7 +241,7 @@ func (hr *healRun) orphans(ctx context.Context) error {
 	if len(orphans) == 0 || len(masters) == 0 {
 		return nil
 	}
-	st := hr.o.log().Start("Giving %d orphaned replicas a master", len(orphans))
+	st := hr.o.Log().Start("Giving %d orphaned replicas a master", len(orphans))
 	defer st.End(false)
 	for _, r := range orphans {
 		sort.SliceStable(masters, func(i, j int) bool { return count[masters[i].id()] < count[masters[j].id()] })
@@ -249,7 +249,7 @@ func (hr *healRun) orphans(ctx context.Context) error {
 			// a replica of a master that hung took its slots meanwhile
 			// (a failover): it is no orphan any more
 			if _ = hr.l.refresh(ctx); r.master() && r.slots() > 0 {
-				hr.o.log().V(1, "   %s became a master meanwhile (a failover); left as it is", r.name())
+				hr.o.Log().V(1, "   %s became a master meanwhile (a failover); left as it is", r.name())
 				continue
 			}
 			return fmt.Errorf("giving %s a master: %w (run `redis-dock heal --name %s` again)", r.name(), err, hr.l.spec.Name)

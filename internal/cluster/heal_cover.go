@@ -54,7 +54,7 @@ func (hr *healRun) cover(ctx context.Context) error {
 		return nil
 	}
 	if !hr.ho.CoverSlots {
-		hr.o.log().Warnf("%d slots are served by no running master; `heal --cover-slots` assigns them", len(slots))
+		hr.o.Log().Warnf("%d slots are served by no running master; `heal --cover-slots` assigns them", len(slots))
 		return nil
 	}
 	plan, err := hr.planCover(ctx, slots)
@@ -63,11 +63,11 @@ func (hr *healRun) cover(ctx context.Context) error {
 	}
 	hr.res.Lost = hr.lost(slots, plan)
 	for _, ls := range hr.res.Lost {
-		hr.o.log().Warnf("%s", ls)
+		hr.o.Log().Warnf("%s", ls)
 	}
-	st := hr.o.log().Start("Covering %d slots", len(slots))
+	st := hr.o.Log().Start("Covering %d slots", len(slots))
 	defer st.End(false)
-	mv := &mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.log()}
+	mv := &mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}
 	for to, ss := range plan {
 		if err := to.conn.SetSlots(ctx, ss, "NODE", to.id()); err != nil {
 			return err

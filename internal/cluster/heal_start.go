@@ -9,7 +9,6 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
-	"github.com/redis-dock/redis-dock/internal/spec"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -52,7 +51,7 @@ func awaitSilent(ctx context.Context, h *handle, wait time.Duration, o Options) 
 	if len(silent) == 0 {
 		return
 	}
-	st := o.log().Start("Waiting for %d %s to answer: %s", len(silent), plural(len(silent), "node"), strings.Join(names, " "))
+	st := o.Log().Start("Waiting for %d %s to answer: %s", len(silent), plural(len(silent), "node"), strings.Join(names, " "))
 	defer st.End(false)
 	ctx, cancel := context.WithTimeout(ctx, min(wait, silentGrace))
 	defer cancel()
@@ -81,7 +80,7 @@ func startDead(ctx context.Context, h *handle, wait time.Duration, o Options) ([
 	if len(dead) == 0 {
 		return nil, nil
 	}
-	st := o.log().Start("Starting %d stopped %s: %s", len(dead), plural(len(dead), "node"), strings.Join(names, " "))
+	st := o.Log().Start("Starting %d stopped %s: %s", len(dead), plural(len(dead), "node"), strings.Join(names, " "))
 	defer st.End(false)
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
@@ -107,9 +106,10 @@ func startOrUnpause(ctx context.Context, h *handle, c docker.Container, o Option
 }
 
 // reconnectCut attaches running node containers that were cut off their
-// bridge network (`fault partition`) again, and waits until they answer.
+// cluster's own network (`fault partition`) again, and waits until they
+// answer. A mode without such a network has nothing to reconnect.
 func reconnectCut(ctx context.Context, h *handle, wait time.Duration, o Options) ([]string, error) {
-	if h.spec.Network == spec.NetworkHost {
+	if h.spec.Net().Network() == "" {
 		return nil, nil
 	}
 	var cut []docker.Container
@@ -126,7 +126,7 @@ func reconnectCut(ctx context.Context, h *handle, wait time.Duration, o Options)
 	if len(cut) == 0 {
 		return nil, nil
 	}
-	st := o.log().Start("Reconnecting %d partitioned %s: %s", len(cut), plural(len(cut), "node"), strings.Join(names, " "))
+	st := o.Log().Start("Reconnecting %d partitioned %s: %s", len(cut), plural(len(cut), "node"), strings.Join(names, " "))
 	defer st.End(false)
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -225,10 +226,10 @@ func TestIntegrationUpLock(t *testing.T) {
 	ctx := context.Background()
 	s, o := newSpec(t, d, "lock")
 	s.Wait = time.Second
-	if err := EnsureImage(ctx, o, s); err != nil {
+	if err := provision.EnsureImage(ctx, o, s); err != nil {
 		t.Fatal(err)
 	}
-	live := self()
+	live := provision.Self()
 	held, err := d.CreateLock(ctx, s.Name, s.Image, live)
 	if err != nil {
 		t.Fatal(err)

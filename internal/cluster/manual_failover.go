@@ -58,7 +58,7 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 	if old := l.byID(m.self.MasterID); old != nil {
 		res.OldMaster = old.name()
 	}
-	if err := promote(ctx, l, m, fo, o.log()); err != nil {
+	if err := promote(ctx, l, m, fo, o.Log()); err != nil {
 		return nil, err
 	}
 	res.Slots, res.Elapsed = m.slots(), time.Since(begin)
@@ -66,7 +66,7 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, o 
 		// asked to promote past a master that is down: done, but say
 		// what is left, briefly
 		if err := waitHealthyNow(ctx, name, 2*time.Second, o); err != nil {
-			o.log().Warnf("%s is master now, but %v", m.name(), err)
+			o.Log().Warnf("%s is master now, but %v", m.name(), err)
 		}
 		return res, nil
 	}
@@ -95,7 +95,7 @@ func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o O
 		}
 	}
 	defer l.close()
-	st := o.log().Start("Waiting for the cluster to be healthy")
+	st := o.Log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
 	if err := l.waitHealthy(ctx, timeout); err != nil {
 		return err

@@ -69,13 +69,13 @@ func loadLive(ctx context.Context, h *handle, o Options) (*live, error) {
 		}
 		m := &member{ct: c, bus: h.spec.FirstBusPort() + c.Index,
 			conn: redisx.DialSlow(AdminAddr(h.spec, c.Port), h.spec.Password, moveTimeout)}
-		if h.spec.Network == spec.NetworkBridge {
-			ip, err := o.Docker.IP(ctx, c.ID, NetworkName(h.spec.Name))
+		if net := h.spec.Net().Network(); net != "" {
+			ip, err := o.Docker.IP(ctx, c.ID, net)
 			if err != nil {
 				// killed a moment ago, or cut off its network: it is
 				// not a member now, and it keeps the cluster from
 				// being healthy (heal starts or reconnects it)
-				o.log().V(1, "   %s: %v", c.Name, err)
+				o.Log().V(1, "   %s: %v", c.Name, err)
 				c.State = "off its network"
 				l.stopped = append(l.stopped, c)
 				continue

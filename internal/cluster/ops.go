@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -32,7 +33,7 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	if cts = docker.Nodes(cts); len(cts) == 0 { // helpers (compose's bootstrap) are not nodes
 		return nil, fmt.Errorf("cluster %q has no node containers", name)
 	}
-	if s.Password, err = ReadPassword(ctx, o.Docker, cts); err != nil {
+	if s.Password, err = provision.ReadPassword(ctx, o.Docker, cts); err != nil {
 		return nil, err
 	}
 	h := &handle{spec: s, cts: cts}

@@ -5,27 +5,8 @@ import (
 	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/templates"
+	"github.com/redis-dock/redis-dock/internal/provision"
 )
-
-// ReadPassword reads the cluster's password back from a node's config
-// inside its container: redis-dock keeps it nowhere else.
-func ReadPassword(ctx context.Context, d *docker.Client, nodes []docker.Container) (string, error) {
-	var lastErr error
-	for _, n := range nodes {
-		conf, err := d.ReadFile(ctx, n.ID, ConfigPath)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		args, ok := templates.Directive(conf, "requirepass")
-		if !ok || len(args) != 1 {
-			return "", nil
-		}
-		return args[0], nil
-	}
-	return "", fmt.Errorf("failed to read the password from any node: %w", lastErr)
-}
 
 // Password returns the password of a named cluster.
 func Password(ctx context.Context, name string, o Options) (string, error) {
@@ -36,5 +17,5 @@ func Password(ctx context.Context, name string, o Options) (string, error) {
 	if len(nodes) == 0 {
 		return "", fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	return ReadPassword(ctx, o.Docker, docker.Nodes(nodes))
+	return provision.ReadPassword(ctx, o.Docker, docker.Nodes(nodes))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -21,7 +22,7 @@ func Provision(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log(), fresh: true, cr: NewCreation(o, s.Name)}
+	u := &upRun{spec: s, o: o, log: o.Log(), fresh: true, cr: provision.NewCreation(o, s.Name)}
 	res, err := u.provisionOnly(ctx)
 	if err = u.cr.Finish(ctx, err); err != nil {
 		return nil, err
@@ -42,7 +43,7 @@ func (u *upRun) provisionOnly(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("--name %s: cluster already exists; remove it with `redis-dock down --name %s`", u.spec.Name, u.spec.Name)
 	}
 	started, err := u.provision(ctx)
-	if errors.Is(err, errAppeared) {
+	if errors.Is(err, provision.ErrAppeared) {
 		return nil, fmt.Errorf("--name %s: %w", u.spec.Name, ErrBusy)
 	}
 	if err != nil {

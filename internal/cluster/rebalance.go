@@ -114,7 +114,7 @@ func openForMoves(ctx context.Context, name string, mo MoveOptions, o Options) (
 		l.close()
 		return nil, nil, err
 	}
-	return l, &mover{l: l, opt: mo.withDefaults(), log: o.log()}, nil
+	return l, &mover{l: l, opt: mo.withDefaults(), log: o.Log()}, nil
 }
 
 // settle waits until every node agrees on the new slot map and the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -76,12 +77,12 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}
-	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.log(), res: &ScaleResult{Spec: want}, cr: NewCreation(o, name)}
+	sc := &scaleRun{h: h, want: want, so: so, o: o, log: o.Log(), res: &ScaleResult{Spec: want}, cr: provision.NewCreation(o, name)}
 	if err := sc.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
 		return nil, err
 	}
 	err = sc.run(ctx)
-	sc.cr.release(ctx)
+	sc.cr.Release(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ type scaleRun struct {
 	log  *cli.Logger
 	res  *ScaleResult
 	l    *live
-	cr   *Creation // the nodes this run started (removed again if it stops before they join)
+	cr   *provision.Creation // the nodes this run started (removed again if it stops before they join)
 }
 
 func (sc *scaleRun) run(ctx context.Context) error {

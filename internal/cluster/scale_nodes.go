@@ -10,7 +10,6 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
-	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -91,13 +90,13 @@ func (sc *scaleRun) startNodes(ctx context.Context, u *upRun) error {
 func (sc *scaleRun) missingNodes(ctx context.Context, roles rolePlan) ([]topology.Node, error) {
 	p := topology.Params{Cluster: sc.want.Name, Masters: sc.want.Masters, Replicas: sc.want.Replicas,
 		Port: sc.want.Port, BusPort: sc.want.FirstBusPort()}
-	if sc.want.Network == spec.NetworkBridge {
-		subnet, ok, err := sc.o.Docker.NetworkSubnet(ctx, NetworkName(sc.want.Name))
+	if net := sc.want.Net().Network(); net != "" {
+		subnet, ok, err := sc.o.Docker.NetworkSubnet(ctx, net)
 		if err != nil {
 			return nil, err
 		}
 		if !ok || !subnet.IsValid() {
-			return nil, fmt.Errorf("cluster %q has no network %s with a subnet; recreate it with `redis-dock down` and `up`", sc.want.Name, NetworkName(sc.want.Name))
+			return nil, fmt.Errorf("cluster %q has no network %s with a subnet; recreate it with `redis-dock down` and `up`", sc.want.Name, net)
 		}
 		p.Subnet = subnet
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
@@ -30,7 +31,7 @@ const SpecPath = images.ConfigDir + "/redis-dock.json"
 // overridden by the spec file that `scale` wrote in its nodes, when there
 // is one.
 func currentSpec(ctx context.Context, d *docker.Client, cts []docker.Container) (spec.Spec, bool) {
-	s, ok := specOf(cts)
+	s, ok := provision.SpecOf(cts)
 	if !ok {
 		return s, false
 	}
@@ -51,7 +52,7 @@ func currentSpec(ctx context.Context, d *docker.Client, cts []docker.Container) 
 
 // writeSpecFile records s as the current spec in every container.
 func writeSpecFile(ctx context.Context, d *docker.Client, cts []docker.Container, s spec.Spec) error {
-	f := docker.File{Path: SpecPath, Mode: 0o644, UID: images.UID, GID: images.GID, Data: []byte(specLabel(s))}
+	f := docker.File{Path: SpecPath, Mode: 0o644, UID: images.UID, GID: images.GID, Data: []byte(provision.SpecLabel(s))}
 	g, gctx := errgroup.WithContext(ctx)
 	for _, c := range cts {
 		g.Go(func() error { return d.WriteFile(gctx, c.ID, f) })

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
@@ -49,13 +50,13 @@ func GetStatus(ctx context.Context, name string, o Options) (*Status, error) {
 	if len(all) == 0 {
 		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	s, _ := specOf(all)
+	s, _ := provision.SpecOf(all)
 	cts := docker.Nodes(all) // helpers (compose's bootstrap) are not nodes
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("cluster %q has no node containers (only %s)", name, all[0].Name)
 	}
 	st := &Status{Name: name, Network: s.Network, Endpoint: s.Endpoint}
-	pw, err := ReadPassword(ctx, o.Docker, cts)
+	pw, err := provision.ReadPassword(ctx, o.Docker, cts)
 	if err != nil {
 		return nil, err
 	}

@@ -2,15 +2,13 @@ package cluster
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/netip"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -25,7 +23,7 @@ func (u *upRun) checkHost(ctx context.Context) error {
 	for i, n := range u.plan.Nodes {
 		names[i] = n.Name
 	}
-	if err := CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
+	if err := provision.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
 		return u.cr.Contended(ctx, err)
 	}
 	if err := u.checkPorts(); err != nil {
@@ -36,27 +34,25 @@ func (u *upRun) checkHost(ctx context.Context) error {
 }
 
 func (u *upRun) checkPorts() error {
-	var ports []int
+	var ports, bus []int
 	for _, n := range u.plan.Nodes {
-		ports = append(ports, n.Port)
-		if u.spec.Network == spec.NetworkHost {
-			ports = append(ports, n.BusPort)
-		}
+		ports, bus = append(ports, n.Port), append(bus, n.BusPort)
 	}
-	return CheckPorts(u.spec, ports)
+	return provision.CheckPorts(u.spec, ports, bus)
 }
 
-func (u *upRun) ensureImage(ctx context.Context) error { return EnsureImage(ctx, u.o, u.spec) }
+func (u *upRun) ensureImage(ctx context.Context) error {
+	return provision.EnsureImage(ctx, u.o, u.spec)
+}
 
-func (u *upRun) resolvePassword(context.Context) error { return ResolvePassword(&u.spec, u.o) }
+func (u *upRun) resolvePassword(context.Context) error {
+	return provision.ResolvePassword(&u.spec, u.o)
+}
 
-// createNetwork makes the cluster's bridge network and plans the static
-// node addresses on it.
+// createNetwork makes the cluster's own network, when its mode has one,
+// and plans the static node addresses on it.
 func (u *upRun) createNetwork(ctx context.Context) error {
-	if u.spec.Network != spec.NetworkBridge {
-		return nil
-	}
-	subnet, err := CreateNetwork(ctx, u.o, u.spec, &u.cr.Made)
+	subnet, err := provision.CreateNetwork(ctx, u.o, u.spec, &u.cr.Made)
 	if err != nil {
 		return err
 	}
@@ -112,76 +108,30 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	if err != nil {
 		return err
 	}
-	vol := docker.VolumeName(n.Name)
-	created, err := u.o.Docker.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: u.spec.Name})
-	if created {
-		u.cr.Made.Volume(vol)
-	}
-	if err != nil {
-		return err
-	}
-	id, err := u.o.Docker.CreateNode(ctx, u.nodeSpec(n, vol), []docker.File{{
-		Path: ConfigPath, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
-	}})
-	u.cr.Made.Container(id, n.Name)
-	return PortTaken(err, n.Port, u.spec.HostIP)
+	return u.cr.StartNode(ctx, u.nodeSpec(n, docker.VolumeName(n.Name)), n.Port, ConfigPath, conf)
 }
 
 func (u *upRun) nodeSpec(n topology.Node, vol string) docker.NodeSpec {
-	ns := docker.NodeSpec{
-		Name: n.Name, Image: u.spec.Image, Volume: vol, IP: n.IP, HostIP: u.spec.HostIP,
-		Cmd:     []string{"redis-server", ConfigPath},
-		Labels:  docker.NodeLabels(u.spec.Name, n.Role, n.Port, n.Index, map[string]string{docker.LabelSpec: specLabel(u.spec)}),
-		Network: NetworkName(u.spec.Name), Publish: []int{n.Port}, StopTimeout: 10,
-	}
-	if u.spec.Network == spec.NetworkHost {
-		ns.Network, ns.Publish, ns.IP = "host", nil, netip.Addr{}
-	}
+	ns := provision.NodeSpec(u.spec, n, []string{"redis-server", ConfigPath})
+	ns.Volume = vol
 	return ns
 }
 
-// readAddresses reads each node's address from the engine and checks it
-// is the planned static one.
+// readAddresses checks each node got its planned static address.
 func (u *upRun) readAddresses(ctx context.Context) error {
-	if u.spec.Network != spec.NetworkBridge {
-		return nil
-	}
-	ips, err := u.o.Docker.ClusterIPs(ctx, u.spec.Name, NetworkName(u.spec.Name))
-	if err != nil {
-		return err
-	}
-	for i, n := range u.plan.Nodes {
-		ip, ok := ips[n.Name]
-		if !ok { // the list can lag behind a start under load: ask the container
-			if ip, err = u.o.Docker.IP(ctx, n.Name, NetworkName(u.spec.Name)); err != nil {
-				return err
-			}
-		}
-		if ip != n.IP {
-			return fmt.Errorf("node %s got address %s, planned %s", n.Name, ip, n.IP)
-		}
-		u.plan.Nodes[i].IP = ip
-	}
-	return nil
+	return provision.CheckAddresses(ctx, u.o, u.spec, u.plan.Nodes)
 }
 
 // peerAddr is where other nodes reach node n (MEET target).
 func (u *upRun) peerAddr(n topology.Node) string { return peerAddr(u.spec, n.IP) }
 
-// peerAddr is where nodes reach a node whose bridge address is ip (MEET
-// and MIGRATE target).
-func peerAddr(s spec.Spec, ip netip.Addr) string {
-	if s.Network == spec.NetworkHost {
-		if s.AnnounceIP != "" {
-			return s.AnnounceIP
-		}
-		if b := s.BindAddress(); b != "0.0.0.0" {
-			return b
-		}
-		return "127.0.0.1"
-	}
-	return ip.String()
-}
+// peerAddr is where nodes reach a node whose address on the cluster's
+// network is ip (MEET and MIGRATE target).
+func peerAddr(s spec.Spec, ip netip.Addr) string { return s.Net().Peer(ip) }
 
 // ErrPortInUse marks errors about host ports that something else holds.
-var ErrPortInUse = errors.New("choose other ports with --port")
+var ErrPortInUse = provision.ErrPortInUse
+
+// ErrBusy marks the error of an `up` that found another run creating the
+// same cluster and gave up waiting for it.
+var ErrBusy = provision.ErrBusy

@@ -3,9 +3,12 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -40,7 +43,7 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: o.log(), cr: NewCreation(o, s.Name)}
+	u := &upRun{spec: s, o: o, log: o.Log(), cr: provision.NewCreation(o, s.Name)}
 	res, err := u.run(ctx)
 	err = u.cr.Finish(ctx, err)
 	if err != nil {
@@ -55,26 +58,26 @@ type upRun struct {
 	spec  spec.Spec
 	o     Options
 	log   *cli.Logger
-	cr    *Creation // the lock while creating, and what this run made
-	fresh bool      // leave the nodes fresh, forming nothing while they start (Provision)
-	joins *joiner   // forming while the nodes start
+	cr    *provision.Creation // the lock while creating, and what this run made
+	fresh bool                // leave the nodes fresh, forming nothing while they start (Provision)
+	joins *joiner             // forming while the nodes start
 	plan  topology.Plan
 }
 
 // run confirms the cluster when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
-	return CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
+	return provision.CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
 	started, err := u.provision(ctx)
 	t1 := time.Now()
 	if err = errors.Join(err, u.joins.wait(err != nil)); err != nil {
-		return nil, err
+		return nil, u.explain(err)
 	}
 	if err := u.bootstrap(ctx); err != nil {
-		return nil, err
+		return nil, u.explain(err)
 	}
 	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
 }
@@ -101,4 +104,20 @@ func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 		}
 	}
 	return time.Since(t0), nil
+}
+
+// explain names the node behind a node's address in err (a node that
+// hung or died while up formed the cluster) and says what to run next;
+// up has removed what it made by the time the user reads it.
+func (u *upRun) explain(err error) error {
+	if errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "redis-dock up") {
+		return err
+	}
+	for _, n := range u.plan.Nodes {
+		if strings.Contains(err.Error(), AdminAddr(u.spec, n.Port)) {
+			return fmt.Errorf("node %s failed while up formed cluster %q (did it die or hang?): %w; run `redis-dock up` again",
+				n.Name, u.spec.Name, err)
+		}
+	}
+	return fmt.Errorf("%w; run `redis-dock up` again", err)
 }

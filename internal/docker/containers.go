@@ -36,6 +36,17 @@ type Container struct {
 // Running reports whether the container is up.
 func (c Container) Running() bool { return c.State == "running" }
 
+// HostNetwork reports whether the container runs on the host's network.
+func (c Container) HostNetwork() bool { return container.NetworkMode(c.Network).IsHost() }
+
+// DefaultNetwork reports whether the container's network mode names no
+// network of its own (Docker's default bridge): its real network is
+// found elsewhere, as for the containers of a compose file.
+func (c Container) DefaultNetwork() bool {
+	m := container.NetworkMode(c.Network)
+	return m == "" || m.IsDefault() || m.IsBridge()
+}
+
 // File is one file to copy into a container before it starts.
 type File struct {
 	Path string

@@ -18,7 +18,7 @@ type NodeSpec struct {
 	Image       string
 	Labels      map[string]string
 	Cmd         []string
-	Network     string     // network name; "host" for host networking
+	Network     string     // network name, or a network mode such as host (see package netmode)
 	IP          netip.Addr // static address on Network (bridge only)
 	HostIP      string     // where published ports listen
 	Publish     []int      // container ports published 1:1 on HostIP
@@ -49,11 +49,11 @@ func ContainerConfig(n NodeSpec) (*container.Config, *container.HostConfig, *net
 	if n.Volume != "" {
 		host.Mounts = []mount.Mount{{Type: mount.TypeVolume, Source: n.Volume, Target: "/data"}}
 	}
-	switch n.Network {
-	case "host":
+	switch mode := container.NetworkMode(n.Network); {
+	case mode.IsHost():
 		cfg.Hostname = ""
 		return cfg, host, nil
-	case "none", "bridge", "default", "":
+	case mode == "" || mode.IsNone() || mode.IsBridge() || mode.IsDefault():
 		return cfg, host, nil
 	}
 	for _, p := range n.Publish {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
@@ -28,7 +29,7 @@ func TestIntegrationSentinelFailures(t *testing.T) {
 		}
 		defer l.Close()
 		_, err = Up(ctx, s, o)
-		if !errors.Is(err, cluster.ErrPortInUse) || !strings.Contains(err.Error(), "--port") {
+		if !errors.Is(err, provision.ErrPortInUse) || !strings.Contains(err.Error(), "--port") {
 			t.Fatalf("Up = %v, want an error naming --port", err)
 		}
 		checkLeftovers(t, d, s.Name, docker.Removed{})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/templates"
 )
@@ -111,7 +112,7 @@ func checkAcked(t *testing.T, r *Result, acked map[string]string) {
 func checkRejoin(t *testing.T, d *docker.Client, r *Result, old docker.Container) {
 	t.Helper()
 	ctx := context.Background()
-	o := cluster.Options{Docker: d}
+	o := provision.Options{Docker: d}
 	if err := d.Start(ctx, old.ID); err != nil {
 		t.Fatal(err)
 	}

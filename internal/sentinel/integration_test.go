@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/internal/topology"
@@ -20,7 +21,7 @@ import (
 // newSpec returns a sentinel spec (1 master, 2 replicas, 3 sentinels,
 // down-after 1s) with a unique name and free ports, edited by edit, and
 // removes whatever carries its label when the test ends.
-func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec)) (spec.Spec, cluster.Options) {
+func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec)) (spec.Spec, provision.Options) {
 	t.Helper()
 	s := spec.Default()
 	s.Mode, s.Masters, s.Replicas, s.Sentinels, s.DownAfter = spec.ModeSentinel, 1, 2, 3, 1000
@@ -29,7 +30,7 @@ func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec
 		edit(&s)
 	}
 	s.Port = testutil.FreePortRange(t, s.Nodes())
-	o := cluster.Options{Docker: d, Logger: testutil.Logger(t)}
+	o := provision.Options{Docker: d, Logger: testutil.Logger(t)}
 	testutil.RemoveOnCleanup(t, d, s.Name)
 	return s, o
 }
@@ -148,7 +149,7 @@ func checkLabels(t *testing.T, d *docker.Client, r *Result) {
 	}
 }
 
-func checkStatus(t *testing.T, name string, o cluster.Options, replicas, sentinels int) *Status {
+func checkStatus(t *testing.T, name string, o provision.Options, replicas, sentinels int) *Status {
 	t.Helper()
 	st, err := GetStatus(context.Background(), name, o)
 	if err != nil || !st.Healthy {

@@ -6,24 +6,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // IsSentinel reports whether the named cluster's containers say, in their
 // spec label, that it is a sentinel group (false when there are none).
-func IsSentinel(ctx context.Context, name string, o cluster.Options) (bool, error) {
+func IsSentinel(ctx context.Context, name string, o provision.Options) (bool, error) {
 	cts, err := o.Docker.List(ctx, name)
 	if err != nil || len(cts) == 0 {
 		return false, err
 	}
-	s, _ := parseSpecLabel(cts[0].Labels)
+	s, _ := provision.ParseSpecLabel(cts[0].Labels)
 	return s.Mode == spec.ModeSentinel, nil
 }
 
 // WaitHealthy polls a sentinel group until it is healthy or timeout passes.
-func WaitHealthy(ctx context.Context, name string, timeout time.Duration, o cluster.Options) error {
+func WaitHealthy(ctx context.Context, name string, timeout time.Duration, o provision.Options) error {
 	g, err := open(ctx, name, o)
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ func WaitHealthy(ctx context.Context, name string, timeout time.Duration, o clus
 
 // refresh rereads the containers' states, which change as nodes are
 // killed and started.
-func (g *group) refresh(ctx context.Context, o cluster.Options) {
+func (g *group) refresh(ctx context.Context, o provision.Options) {
 	cts, err := o.Docker.List(ctx, g.spec.Name)
 	if err != nil {
 		return
@@ -67,7 +67,7 @@ func (g *group) refresh(ctx context.Context, o cluster.Options) {
 
 // Master returns the container of the data node that says it is master,
 // when exactly one does.
-func Master(ctx context.Context, name string, o cluster.Options) (docker.Container, error) {
+func Master(ctx context.Context, name string, o provision.Options) (docker.Container, error) {
 	st, err := GetStatus(ctx, name, o)
 	if err != nil {
 		return docker.Container{}, err

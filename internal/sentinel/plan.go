@@ -5,7 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cluster"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 	"github.com/redis-dock/redis-dock/templates"
@@ -53,37 +53,17 @@ func split(nodes []topology.Node) (data, sentinels []topology.Node) {
 	return data, sentinels
 }
 
-// peerHost is where the other containers reach node n: its address on the
-// group's network, or with host networking the announced or bound address.
-func peerHost(s spec.Spec, n topology.Node) string {
-	if s.Network == spec.NetworkHost {
-		if s.AnnounceIP != "" {
-			return s.AnnounceIP
-		}
-		if b := s.BindAddress(); b != "0.0.0.0" && b != "::" {
-			return b
-		}
-		return "127.0.0.1"
-	}
-	return n.IP.String()
-}
+// peerHost is where the other containers reach node n, as the network
+// mode says: its address on the group's network, or with host networking
+// the announced or bound address.
+func peerHost(s spec.Spec, n topology.Node) string { return s.Net().Peer(n.IP) }
 
-func bindFor(s spec.Spec) []string {
-	if s.Network == spec.NetworkHost {
-		return []string{s.BindAddress()}
-	}
-	return []string{"0.0.0.0"}
-}
+func bindFor(s spec.Spec) []string { return []string{s.Net().Node().Bind} }
 
-// announceFor is what nodes announce: only with host networking behind
-// NAT; on a bridge each node's own address is right, and a loopback
-// address would break node-to-node traffic.
-func announceFor(s spec.Spec) string {
-	if s.Network == spec.NetworkHost {
-		return s.AnnounceIP
-	}
-	return ""
-}
+// announceFor is what nodes announce, as the network mode says: only
+// --announce-ip with host networking behind NAT; on a bridge each node's
+// own address is right.
+func announceFor(s spec.Spec) string { return s.Net().Node().Announce }
 
 // renderData renders a master's or replica's redis.conf.
 func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
@@ -118,5 +98,5 @@ func configFile(s spec.Spec, nodes []topology.Node, n topology.Node) (path strin
 		return SentinelConfigPath, data, err
 	}
 	data, err = renderData(s, nodes, n)
-	return cluster.ConfigPath, data, err
+	return provision.ConfigPath, data, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/golden"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
@@ -137,7 +138,7 @@ func TestUpValidatesFirst(t *testing.T) {
 		{func(s *spec.Spec) { s.Mode = spec.ModeCluster }, "--mode"},
 	}
 	for _, tt := range tests {
-		_, err := Up(context.Background(), testSpec(tt.edit), cluster.Options{})
+		_, err := Up(context.Background(), testSpec(tt.edit), provision.Options{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Up = %v, want an error naming %s", err, tt.want)
 		}

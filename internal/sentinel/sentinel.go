@@ -6,13 +6,11 @@ package sentinel
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
-	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -47,7 +45,7 @@ func (r *Result) addrs(role string) []string {
 	var out []string
 	for _, n := range r.Nodes {
 		if n.Role == role {
-			out = append(out, cluster.AdminAddr(r.Spec, n.Port))
+			out = append(out, r.Spec.Net().AdminAddr(n.Port))
 		}
 	}
 	return out
@@ -55,7 +53,7 @@ func (r *Result) addrs(role string) []string {
 
 // Up brings a sentinel group to health: it creates what is missing, or
 // confirms that a group with the same spec is already there.
-func Up(ctx context.Context, s spec.Spec, o cluster.Options) (*Result, error) {
+func Up(ctx context.Context, s spec.Spec, o provision.Options) (*Result, error) {
 	begin := time.Now()
 	if s.Mode != spec.ModeSentinel {
 		return nil, fmt.Errorf("--mode %q: the sentinel package builds --mode sentinel only", s.Mode)
@@ -63,7 +61,7 @@ func Up(ctx context.Context, s spec.Spec, o cluster.Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	u := &upRun{spec: s, o: o, log: logger(o), cr: cluster.NewCreation(o, s.Name)}
+	u := &upRun{spec: s, o: o, log: o.Log(), cr: provision.NewCreation(o, s.Name)}
 	res, err := u.run(ctx)
 	if err = u.cr.Finish(ctx, err); err != nil {
 		return nil, err
@@ -72,26 +70,19 @@ func Up(ctx context.Context, s spec.Spec, o cluster.Options) (*Result, error) {
 	return res, nil
 }
 
-func logger(o cluster.Options) *cli.Logger {
-	if o.Logger == nil {
-		return cli.Discard()
-	}
-	return o.Logger
-}
-
 // upRun carries one Up's state from step to step.
 type upRun struct {
 	spec  spec.Spec
-	o     cluster.Options
+	o     provision.Options
 	log   *cli.Logger
-	cr    *cluster.Creation // the lock while creating, and what this run made
+	cr    *provision.Creation // the lock while creating, and what this run made
 	nodes []topology.Node
 }
 
 // run confirms the group when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
 func (u *upRun) run(ctx context.Context) (*Result, error) {
-	return cluster.CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
+	return provision.CreateOrConfirm(ctx, u.cr, &u.spec, u.reuse, u.create)
 }
 
 func (u *upRun) create(ctx context.Context) (*Result, error) {
@@ -148,20 +139,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// specLabel is the spec as stored on every container: no secrets, so a
-// second `up` can compare and `status` can tell the mode.
-func specLabel(s spec.Spec) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-// parseSpecLabel reads the spec label of a container.
-func parseSpecLabel(labels map[string]string) (spec.Spec, bool) {
-	var s spec.Spec
-	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
-		return s, false
-	}
-	return s, true
 }

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
@@ -70,7 +70,7 @@ type member struct {
 }
 
 // GetStatus reads a sentinel group's state from its containers and nodes.
-func GetStatus(ctx context.Context, name string, o cluster.Options) (*Status, error) {
+func GetStatus(ctx context.Context, name string, o provision.Options) (*Status, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	g, err := open(ctx, name, o)
@@ -88,7 +88,7 @@ type group struct {
 	members []member
 }
 
-func open(ctx context.Context, name string, o cluster.Options) (*group, error) {
+func open(ctx context.Context, name string, o provision.Options) (*group, error) {
 	cts, err := o.Docker.List(ctx, name)
 	if err != nil {
 		return nil, err
@@ -97,17 +97,17 @@ func open(ctx context.Context, name string, o cluster.Options) (*group, error) {
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	s, ok := parseSpecLabel(cts[0].Labels)
+	s, ok := provision.ParseSpecLabel(cts[0].Labels)
 	if !ok || s.Mode != spec.ModeSentinel {
 		return nil, fmt.Errorf("cluster %q is not a sentinel group (its spec label says mode %q)", name, s.Mode)
 	}
-	if s.Password, err = cluster.ReadPassword(ctx, o.Docker, cts); err != nil {
+	if s.Password, err = provision.ReadPassword(ctx, o.Docker, cts); err != nil {
 		return nil, err
 	}
 	g := &group{spec: s, cts: cts}
 	for _, c := range cts {
 		g.members = append(g.members, member{name: c.Name, state: c.State, role: c.Role, port: c.Port,
-			conn: redisx.Dial(cluster.AdminAddr(s, c.Port), s.Password)})
+			conn: redisx.Dial(s.Net().AdminAddr(c.Port), s.Password)})
 	}
 	return g, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -20,7 +19,7 @@ func (u *upRun) members(roles ...string) []member {
 		for _, r := range roles {
 			if n.Role == r {
 				out = append(out, member{name: n.Name, state: "running", role: n.Role, port: n.Port,
-					conn: redisx.Dial(cluster.AdminAddr(u.spec, n.Port), u.spec.Password)})
+					conn: redisx.Dial(u.spec.Net().AdminAddr(n.Port), u.spec.Password)})
 			}
 		}
 	}

@@ -55,9 +55,6 @@ func (s Spec) validateSentinel() []error {
 	if s.Nodes() > MaxNodes {
 		add("--replicas %d with --sentinels %d make %d containers: at most %d are allowed", s.Replicas, s.SentinelCount(), s.Nodes(), MaxNodes)
 	}
-	if s.AnnounceIP != "" && s.Network == NetworkBridge {
-		add("--announce-ip: in sentinel mode only with --network host (on a bridge every node has its own address)")
-	}
 	pw := s.Password
 	if s.PasswordFile != "" {
 		pw, _ = ReadPasswordFile(s.PasswordFile) // its own errors come from validatePassword

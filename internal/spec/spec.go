@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/netmode"
 )
 
-// Network modes and endpoint modes.
+// Network modes (see package netmode) and endpoint modes.
 const (
-	NetworkBridge    = "bridge"
-	NetworkHost      = "host"
+	NetworkBridge    = netmode.BridgeName
+	NetworkHost      = netmode.HostName
 	EndpointHostname = "hostname"
 	EndpointIP       = "ip"
 	ModeCluster      = "cluster"
@@ -63,12 +64,21 @@ func Default() Spec {
 	}
 }
 
-// Normalize settles fields that follow from others: host networking
-// announces addresses, not the localhost hostname.
+// Normalize settles fields that follow from others: a network mode whose
+// nodes cannot be reached as localhost (host networking) announces
+// addresses, not the localhost hostname.
 func (s *Spec) Normalize() {
-	if s.Network == NetworkHost {
+	if !s.Net().Node().Hostname {
 		s.Endpoint = EndpointIP
 	}
+}
+
+// Net is the spec's network mode with the values it decides on.
+func (s Spec) Net() netmode.Net {
+	return netmode.Net{Mode: netmode.Of(s.Network), Params: netmode.Params{
+		Cluster: s.Name, HostIP: s.HostIP, Bind: s.Bind, AnnounceIP: s.AnnounceIP,
+		NoPassword: s.NoPassword, Sentinel: s.Mode == ModeSentinel,
+	}}
 }
 
 // Nodes is the number of containers, each with one client port: masters
@@ -89,24 +99,18 @@ func (s Spec) FirstBusPort() int {
 }
 
 // BindAddress is where host-network nodes listen.
-func (s Spec) BindAddress() string {
-	if s.Bind != "" {
-		return s.Bind
-	}
-	return "127.0.0.1"
-}
+func (s Spec) BindAddress() string { return s.Net().BindAddress() }
 
 // ProtectedMode reports whether nodes keep Redis's protected mode on. It
 // is the one place every config renderer (cluster, sentinel, stacks and
 // compose files) asks. Protected mode only acts without a password, and
-// then refuses every connection not from loopback. On host networking
-// nodes bind loopback (Validate requires it without a password), so every
-// peer and client is local and it stays on as a second guard. On a
-// bridge, clients arrive through ports published on --host-ip (from the
-// network's gateway) and peers from their own addresses, so it must be
-// off: the guard there is that --host-ip is loopback (Validate).
+// then refuses every connection not from loopback; the network mode says
+// whether every peer and client is local (host networking, whose nodes
+// bind loopback without a password) or not (a bridge: clients arrive
+// through ports published on --host-ip from the network's gateway, and
+// the guard there is that --host-ip is loopback, see Validate).
 func (s Spec) ProtectedMode() bool {
-	return s.Password == "" && s.Network == NetworkHost
+	return s.Password == "" && s.Net().Node().ProtectedMode
 }
 
 // Diff names the first field that differs between two specs in a way that

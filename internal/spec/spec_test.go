@@ -235,3 +235,14 @@ func TestProtectedMode(t *testing.T) {
 		}
 	}
 }
+
+// TestNet: the spec hands its network mode the fields the mode reads.
+func TestNet(t *testing.T) {
+	s := Default()
+	s.Mode, s.Network, s.Bind, s.AnnounceIP, s.NoPassword = ModeSentinel, NetworkHost, "127.0.0.2", "192.0.2.9", true
+	n := s.Net()
+	if n.Mode.Name() != NetworkHost || n.Cluster != s.Name || n.HostIP != s.HostIP || n.Bind != s.Bind ||
+		n.AnnounceIP != s.AnnounceIP || !n.NoPassword || !n.Sentinel {
+		t.Errorf("Net() = %+v, want the spec's fields", n)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/templates"
 )
 
@@ -85,10 +86,9 @@ func (s Spec) validatePorts() []error {
 func (s Spec) validateNetwork() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	switch s.Network {
-	case NetworkBridge, NetworkHost:
-	default:
-		add("--network %q: allowed are bridge or host", s.Network)
+	mode, err := netmode.Lookup(s.Network)
+	if err != nil {
+		errs = append(errs, err)
 	}
 	switch s.Endpoint {
 	case EndpointHostname, EndpointIP:
@@ -103,14 +103,8 @@ func (s Spec) validateNetwork() []error {
 			add("%s %q: must be an IP address", f.flag, f.v)
 		}
 	}
-	if s.AnnounceIP != "" && strings.HasPrefix(s.AnnounceIP, "127.") && s.Network == NetworkBridge {
-		add("--announce-ip %s: a loopback address breaks node-to-node traffic on a bridge network", s.AnnounceIP)
-	}
-	if s.Network == NetworkHost && (s.Bind == "0.0.0.0" || s.Bind == "::") && s.AnnounceIP == "" {
-		add("--bind %s: nodes on every address need --announce-ip, the one address other nodes and clients reach them at", s.Bind)
-	}
-	if s.Network == NetworkHost && s.AnnounceIP != "" && strings.HasPrefix(s.AnnounceIP, "127.") && !isLoopback(s.BindAddress()) {
-		add("--announce-ip %s: a loopback address is reachable only from this host, but nodes bind %s", s.AnnounceIP, s.BindAddress())
+	if mode != nil {
+		errs = append(errs, s.Net().Validate()...)
 	}
 	if s.Subnet != "" {
 		if p, err := netip.ParsePrefix(s.Subnet); err != nil || !p.Addr().Is4() || p.Bits() > 24 {
@@ -160,16 +154,10 @@ func ReadPasswordFile(path string) (string, error) {
 }
 
 // listenFlag is the flag and address where clients outside Docker reach
-// the nodes: the bind address on host networking, else the address ports
-// are published on.
+// the nodes, as the network mode says.
 func (s Spec) listenFlag() (flag, addr string) {
-	if s.Network == NetworkHost {
-		return "--bind", s.BindAddress()
-	}
-	if s.HostIP == "" {
-		return "--host-ip", "0.0.0.0" // Docker publishes on every address
-	}
-	return "--host-ip", s.HostIP
+	l := s.Net().Listen()
+	return l.Flag, l.Address()
 }
 
 func isLoopback(addr string) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/redis-dock/redis-dock/compose"
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
@@ -49,7 +50,7 @@ func newRender(env *cli.Env) *cobra.Command {
 }
 
 func render(env *cli.Env, s spec.Spec, dir, out string) error {
-	if s.Network != spec.NetworkBridge {
+	if m, err := netmode.Lookup(s.Network); err != nil || m != netmode.Bridge { // a compose file is the bridge mode written down
 		return fmt.Errorf("--network %s: compose files are rendered for bridge networks only", s.Network)
 	}
 	if s.Subnet == "" {

@@ -1,4 +1,4 @@
-package cluster
+package provision
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 // same cluster and gave up waiting for it.
 var ErrBusy = errors.New("another run is creating this cluster")
 
-// errAppeared says the cluster's nodes appeared between a run's look and
+// ErrAppeared says the cluster's nodes appeared between a run's look and
 // its claim: another run made them, so this one confirms them instead.
-var errAppeared = errors.New("the cluster was created meanwhile")
+var ErrAppeared = errors.New("the cluster was created meanwhile")
 
 // Creation is one run's hold on a cluster name (`up` while it creates
 // the cluster, `scale` while it changes it) and the record of what it
@@ -89,7 +89,7 @@ func (c *Creation) Await(ctx context.Context, wait time.Duration) error {
 			return err
 		}
 		if gone(l.Owner) {
-			c.o.log().Infof(" • Removing the lock of a run that ended (pid %d, since %s)", l.Owner.PID, l.Owner.Since.Format(time.TimeOnly))
+			c.o.Log().Infof(" • Removing the lock of a run that ended (pid %d, since %s)", l.Owner.PID, l.Owner.Since.Format(time.TimeOnly))
 			if err := c.o.Docker.RemoveLock(ctx, l.ID); err != nil {
 				return err
 			}
@@ -100,7 +100,7 @@ func (c *Creation) Await(ctx context.Context, wait time.Duration) error {
 		}
 		if !waiting {
 			waiting = true
-			c.o.log().Infof(" • Another run (pid %d on %s) is creating or scaling cluster %q: waiting for it", l.Owner.PID, l.Owner.Host, c.name)
+			c.o.Log().Infof(" • Another run (pid %d on %s) is creating or scaling cluster %q: waiting for it", l.Owner.PID, l.Owner.Host, c.name)
 		}
 		select {
 		case <-ctx.Done():
@@ -117,25 +117,25 @@ func (c *Creation) busy(o docker.LockOwner, wait time.Duration) error {
 
 // Claim takes the cluster's lock for this run (image is any local image).
 // It returns an error wrapping docker.ErrLocked when another run holds
-// it, and errAppeared when the cluster's nodes exist by now.
+// it, and ErrAppeared when the cluster's nodes exist by now.
 func (c *Creation) Claim(ctx context.Context, image string) error {
-	l, err := c.o.Docker.CreateLock(ctx, c.name, image, self())
+	l, err := c.o.Docker.CreateLock(ctx, c.name, image, Self())
 	c.keep(l, err)
 	if err != nil {
-		c.release(ctx)
+		c.Release(ctx)
 		return err
 	}
 	existing, err := c.o.Docker.List(ctx, c.name)
 	if err == nil && len(existing) > 0 {
-		err = errAppeared
+		err = ErrAppeared
 	}
 	if err != nil {
-		c.release(ctx)
+		c.Release(ctx)
 	}
 	return err
 }
 
-// Contended turns a failed host check into errAppeared when another run
+// Contended turns a failed host check into ErrAppeared when another run
 // holds the lock or has made the cluster meanwhile: its nodes hold the
 // names and ports, and this run should wait for it and confirm.
 func (c *Creation) Contended(ctx context.Context, err error) error {
@@ -145,7 +145,7 @@ func (c *Creation) Contended(ctx context.Context, err error) error {
 	_, locked, lerr := c.o.Docker.LockHolder(ctx, c.name)
 	cts, cerr := c.o.Docker.List(ctx, c.name)
 	if (lerr == nil && locked) || (cerr == nil && len(cts) > 0) {
-		return fmt.Errorf("%w (%v)", errAppeared, err)
+		return fmt.Errorf("%w (%v)", ErrAppeared, err)
 	}
 	return err
 }
@@ -155,13 +155,13 @@ func (c *Creation) Contended(ctx context.Context, err error) error {
 // it is an error naming that run.
 func (c *Creation) Hold(ctx context.Context, image string) error {
 	for try := 0; ; try++ {
-		l, err := c.o.Docker.CreateLock(ctx, c.name, image, self())
+		l, err := c.o.Docker.CreateLock(ctx, c.name, image, Self())
 		c.keep(l, err)
 		if err == nil {
 			return nil
 		}
 		if !errors.Is(err, docker.ErrLocked) {
-			c.release(ctx)
+			c.Release(ctx)
 			return err
 		}
 		if !gone(l.Owner) || try == 3 {
@@ -185,7 +185,7 @@ func (c *Creation) keep(l docker.Lock, err error) {
 // IsClaimLost reports whether Claim failed because another run holds the
 // lock or made the cluster meanwhile: the run should wait and confirm.
 func IsClaimLost(err error) bool {
-	return errors.Is(err, docker.ErrLocked) || errors.Is(err, errAppeared)
+	return errors.Is(err, docker.ErrLocked) || errors.Is(err, ErrAppeared)
 }
 
 // Finish ends the run: when err is not nil it removes what the run made
@@ -194,7 +194,7 @@ func (c *Creation) Finish(ctx context.Context, err error) error {
 	if err != nil && !c.Made.Empty() {
 		err = c.undo(ctx, err)
 	}
-	c.release(ctx)
+	c.Release(ctx)
 	return err
 }
 
@@ -204,7 +204,7 @@ func (c *Creation) undo(ctx context.Context, err error) error {
 		what = "Interrupted"
 	}
 	if c.o.Retain {
-		c.o.log().Infof(" • %s: kept what this run created (--retain): %s", what, &c.Made)
+		c.o.Log().Infof(" • %s: kept what this run created (--retain): %s", what, &c.Made)
 		return err
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute) // ctx may be cancelled
@@ -212,24 +212,25 @@ func (c *Creation) undo(ctx context.Context, err error) error {
 	if derr := c.o.Docker.RemoveMade(cctx, &c.Made); derr != nil {
 		return errors.Join(err, fmt.Errorf("cleanup also failed: %w", derr))
 	}
-	c.o.log().Infof(" • %s: removed what this run created (use --retain to keep it): %s", what, &c.Made)
+	c.o.Log().Infof(" • %s: removed what this run created (use --retain to keep it): %s", what, &c.Made)
 	return err
 }
 
-func (c *Creation) release(ctx context.Context) {
+// Release gives the cluster's lock up (Finish does it too).
+func (c *Creation) Release(ctx context.Context) {
 	if c.lock == nil {
 		return
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := c.o.Docker.RemoveLock(cctx, c.lock.ID); err != nil {
-		c.o.log().Warnf("%v (remove it with `redis-dock down --name %s`)", err, c.name)
+		c.o.Log().Warnf("%v (remove it with `redis-dock down --name %s`)", err, c.name)
 	}
 	c.lock = nil
 }
 
-// self names this process as a lock's owner.
-func self() docker.LockOwner {
+// Self names this process as a lock's owner.
+func Self() docker.LockOwner {
 	host, _ := os.Hostname()
 	return docker.LockOwner{Host: host, PID: os.Getpid(), Start: procStart(os.Getpid()), Since: time.Now()}
 }

@@ -1,4 +1,4 @@
-package cluster
+package provision
 
 import (
 	"os"
@@ -12,7 +12,7 @@ import (
 // that ended, or whose PID now names a process started at another time,
 // is gone; one of another host cannot be checked and counts as alive.
 func TestLockOwnerGone(t *testing.T) {
-	me := self()
+	me := Self()
 	if me.Start == "" {
 		t.Skip("no /proc: owners cannot be checked here")
 	}

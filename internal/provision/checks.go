@@ -1,4 +1,4 @@
-package cluster
+package provision
 
 import (
 	"context"
@@ -18,8 +18,9 @@ import (
 // sentinel): they check the host, find the image and password, and make
 // the network, before and around the topology's own node start.
 
-// CheckNames refuses container names (and the bridge network's) that
-// something other than this cluster owns.
+// CheckNames refuses container names (and the name of the cluster's own
+// network, when its mode has one) that something other than this cluster
+// owns.
 func CheckNames(ctx context.Context, d *docker.Client, s spec.Spec, names []string) error {
 	owners, err := d.ContainerOwners(ctx, names)
 	if err != nil {
@@ -30,37 +31,46 @@ func CheckNames(ctx context.Context, d *docker.Client, s spec.Spec, names []stri
 			return fmt.Errorf("--name %s: a container named %q already exists and does not belong to this cluster; remove it or choose another --name or --port", s.Name, name)
 		}
 	}
-	if s.Network != spec.NetworkBridge {
+	net := s.Net().Network()
+	if net == "" {
 		return nil
 	}
-	owner, found, err := d.NetworkOwner(ctx, NetworkName(s.Name))
+	owner, found, err := d.NetworkOwner(ctx, net)
 	if err != nil {
 		return err
 	}
 	if found && owner != s.Name {
-		return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this cluster", s.Name, NetworkName(s.Name))
+		return fmt.Errorf("--name %s: a network named %q already exists and does not belong to this cluster", s.Name, net)
 	}
 	return nil
 }
 
 // CheckPorts refuses host ports that something else listens on, naming
-// the port and, when the OS tells, the process.
-func CheckPorts(s spec.Spec, ports []int) error {
-	host, flag := s.HostIP, "--port"
-	if s.Network == spec.NetworkHost {
-		host, flag = s.BindAddress(), "--port/--bus-port"
-	}
-	for _, p := range ports {
-		if err := portcheck.Free(host, p); err != nil {
-			return fmt.Errorf("%s: %w (%w)", flag, err, ErrPortInUse)
+// the port and, when the OS tells, the process. ports are the nodes'
+// client ports; the bus ports (bus[i] for ports[i]) are checked too when
+// the network mode takes them on the host.
+func CheckPorts(s spec.Spec, ports, bus []int) error {
+	l := s.Net().Listen()
+	for i, p := range ports {
+		check := []int{p}
+		if l.Bus && i < len(bus) {
+			check = append(check, bus[i])
+		}
+		for _, p := range check {
+			if err := portcheck.Free(l.Addr, p); err != nil {
+				return fmt.Errorf("%s: %w (%w)", l.PortFlag(), err, ErrPortInUse)
+			}
 		}
 	}
 	return nil
 }
 
+// ErrPortInUse marks errors about host ports that something else holds.
+var ErrPortInUse = errors.New("choose other ports with --port")
+
 // EnsureImage builds the node image when it is missing (or stale).
 func EnsureImage(ctx context.Context, o Options, s spec.Spec) error {
-	_, err := nodeimage.Ensure(ctx, o.Docker, s.Image, images.Options{RedisBinary: s.RedisBinary}, o.log())
+	_, err := nodeimage.Ensure(ctx, o.Docker, s.Image, images.Options{RedisBinary: s.RedisBinary}, o.Log())
 	return err
 }
 
@@ -68,17 +78,21 @@ func EnsureImage(ctx context.Context, o Options, s spec.Spec) error {
 func ResolvePassword(s *spec.Spec, o Options) error {
 	generated, err := s.ResolvePassword()
 	if generated {
-		o.log().V(1, " • Generated a random password (print it with: redis-dock password --name %s)", s.Name)
+		o.Log().V(1, " • Generated a random password (print it with: redis-dock password --name %s)", s.Name)
 	}
 	return err
 }
 
-// CreateNetwork makes the bridge network on a free subnet (trying another
-// when a parallel run took it first), so every node can get a static
-// address that survives restarts, records it in made and returns the
-// subnet.
+// CreateNetwork makes the cluster's own network, when its mode has one,
+// on a free subnet (trying another when a parallel run took it first), so
+// every node can get a static address that survives restarts, records it
+// in made and returns the subnet: none when the mode has no network.
 func CreateNetwork(ctx context.Context, o Options, s spec.Spec, made *docker.Made) (netip.Prefix, error) {
-	st := o.log().Start("Creating network %s", NetworkName(s.Name))
+	net := s.Net().Network()
+	if net == "" {
+		return netip.Prefix{}, nil
+	}
+	st := o.Log().Start("Creating network %s", net)
 	defer st.End(false)
 	labels := map[string]string{docker.LabelCluster: s.Name}
 	var err error
@@ -88,9 +102,9 @@ func CreateNetwork(ctx context.Context, o Options, s spec.Spec, made *docker.Mad
 			return subnet, err
 		}
 		var id string
-		id, err = o.Docker.CreateNetwork(ctx, NetworkName(s.Name), subnet, labels)
+		id, err = o.Docker.CreateNetwork(ctx, net, subnet, labels)
 		if id != "" {
-			made.Network(id, NetworkName(s.Name))
+			made.Network(id, net)
 		}
 		if err == nil {
 			st.End(true)

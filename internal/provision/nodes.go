@@ -1,0 +1,86 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// NodeSpec is node n's container running cmd: labelled with its role,
+// port, index and the spec, with the network settings of s's mode. The
+// caller adds the data volume.
+func NodeSpec(s spec.Spec, n topology.Node, cmd []string) docker.NodeSpec {
+	c := s.Net().Container(n.IP, n.Port)
+	return docker.NodeSpec{
+		Name: n.Name, Image: s.Image, IP: c.IP, HostIP: c.HostIP, Cmd: cmd,
+		Labels:  docker.NodeLabels(s.Name, n.Role, n.Port, n.Index, map[string]string{docker.LabelSpec: SpecLabel(s)}),
+		Network: c.Network, Publish: c.Publish, StopTimeout: 10,
+	}
+}
+
+// StartNode makes the container ns (its data volume first, when it has
+// one), copies conf to path in it and starts it, recording what it made.
+// port is the node's client port, named when the host port was taken.
+func (c *Creation) StartNode(ctx context.Context, ns docker.NodeSpec, port int, path string, conf []byte) error {
+	if ns.Volume != "" {
+		created, err := c.o.Docker.CreateVolume(ctx, ns.Volume, map[string]string{docker.LabelCluster: c.name})
+		if created {
+			c.Made.Volume(ns.Volume)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	id, err := c.o.Docker.CreateNode(ctx, ns, []docker.File{{
+		Path: path, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
+	}})
+	c.Made.Container(id, ns.Name)
+	return PortTaken(err, port, ns.HostIP)
+}
+
+// CheckAddresses reads each started node's address on the cluster's own
+// network and checks it is the planned static one: the others were
+// configured with it. Without such a network there is nothing to check.
+func CheckAddresses(ctx context.Context, o Options, s spec.Spec, nodes []topology.Node) error {
+	net := s.Net().Network()
+	if net == "" {
+		return nil
+	}
+	ips, err := o.Docker.ClusterIPs(ctx, s.Name, net)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		ip, ok := ips[n.Name]
+		if !ok { // the list can lag behind a start under load: ask the container
+			if ip, err = o.Docker.IP(ctx, n.Name, net); err != nil {
+				return err
+			}
+		}
+		if ip != n.IP {
+			return fmt.Errorf("node %s got address %s, planned %s", n.Name, ip, n.IP)
+		}
+	}
+	return nil
+}
+
+// ReadAddresses fills in each node's address on the cluster's own network
+// from the engine (none without such a network).
+func ReadAddresses(ctx context.Context, o Options, s spec.Spec, nodes []topology.Node) error {
+	net := s.Net().Network()
+	if net == "" {
+		return nil
+	}
+	for i, n := range nodes {
+		ip, err := o.Docker.IP(ctx, n.Name, net)
+		if err != nil {
+			return err
+		}
+		nodes[i].IP = ip
+	}
+	return nil
+}
