@@ -415,6 +415,7 @@ func (lt *labTest) checkLostNamed(host, lost, kept string) {
 	if st.Healthy || !strings.Contains(st.Problem, svc+" (on "+host+")") || strings.Contains(st.Problem, serviceName(lt.plan.Spec.Name, kept)) {
 		lt.t.Errorf("status while %s is away: healthy %v, problem %q; want one naming %s on it", host, st.Healthy, st.Problem, svc)
 	}
+	lt.t.Logf("status while %s is away: %s, degraded: %s", host, st.Verdict, st.Missing)
 	if st.Verdict != VerdictServing || !strings.Contains(st.Missing, svc+" (on "+host+")") {
 		lt.t.Errorf("status while %s is away: verdict %q, missing %q; want serving, naming %s", host, st.Verdict, st.Missing, svc)
 	}
