@@ -9,9 +9,13 @@ import (
 
 func (u *upRun) createNetwork(ctx context.Context) error {
 	stack := u.plan.Spec.Name
-	st := u.log.Start("Creating overlay network %s on %s", networkName(stack), u.plan.Subnet)
+	enc := ""
+	if u.plan.Spec.Encrypted {
+		enc = "encrypted "
+	}
+	st := u.log.Start("Creating %soverlay network %s on %s", enc, networkName(stack), u.plan.Subnet)
 	defer st.End(false)
-	id, err := u.o.Docker.CreateOverlay(ctx, networkName(stack), u.plan.Subnet, stackLabels(stack, u.plan.Labels()))
+	id, err := u.o.Docker.CreateOverlay(ctx, networkName(stack), u.plan.Subnet, u.plan.Spec.Encrypted, stackLabels(stack, u.plan.Labels()))
 	if err != nil {
 		return err
 	}

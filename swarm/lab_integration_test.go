@@ -402,9 +402,9 @@ func promoted(nodes []probeNode, id string) bool {
 	return ok && len(nodes) == 4 // the two nodes of the stopped host do not resolve
 }
 
-// checkLostNamed: while the host is away, status is not healthy and
-// names the services pinned to it (the old master's among them), not
-// the promoted replica's.
+// checkLostNamed: while the host is away, status is not healthy but
+// serving (the replica took over), and names the services pinned to it
+// (the old master's among them), not the promoted replica's.
 func (lt *labTest) checkLostNamed(host, lost, kept string) {
 	lt.t.Helper()
 	st, err := GetStatus(context.Background(), lt.plan.Spec.Name, 5*time.Second, Options{Docker: lt.mgr})
@@ -414,6 +414,10 @@ func (lt *labTest) checkLostNamed(host, lost, kept string) {
 	svc := serviceName(lt.plan.Spec.Name, lost)
 	if st.Healthy || !strings.Contains(st.Problem, svc+" (on "+host+")") || strings.Contains(st.Problem, serviceName(lt.plan.Spec.Name, kept)) {
 		lt.t.Errorf("status while %s is away: healthy %v, problem %q; want one naming %s on it", host, st.Healthy, st.Problem, svc)
+	}
+	lt.t.Logf("status while %s is away: %s, degraded: %s", host, st.Verdict, st.Missing)
+	if st.Verdict != VerdictServing || !strings.Contains(st.Missing, svc+" (on "+host+")") {
+		lt.t.Errorf("status while %s is away: verdict %q, missing %q; want serving, naming %s", host, st.Verdict, st.Missing, svc)
 	}
 }
 

@@ -54,6 +54,9 @@ func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
 		Configs: types.Configs{},
 		Secrets: types.Secrets{selfboot.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
 	}
+	if p.Spec.Encrypted {
+		pr.Networks[selfboot.NetworkKey] = encrypted(pr.Networks[selfboot.NetworkKey])
+	}
 	at := pl.hosts(p)
 	for i, n := range p.Nodes {
 		key := ConfigFile(n.Port)

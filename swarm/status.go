@@ -19,6 +19,8 @@ type Status struct {
 	Report   nodeagent.Report
 	Healthy  bool
 	Problem  string // why it is not healthy
+	Verdict  string // VerdictHealthy, VerdictServing or VerdictNotServing
+	Missing  string // when not healthy: what is missing or wrong
 }
 
 // GetStatus finds the stack of cluster name by label and checks it from
@@ -30,11 +32,13 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 	}
 	st := &Status{Name: name, Network: r.networkName, Services: services}
 	st.Report, err = runCheck(ctx, o.Docker, p, r, wait)
-	st.Healthy = err == nil
+	st.Verdict, st.Missing = judge(st.Report, err)
+	st.Healthy = st.Verdict == VerdictHealthy
 	if err != nil {
 		st.Problem = err.Error()
 		if lost := lostNodes(ctx, o.Docker, services); lost != "" {
 			st.Problem += "; " + lost
+			st.Missing = join(st.Missing, lost)
 		}
 	}
 	return st, nil
@@ -86,6 +90,7 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 	}
 	r.network, r.networkName, r.secret, r.secretName = net.ID, net.Name, sec.ID, sec.Name
 	s.Name, s.Subnet, s.Password, s.Wait = name, net.Subnet.String(), "unused", time.Minute // the password stays in its secret
+	s.Encrypted = net.Encrypted
 	p, err := selfboot.FromSpec(s, false)
 	return p, r, err
 }

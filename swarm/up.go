@@ -55,6 +55,11 @@ func Up(ctx context.Context, s Spec, o Options) (*Result, error) {
 	if err := checkManager(ctx, o.Docker); err != nil {
 		return nil, err
 	}
+	if s.Encrypted {
+		if err := checkEncrypted(ctx, o.Docker, o.log()); err != nil {
+			return nil, err
+		}
+	}
 	existing, err := o.Docker.Services(ctx, s.Name)
 	if err != nil {
 		return nil, err
@@ -189,7 +194,11 @@ func runCheck(ctx context.Context, d *docker.Client, p *selfboot.Plan, r refs, w
 	var rep nodeagent.Report
 	ctx, cancel := context.WithTimeout(ctx, wait+2*time.Minute) // the job's own start and stop
 	defer cancel()
-	res, err := d.RunJob(ctx, checkJob(p, r, wait, extra...))
+	job := checkJob(p, r, wait, extra...)
+	if err := pinHere(ctx, d, &job); err != nil {
+		return rep, err
+	}
+	res, err := d.RunJob(ctx, job)
 	if err != nil {
 		return rep, err
 	}
@@ -200,6 +209,35 @@ func runCheck(ctx context.Context, d *docker.Client, p *selfboot.Plan, r refs, w
 		return rep, fmt.Errorf("cluster %q is not healthy: %s", p.Spec.Name, lastLines(res.Stderr, 3))
 	}
 	return rep, nil
+}
+
+// pinHere runs job on the Swarm node of the engine we talk to, when
+// tasks can be placed there: it is up, while the scheduler may assign a
+// job to a host that went away before the managers noticed, where it
+// never starts. A drained manager leaves the choice to the scheduler.
+func pinHere(ctx context.Context, d *docker.Client, job *docker.Service) error {
+	st, err := d.SwarmState(ctx)
+	if err != nil {
+		return err
+	}
+	nodes, err := d.SwarmNodes(ctx)
+	if err != nil {
+		return err
+	}
+	if c := hereConstraint(st.NodeID, nodes); c != "" {
+		job.Constraints = append(job.Constraints, c)
+	}
+	return nil
+}
+
+// hereConstraint pins to node self if it takes tasks ("" if not).
+func hereConstraint(self string, nodes []docker.SwarmNode) string {
+	for _, n := range nodes {
+		if n.ID == self && self != "" && n.Ready {
+			return "node.id == " + self
+		}
+	}
+	return ""
 }
 
 func lastLines(b []byte, n int) string {

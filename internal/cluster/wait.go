@@ -217,32 +217,7 @@ func WaitServing(ctx context.Context, name string, timeout time.Duration, o Opti
 }
 
 // uncovered names the slot ranges no reachable master serves.
-func uncovered(ms []reachable) string {
-	var served [topology.SlotCount]bool
-	for _, m := range ms {
-		for _, r := range m.self.Slots {
-			for s := r[0]; s <= r[1]; s++ {
-				served[s] = true
-			}
-		}
-	}
-	var gaps []string
-	for s := 0; s < topology.SlotCount; s++ {
-		if served[s] {
-			continue
-		}
-		e := s
-		for e+1 < topology.SlotCount && !served[e+1] {
-			e++
-		}
-		gaps = append(gaps, redisx.ClusterNode{Slots: [][2]int{{s, e}}}.SlotString())
-		s = e
-	}
-	if len(gaps) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("slots %s are served by no reachable master", strings.Join(gaps, " "))
-}
+func uncovered(ms []reachable) string { return reachableOwners(ms).Uncovered() }
 
 // Owners is who served which slots at one moment.
 type Owners []SlotOwner
@@ -266,6 +241,44 @@ func (ow Owners) Of(slot int) string {
 	return id
 }
 
+// Uncovered names the slot ranges none of the masters serves ("" when
+// every slot is served): the verdict "serving" is this being "".
+func (ow Owners) Uncovered() string {
+	var served [topology.SlotCount]bool
+	for _, m := range ow {
+		for _, r := range m.Slots {
+			for s := r[0]; s <= r[1]; s++ {
+				served[s] = true
+			}
+		}
+	}
+	var gaps []string
+	for s := 0; s < topology.SlotCount; s++ {
+		if served[s] {
+			continue
+		}
+		e := s
+		for e+1 < topology.SlotCount && !served[e+1] {
+			e++
+		}
+		gaps = append(gaps, redisx.ClusterNode{Slots: [][2]int{{s, e}}}.SlotString())
+		s = e
+	}
+	if len(gaps) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("slots %s are served by no reachable master", strings.Join(gaps, " "))
+}
+
+// reachableOwners is who the reachable masters say they serve.
+func reachableOwners(ms []reachable) Owners {
+	out := make(Owners, len(ms))
+	for i, m := range ms {
+		out[i] = SlotOwner{ID: m.self.ID, Epoch: m.self.ConfigEpoch, Slots: m.self.Slots}
+	}
+	return out
+}
+
 // SlotMasters reads who serves which slots now, from the reachable
 // masters.
 func SlotMasters(ctx context.Context, name string, o Options) (Owners, error) {
@@ -278,9 +291,5 @@ func SlotMasters(ctx context.Context, name string, o Options) (Owners, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(Owners, len(ms))
-	for i, m := range ms {
-		out[i] = SlotOwner{ID: m.self.ID, Epoch: m.self.ConfigEpoch, Slots: m.self.Slots}
-	}
-	return out, nil
+	return reachableOwners(ms), nil
 }

@@ -6,6 +6,8 @@ package docker
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -52,3 +54,21 @@ func (c *Client) Ping(ctx context.Context) error {
 
 // Close releases the client's connections.
 func (c *Client) Close() error { return c.api.Close() }
+
+// OnThisMachine reports whether the engine is reached through a local
+// socket or a loopback address (as lab hosts are), so that it may run on
+// this machine's kernel.
+func (c *Client) OnThisMachine() bool {
+	u, err := url.Parse(c.api.DaemonHost())
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "unix", "npipe":
+		return true
+	case "tcp", "http", "https":
+		ip := net.ParseIP(u.Hostname())
+		return u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback())
+	}
+	return false
+}

@@ -17,8 +17,9 @@ const LabelStackNamespace = "com.docker.stack.namespace"
 // SwarmState is this engine's place in a swarm.
 type SwarmState struct {
 	NodeID  string
-	Active  bool // part of a swarm
-	Manager bool // and a manager of it
+	Active  bool   // part of a swarm
+	Manager bool   // and a manager of it
+	Kernel  string // the engine's kernel release, as uname -r prints it
 }
 
 // SwarmState reads the engine's swarm membership.
@@ -28,7 +29,7 @@ func (c *Client) SwarmState(ctx context.Context) (SwarmState, error) {
 		return SwarmState{}, fmt.Errorf("failed to read the engine's info: %w", err)
 	}
 	s := info.Swarm
-	return SwarmState{NodeID: s.NodeID, Active: s.LocalNodeState == swarm.LocalNodeStateActive, Manager: s.ControlAvailable}, nil
+	return SwarmState{NodeID: s.NodeID, Active: s.LocalNodeState == swarm.LocalNodeStateActive, Manager: s.ControlAvailable, Kernel: info.KernelVersion}, nil
 }
 
 // SwarmInit makes this engine a single-node swarm advertising addr.
@@ -69,12 +70,21 @@ func (c *Client) SwarmNodes(ctx context.Context) ([]SwarmNode, error) {
 	return out, nil
 }
 
-// CreateOverlay creates an attachable overlay network on subnet.
-func (c *Client) CreateOverlay(ctx context.Context, name string, subnet netip.Prefix, labels map[string]string) (string, error) {
-	resp, err := c.api.NetworkCreate(ctx, name, network.CreateOptions{
+// OptEncrypted is the overlay driver's option for IPsec (ESP) between
+// hosts.
+const OptEncrypted = "encrypted"
+
+// CreateOverlay creates an attachable overlay network on subnet,
+// encrypted between hosts when encrypted is true.
+func (c *Client) CreateOverlay(ctx context.Context, name string, subnet netip.Prefix, encrypted bool, labels map[string]string) (string, error) {
+	opts := network.CreateOptions{
 		Driver: "overlay", Scope: "swarm", Attachable: true, Labels: labels,
 		IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: subnet.String()}}},
-	})
+	}
+	if encrypted {
+		opts.Options = map[string]string{OptEncrypted: ""}
+	}
+	resp, err := c.api.NetworkCreate(ctx, name, opts)
 	if err != nil {
 		if strings.Contains(err.Error(), "overlap") {
 			return "", fmt.Errorf("%w: %v", ErrSubnetOverlap, err)
@@ -120,8 +130,9 @@ func (c *Client) RemoveNetwork(ctx context.Context, name string) error {
 
 // StackObject is a network or secret found by the cluster label.
 type StackObject struct {
-	ID, Name string
-	Subnet   netip.Prefix // networks
+	ID, Name  string
+	Subnet    netip.Prefix // networks
+	Encrypted bool         // networks: IPsec between hosts
 }
 
 // ClusterOverlay finds the cluster's overlay network by label, whatever
@@ -135,7 +146,8 @@ func (c *Client) ClusterOverlay(ctx context.Context, cluster string) (StackObjec
 		if n.Driver != "overlay" {
 			continue
 		}
-		o := StackObject{ID: n.ID, Name: n.Name}
+		_, enc := n.Options[OptEncrypted]
+		o := StackObject{ID: n.ID, Name: n.Name, Encrypted: enc}
 		for _, cfg := range n.IPAM.Config {
 			if p, err := netip.ParsePrefix(cfg.Subnet); err == nil {
 				o.Subnet = p

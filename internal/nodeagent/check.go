@@ -2,6 +2,8 @@ package nodeagent
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
@@ -38,24 +40,44 @@ type CheckOptions struct {
 	Log    *cli.Logger
 }
 
+// reportTimeout bounds the look the report is made of: the wait for
+// health may have used up its own time.
+const reportTimeout = 5 * time.Second
+
 // Check waits until the cluster the shape names is healthy, reports its
 // nodes, then writes and reads keys as asked. err is set when the
-// cluster is not healthy or a key is missing.
+// cluster is not healthy or a key is missing. A node whose name does not
+// resolve (its host is away) is reported without an address, and the
+// others are still looked at, so that a caller can tell a cluster that
+// serves every slot from one that does not.
 func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup Lookup) (Report, error) {
-	ctx, cancel := context.WithTimeout(ctx, o.Wait)
+	wctx, cancel := context.WithTimeout(ctx, o.Wait)
 	defer cancel()
 	var r Report
-	members, err := s.Members(ctx, lookup)
-	if err != nil {
-		return r, err
+	members, missing := s.Resolve(wctx, lookup)
+	if len(members) == 0 {
+		return r, fmt.Errorf("no node of cluster %q resolves to a running task: %s", s.Name, strings.Join(missing, ", "))
 	}
 	c := Cluster(s, members, password, o.Wait, o.Log)
 	ns := c.Dial()
 	defer bootstrap.CloseAll(ns)
-	err = c.WaitHealthy(ctx, ns)
-	h := bootstrap.CheckHealth(ctx, ns, c.Names())
+	var err error
+	if len(missing) > 0 {
+		err = fmt.Errorf("cluster %q is not healthy: %s", s.Name, unresolved(missing))
+	} else {
+		err = c.WaitHealthy(wctx, ns)
+	}
+	rctx, rcancel := context.WithTimeout(ctx, reportTimeout)
+	defer rcancel()
+	h := bootstrap.CheckHealth(rctx, ns, c.Names())
 	r.Healthy, r.Problems = err == nil && h.OK, h.Problems
-	r.Nodes = reportNodes(ctx, c, ns)
+	r.Nodes = reportNodes(rctx, c, ns)
+	if len(missing) > 0 {
+		r.Problems = append([]string{unresolved(missing)}, r.Problems...)
+		for _, name := range missing {
+			r.Nodes = append(r.Nodes, NodeReport{Name: name})
+		}
+	}
 	if err != nil {
 		return r, err
 	}
@@ -63,7 +85,11 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	for i, m := range members {
 		seeds[i] = m.Admin
 	}
-	return r, keys(ctx, &r, seeds, password, o)
+	return r, keys(wctx, &r, seeds, password, o)
+}
+
+func unresolved(names []string) string {
+	return fmt.Sprintf("%s resolve to no running task", strings.Join(names, ", "))
 }
 
 func reportNodes(ctx context.Context, c *bootstrap.Cluster, ns []*redisx.Node) []NodeReport {

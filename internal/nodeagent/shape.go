@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
@@ -94,6 +95,35 @@ func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, 
 		out[i] = bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
 	}
 	return out, nil
+}
+
+// Resolve is Members for a check: every name is resolved at once, and
+// the names that do not resolve to one address before ctx ends (a node
+// whose host is away has no task) are returned as missing instead of
+// failing the rest.
+func (s Shape) Resolve(ctx context.Context, lookup Lookup) (members []bootstrap.Member, missing []string) {
+	plan := s.Plan()
+	got := make([]*bootstrap.Member, len(plan.Nodes))
+	var wg sync.WaitGroup
+	for i, n := range plan.Nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ip, err := ResolveOne(ctx, lookup, s.Host(n.Port)); err == nil {
+				n.IP, n.Name = ip, s.Host(n.Port)
+				got[i] = &bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, m := range got {
+		if m == nil {
+			missing = append(missing, s.Host(plan.Nodes[i].Port))
+			continue
+		}
+		members = append(members, *m)
+	}
+	return members, missing
 }
 
 // ResolveOne polls host until it resolves to exactly one address.

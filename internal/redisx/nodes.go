@@ -117,6 +117,19 @@ func parseNodeLine(line string) (ClusterNode, error) {
 	return n, nil
 }
 
+// ParseSlotString reads what SlotString renders back into ranges.
+func ParseSlotString(s string) ([][2]int, error) {
+	var out [][2]int
+	for _, f := range strings.Fields(s) {
+		r, err := parseRange(f)
+		if err != nil {
+			return nil, fmt.Errorf("malformed slot range %q: %w", f, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 func parseRange(s string) ([2]int, error) {
 	a, b, found := strings.Cut(s, "-")
 	lo, err := strconv.Atoi(a)

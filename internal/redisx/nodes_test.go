@@ -42,3 +42,15 @@ func TestParseInfo(t *testing.T) {
 		t.Errorf("ParseInfo = %v", info)
 	}
 }
+
+func TestParseSlotString(t *testing.T) {
+	for _, n := range []ClusterNode{{}, {Slots: [][2]int{{0, 5460}}}, {Slots: [][2]int{{0, 99}, {100, 100}, {200, 16383}}}} {
+		got, err := ParseSlotString(n.SlotString())
+		if err != nil || (ClusterNode{Slots: got}).SlotString() != n.SlotString() || len(got) != len(n.Slots) {
+			t.Errorf("ParseSlotString(%q) = %v, %v", n.SlotString(), got, err)
+		}
+	}
+	if _, err := ParseSlotString("0-x"); err == nil {
+		t.Error("ParseSlotString(0-x): no error")
+	}
+}

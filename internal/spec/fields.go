@@ -16,6 +16,9 @@ type Field struct {
 	// Drift is whether Diff reports the field: it changes the cluster
 	// (not the password source, the wait or the binary path).
 	Drift bool
+	// Swarm marks a setting of Swarm stacks only (stack render, swarm
+	// up register it; up does not).
+	Swarm bool
 	// Ptr returns the field in s: *string, *int, *bool, *time.Duration
 	// or *[]string, which is what the flag binds to.
 	Ptr func(s *Spec) any
@@ -35,6 +38,9 @@ func field[T any](flag string, drift bool, usage string, ptr func(*Spec) *T) Fie
 		Value: func(s Spec) any { return *ptr(&s) },
 	}
 }
+
+// swarm marks the row as a Swarm stacks' setting.
+func (f Field) swarm() Field { f.Swarm = true; return f }
 
 // comparing sets what Diff compares for the field.
 func (f Field) comparing(v func(Spec) any) Field { f.Value = v; return f }
@@ -69,6 +75,8 @@ var Fields = []Field{
 	field("sentinels", true, "with --mode sentinel: number of sentinels (default 3; odd is best)", func(s *Spec) *int { return &s.Sentinels }),
 	field("cascade", true, "with --mode sentinel: chain the replicas (replica i follows replica i-1)", func(s *Spec) *bool { return &s.Cascade }),
 	field("down-after", true, "with --mode sentinel: down-after-milliseconds (default 5000)", func(s *Spec) *int { return &s.DownAfter }),
+	field("encrypted", true, "Swarm: encrypt the overlay between hosts with IPsec (needs ESP and AES-GCM in every host's kernel; swarm up refuses when the local engine's kernel lacks them)",
+		func(s *Spec) *bool { return &s.Encrypted }).swarm(),
 }
 
 // FieldByFlag returns the row of flag name.

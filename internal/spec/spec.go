@@ -47,6 +47,7 @@ type Spec struct {
 	AppendOnly   bool          `yaml:"appendonly" json:"appendonly"`
 	Config       []string      `yaml:"config" json:"config,omitempty"`
 	Subnet       string        `yaml:"subnet" json:"-"`
+	Encrypted    bool          `yaml:"-" json:"-"` // swarm: IPsec (ESP) on the overlay between hosts
 	Wait         time.Duration `yaml:"wait" json:"-"`
 	Sentinels    int           `yaml:"sentinels" json:"sentinels,omitempty"`  // sentinel mode; 0: DefaultSentinels
 	Cascade      bool          `yaml:"cascade" json:"cascade,omitempty"`      // sentinel mode: replica i follows replica i-1

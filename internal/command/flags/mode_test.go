@@ -57,7 +57,7 @@ func TestSpecSentinelMode(t *testing.T) {
 func parse(args []string) (spec.Spec, error) {
 	sf := NewSpecFlags()
 	cmd := &cobra.Command{Use: "up", RunE: func(*cobra.Command, []string) error { return nil }}
-	sf.Register(cmd)
+	sf.RegisterSwarm(cmd) // every row
 	if err := cmd.ParseFlags(args); err != nil {
 		return spec.Spec{}, err
 	}

@@ -23,10 +23,19 @@ func NewSpecFlags() *SpecFlags { return &SpecFlags{s: spec.Default()} }
 
 // Register adds the spec flags to cmd: -f and a flag per row of
 // spec.Fields, defaulting to spec.Default().
-func (f *SpecFlags) Register(cmd *cobra.Command) {
+func (f *SpecFlags) Register(cmd *cobra.Command) { f.register(cmd, false) }
+
+// RegisterSwarm is Register for the Swarm commands (stack render, swarm
+// up): their rows (Field.Swarm) too.
+func (f *SpecFlags) RegisterSwarm(cmd *cobra.Command) { f.register(cmd, true) }
+
+func (f *SpecFlags) register(cmd *cobra.Command, swarm bool) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.file, "file", "f", "", "read the spec from a YAML file (flags override it)")
 	for _, fl := range spec.Fields {
+		if fl.Swarm && !swarm {
+			continue
+		}
 		bind(fs, fl.Ptr(&f.s), fl.Flag, fl.Usage)
 	}
 }

@@ -37,7 +37,7 @@ func newRender(env *cli.Env) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runRender(cmd, env, sf, f) },
 	}
-	sf.Register(cmd)
+	sf.RegisterSwarm(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&f.dir, "dir", "", "directory for the configs and the password the stack file refers to (default ./<name>-stack)")
 	fs.StringVarP(&f.out, "out", "o", "", "write the stack file here instead of stdout")
@@ -52,6 +52,11 @@ func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderF
 	}
 	if err := swarm.CheckSpec(s); err != nil {
 		return err
+	}
+	if s.Encrypted {
+		if w := swarm.CheckEncryptedRender(); w != "" {
+			env.Logger.Warnf("%s", w)
+		}
 	}
 	p, err := selfboot.FromSpec(s, false)
 	if err != nil {

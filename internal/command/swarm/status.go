@@ -18,15 +18,18 @@ func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show the stack's services and nodes, checked from inside its network; exit 0 only when healthy",
-		Args:  cobra.NoArgs,
+		Short: "Show the stack's services and nodes, checked from inside its network; exit 0 healthy, 3 serving but degraded, 2 not serving",
+		Long: "Check the stack from a one-shot task on its overlay network. The verdict is \"healthy\" (exit 0), " +
+			"\"serving, degraded\" when every slot is served by a master that answered but nodes or replicas are missing, " +
+			"e.g. while a host is away (exit 3), or \"NOT serving\" when some slots have no reachable master (exit 2).",
+		Args: cobra.NoArgs,
 		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
 			st, err := rdswarm.GetStatus(cmd.Context(), name, wait, o)
 			if err != nil {
 				return err
 			}
 			return cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printStatus(env, st) },
-				Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
+				Healthy: st.Verdict == rdswarm.VerdictHealthy, ExitCode: exitCode, Code: verdictCode(st)}.Print(env.Stdout)
 		}),
 	}
 	nameFlag(cmd, &name)
@@ -51,9 +54,19 @@ func printStatus(env *cli.Env, st *rdswarm.Status) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", n.Name, n.Role, n.Addr, id, n.Slots)
 	}
 	w.Flush()
-	if st.Healthy {
+	switch st.Verdict {
+	case rdswarm.VerdictHealthy:
 		fmt.Fprintf(env.Stdout, "Cluster %q is healthy (network %s).\n", st.Name, st.Network)
-	} else {
-		fmt.Fprintf(env.Stdout, "Cluster %q is NOT healthy: %s\n", st.Name, st.Problem)
+	case rdswarm.VerdictServing:
+		fmt.Fprintf(env.Stdout, "Cluster %q is serving, degraded: %s\n", st.Name, st.Missing)
+	default:
+		fmt.Fprintf(env.Stdout, "Cluster %q is NOT serving: %s\n", st.Name, st.Missing)
 	}
+}
+
+func verdictCode(st *rdswarm.Status) int {
+	if st.Verdict == rdswarm.VerdictServing {
+		return ExitDegraded
+	}
+	return ExitUnhealthy
 }

@@ -14,9 +14,13 @@ import (
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
-// ExitUnhealthy is `swarm status`'s exit code for an unhealthy cluster,
-// as for `status`.
-const ExitUnhealthy = 2
+// Exit codes of `swarm status`: 0 healthy; ExitUnhealthy (as for
+// `status`) when some slots have no reachable master; ExitDegraded when
+// every slot is served but nodes or replicas are missing.
+const (
+	ExitUnhealthy = 2
+	ExitDegraded  = 3
+)
 
 // NewCommand returns `swarm` with up, status and down; exitCode builds the
 // error that carries a non-zero exit code without a message.

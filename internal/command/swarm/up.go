@@ -37,7 +37,7 @@ func newUp(env *cli.Env) *cobra.Command {
 			})(cmd, args)
 		},
 	}
-	sf.Register(cmd)
+	sf.RegisterSwarm(cmd)
 	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
 	return cmd
 }
