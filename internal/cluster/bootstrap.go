@@ -49,7 +49,7 @@ func (u *upRun) gone(ctx context.Context) error {
 	}
 	for _, c := range cts {
 		if c.State == "exited" || c.State == "dead" {
-			return fmt.Errorf("node %s died while up was forming cluster %q (container %s): see `docker logs %s`, then run `redis-dock up` again",
+			return fmt.Errorf("node %s died while up was forming cluster %q (container %s): see `docker logs %s`",
 				c.Name, u.spec.Name, c.State, c.Name)
 		}
 	}

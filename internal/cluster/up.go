@@ -110,7 +110,7 @@ func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 // hung or died while up formed the cluster) and says what to run next;
 // up has removed what it made by the time the user reads it.
 func (u *upRun) explain(err error) error {
-	if errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "redis-dock up") {
+	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	for _, n := range u.plan.Nodes {
