@@ -16,6 +16,7 @@ package redisdock
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"time"
@@ -25,7 +26,9 @@ import (
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 )
 
 // Spec is a cluster's full description, as the CLI and YAML files give it.
@@ -103,6 +106,38 @@ func Password(ctx context.Context, name string) (string, error) {
 	return cluster.Password(ctx, name, cluster.Options{Docker: d})
 }
 
+// CACert returns the PEM of a named TLS cluster's CA, read from its
+// nodes: what clients pass as their CA (redis-cli --cacert).
+func CACert(ctx context.Context, name string) ([]byte, error) {
+	a, err := clusterTLS(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return a.CACert, nil
+}
+
+// ClientCert returns the client certificate and key (PEM) of a named TLS
+// cluster whose nodes want one (made with --tls-client-auth).
+func ClientCert(ctx context.Context, name string) (cert, key []byte, err error) {
+	a, err := clusterTLS(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Client == nil {
+		return nil, nil, fmt.Errorf("--name %s: the nodes want no client certificate (the cluster was made without --tls-client-auth)", name)
+	}
+	return a.Client.Cert, a.Client.Key, nil
+}
+
+func clusterTLS(ctx context.Context, name string) (*tlsca.Authority, error) {
+	d, err := docker.New()
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return cluster.TLS(ctx, name, cluster.Options{Docker: d})
+}
+
 // Removed counts what Down deleted.
 type Removed = docker.Removed
 
@@ -165,16 +200,13 @@ func (c *Cluster) Client() *redis.ClusterClient {
 }
 
 // NewClient returns a new ClusterClient for the cluster; opts (may be nil)
-// supplies timeouts and pool settings, Addrs and Password are filled in.
-// The caller closes it.
+// supplies timeouts and pool settings; Addrs, Password and, on a TLS
+// cluster, TLSConfig (the cluster's CA, and a client certificate when the
+// nodes want one) are filled in. The caller closes it.
 func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
 	o := redis.ClusterOptions{}
 	if opts != nil {
 		o = *opts
-	}
-	o.Addrs, o.Password = c.Addrs(), c.spec.Password
-	if o.DialTimeout == 0 {
-		o.DialTimeout = 2 * time.Second
 	}
 	if o.ClusterStateReloadInterval == 0 {
 		// go-redis reloads the slot map only every 60s without redirects;
@@ -182,7 +214,34 @@ func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
 		// often enough for a test's client to follow the new master.
 		o.ClusterStateReloadInterval = time.Second
 	}
-	return redis.NewClusterClient(&o)
+	return redisx.NewClusterClient(c.Addrs(), c.auth(), &o)
+}
+
+// auth is how clients connect: the password and the TLS material.
+func (c *Cluster) auth() redisx.Auth {
+	if c.result == nil {
+		return redisx.Auth{Password: c.spec.Password}
+	}
+	return c.result.Auth()
+}
+
+// TLSConfig is the crypto/tls configuration clients of a TLS cluster
+// need (its CA, and a client certificate when the nodes want one); nil
+// for a cluster without TLS.
+func (c *Cluster) TLSConfig() (*tls.Config, error) {
+	a := c.auth()
+	if a.TLS == nil {
+		return nil, nil
+	}
+	return a.TLS.Config()
+}
+
+// CACert is the PEM of a TLS cluster's CA; nil without TLS.
+func (c *Cluster) CACert() []byte {
+	if a := c.auth(); a.TLS != nil {
+		return append([]byte(nil), a.TLS.CA...)
+	}
+	return nil
 }
 
 // Down removes the cluster and its volumes, and closes c.

@@ -26,6 +26,7 @@ const (
 	UID               = 999
 	GID               = 999
 	ConfigDir         = "/etc/redis"
+	TLSDir            = ConfigDir + "/tls" // a TLS node's CA, certificate and key
 	DataDir           = "/data"
 	NodeBinaryPath    = "/usr/local/bin/redis-dock"
 	LabelRedisVersion = "redis-dock.redis-version" // same as docker.LabelVersion

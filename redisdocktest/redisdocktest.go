@@ -41,6 +41,9 @@ type Options struct {
 	Endpoint    string        // hostname (default) or ip
 	Config      []string      // extra redis.conf directives
 	Wait        time.Duration // how long to wait for health; default 60s
+	// TLS makes the nodes speak TLS only, with a CA of the cluster's own;
+	// Cluster.Client() then trusts it.
+	TLS bool
 	// Reuse keeps the cluster after the test and reuses it (flushed) on
 	// the next run with the same Name; REDIS_DOCK_REUSE=1 turns it on too.
 	Reuse bool
@@ -75,6 +78,7 @@ func (o Options) spec(t testing.TB) redisdock.Spec {
 	if o.Wait > 0 {
 		s.Wait = o.Wait
 	}
+	s.TLS = o.TLS
 	return s
 }
 

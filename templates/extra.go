@@ -23,7 +23,11 @@ var owned = map[string]string{
 	"replicaof": "replication is set up by redis-dock", "slaveof": "replication is set up by redis-dock",
 	"replica-announce-ip": "set by --announce-ip", "rename-command": "redis-dock needs the admin commands",
 	"unixsocket": "nodes are reached over TCP", "aclfile": "redis-dock manages authentication",
-	"user": "redis-dock manages authentication", "cluster-announce-tls-port": "TLS is not supported yet",
+	"user": "redis-dock manages authentication", "cluster-announce-tls-port": "set by --tls",
+	"tls-port": "set by --tls", "tls-cert-file": "set by --tls", "tls-key-file": "set by --tls",
+	"tls-ca-cert-file": "set by --tls", "tls-ca-cert-dir": "set by --tls", "tls-auth-clients": "set by --tls-client-auth",
+	"tls-replication": "set by --tls", "tls-cluster": "set by --tls", "tls-client-cert-file": "set by --tls",
+	"tls-client-key-file": "set by --tls",
 }
 
 // CheckExtra refuses user directives that redis-dock owns, that Redis does

@@ -11,7 +11,29 @@ type Settings struct {
 	ProtectedMode bool
 	Password      string // requirepass and masterauth; "" leaves both out
 	AppendOnly    bool
+	TLS           *TLS     // nil: plain TCP
 	Extra         []string // user directives, checked by CheckExtra
+}
+
+// File names of a node's TLS material in its TLS directory.
+const (
+	TLSCAFile   = "ca.crt"
+	TLSCertFile = "node.crt"
+	TLSKeyFile  = "node.key"
+)
+
+// TLS makes a node speak TLS only: tls-port is its client port, port 0,
+// and replication and the cluster bus use TLS too.
+type TLS struct {
+	CertFile, KeyFile, CAFile string // paths in the node
+	// AuthClients makes clients show a certificate (tls-auth-clients
+	// yes); without it they may (optional).
+	AuthClients bool
+}
+
+// TLSIn is the TLS settings of a node whose material is in dir.
+func TLSIn(dir string, authClients bool) *TLS {
+	return &TLS{CertFile: dir + "/" + TLSCertFile, KeyFile: dir + "/" + TLSKeyFile, CAFile: dir + "/" + TLSCAFile, AuthClients: authClients}
 }
 
 // Node is what one node adds to the shared settings: its ports, where it
@@ -34,7 +56,7 @@ func RenderNode(s Settings, n Node) ([]byte, error) {
 	r := redisConf{
 		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: n.Bind, ProtectedMode: s.ProtectedMode,
 		Password: s.Password, Cluster: s.Cluster, NodeTimeout: s.NodeTimeout, AnnounceIP: n.AnnounceIP,
-		ReplicaOf: n.ReplicaOf, AppendOnly: s.AppendOnly, Dir: n.Dir, Extra: s.Extra,
+		ReplicaOf: n.ReplicaOf, AppendOnly: s.AppendOnly, Dir: n.Dir, TLS: s.TLS, Extra: s.Extra,
 	}
 	if n.AnnounceHostname != "" && s.Cluster {
 		r.AnnounceHostname, r.PreferredEndpointType = n.AnnounceHostname, "hostname"

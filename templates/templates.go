@@ -48,6 +48,7 @@ type redisConf struct {
 	ReplicaOf             string // "host port", for non-cluster replicas
 	AppendOnly            bool
 	Dir                   string
+	TLS                   *TLS     // nil: plain TCP
 	Extra                 []string // user directives, checked by CheckExtra
 }
 

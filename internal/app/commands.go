@@ -24,6 +24,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/stack"
 	"github.com/redis-dock/redis-dock/internal/command/status"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
+	tlscmd "github.com/redis-dock/redis-dock/internal/command/tls"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 	"github.com/redis-dock/redis-dock/internal/command/wait"
 )
@@ -50,5 +51,6 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		compose.NewCommand(env),
 		fault.NewCommand(env), wait.NewCommand(env),
 		lab.NewCommand(env),
+		tlscmd.NewCommand(env),
 	)
 }

@@ -102,7 +102,7 @@ func TestConvergeHealsMovedNodes(t *testing.T) {
 		t.Fatalf("first Converge: formed %v, err %v", formed, err)
 	}
 	before := lc.ids(ctx)
-	if err := redisx.WriteKeys(ctx, lc.seeds(), convergePW, "k", 3000); err != nil {
+	if err := redisx.WriteKeys(ctx, lc.seeds(), redisx.Auth{Password: convergePW}, "k", 3000); err != nil {
 		t.Fatal(err)
 	}
 	lc.move(1, "127.0.0.2", false)
@@ -114,7 +114,7 @@ func TestConvergeHealsMovedNodes(t *testing.T) {
 	if after := lc.ids(ctx); !equal(after, before) {
 		t.Errorf("node IDs changed: %v, were %v", after, before)
 	}
-	if err := redisx.CheckKeys(ctx, lc.seeds(), convergePW, "k", 3000); err != nil {
+	if err := redisx.CheckKeys(ctx, lc.seeds(), redisx.Auth{Password: convergePW}, "k", 3000); err != nil {
 		for i, n := range lc.cluster().Dial() {
 			k, _ := n.DBSize(ctx)
 			nodes, _ := n.Nodes(ctx)
@@ -132,7 +132,7 @@ func TestConvergeHealsMovedNodes(t *testing.T) {
 	if after[5] == before[5] {
 		t.Errorf("the emptied node kept its ID %s", after[5])
 	}
-	if err := redisx.CheckKeys(ctx, lc.seeds(), convergePW, "k", 3000); err != nil {
+	if err := redisx.CheckKeys(ctx, lc.seeds(), redisx.Auth{Password: convergePW}, "k", 3000); err != nil {
 		t.Fatalf("keys after the lost volume: %v", err)
 	}
 }

@@ -34,6 +34,7 @@ type Cluster struct {
 	Name     string
 	Members  []Member
 	Password string
+	TLS      *redisx.TLS   // nil: the nodes speak plain TCP
 	Wait     time.Duration // overall deadline
 	Log      *cli.Logger
 	// Gone, when set, is asked every GoneInterval while Run waits whether
@@ -81,7 +82,7 @@ func (c *Cluster) Names() []string {
 func (c *Cluster) Dial() []*redisx.Node {
 	out := make([]*redisx.Node, len(c.Members))
 	for i, m := range c.Members {
-		out[i] = redisx.Dial(m.Admin, c.Password)
+		out[i] = redisx.Dial(m.Admin, redisx.Auth{Password: c.Password, TLS: c.TLS})
 	}
 	return out
 }

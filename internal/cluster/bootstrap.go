@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
@@ -27,7 +28,8 @@ func each(ctx context.Context, ns []*redisx.Node, f func(context.Context, int, *
 
 // former describes this run's nodes to the bootstrap package.
 func (u *upRun) former() *bootstrap.Cluster {
-	c := &bootstrap.Cluster{Name: u.spec.Name, Password: u.spec.Password, Wait: u.spec.Wait, Log: u.log, Gone: u.gone}
+	c := &bootstrap.Cluster{Name: u.spec.Name, Password: u.spec.Password, TLS: provision.Auth(u.spec, u.tls).TLS,
+		Wait: u.spec.Wait, Log: u.log, Gone: u.gone}
 	for _, n := range u.plan.Nodes {
 		c.Members = append(c.Members, bootstrap.Member{Node: n, Admin: AdminAddr(u.spec, n.Port), PeerIP: u.peerAddr(n)})
 	}

@@ -136,7 +136,7 @@ func (h *handle) describe(ctx context.Context, cts []docker.Container) []FaultNo
 			continue
 		}
 		g.Go(func() error {
-			n := redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+			n := redisx.Dial(AdminAddr(h.spec, c.Port), h.auth())
 			defer n.Close()
 			if view, err := n.Nodes(ctx); err == nil {
 				me, _ := redisx.Myself(view)

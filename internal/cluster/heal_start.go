@@ -41,7 +41,7 @@ func awaitSilent(ctx context.Context, h *handle, wait time.Duration, o Options) 
 		if !c.Running() {
 			continue
 		}
-		n := redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+		n := redisx.Dial(AdminAddr(h.spec, c.Port), h.auth())
 		_, err := n.Nodes(ctx)
 		n.Close()
 		if err != nil {
@@ -154,7 +154,7 @@ func wake(ctx context.Context, h *handle, c docker.Container, o Options, do func
 	if err := do(ctx, h, c, o); err != nil {
 		return err
 	}
-	n := redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+	n := redisx.Dial(AdminAddr(h.spec, c.Port), h.auth())
 	defer n.Close()
 	for {
 		_, err := n.Nodes(ctx)

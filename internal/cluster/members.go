@@ -68,7 +68,7 @@ func loadLive(ctx context.Context, h *handle, o Options) (*live, error) {
 			continue
 		}
 		m := &member{ct: c, bus: h.spec.FirstBusPort() + c.Index,
-			conn: redisx.DialSlow(AdminAddr(h.spec, c.Port), h.spec.Password, moveTimeout)}
+			conn: redisx.DialSlow(AdminAddr(h.spec, c.Port), h.auth(), moveTimeout)}
 		if net := h.spec.Net().Network(); net != "" {
 			ip, err := o.Docker.IP(ctx, c.ID, net)
 			if err != nil {

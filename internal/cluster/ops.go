@@ -9,11 +9,13 @@ import (
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 )
 
 // handle is a cluster found by label: its containers, spec and password.
 type handle struct {
 	spec  spec.Spec
+	tls   *tlsca.Authority // nil without TLS
 	cts   []docker.Container
 	names []string
 }
@@ -37,6 +39,9 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 		return nil, err
 	}
 	h := &handle{spec: s, cts: cts}
+	if h.tls, err = provision.ReadTLS(ctx, o.Docker, s, cts); err != nil {
+		return nil, err
+	}
 	for _, c := range cts {
 		h.names = append(h.names, c.Name)
 	}
@@ -46,10 +51,13 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 func (h *handle) dial() []*redisx.Node {
 	ns := make([]*redisx.Node, len(h.cts))
 	for i, c := range h.cts {
-		ns[i] = redisx.Dial(AdminAddr(h.spec, c.Port), h.spec.Password)
+		ns[i] = redisx.Dial(AdminAddr(h.spec, c.Port), h.auth())
 	}
 	return ns
 }
+
+// auth is how to connect to the cluster's nodes.
+func (h *handle) auth() redisx.Auth { return provision.Auth(h.spec, h.tls) }
 
 func (h *handle) byPort(port int) (docker.Container, bool) {
 	for _, c := range h.cts {

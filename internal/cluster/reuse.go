@@ -19,9 +19,12 @@ func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result
 	if err != nil {
 		return nil, err
 	}
+	if u.tls, err = provision.ReadTLS(ctx, u.o.Docker, u.spec, existing); err != nil {
+		return nil, err
+	}
 	if err := u.bootstrap(ctx); err != nil {
 		return nil, err
 	}
 	u.log.Infof(" • Cluster %q was already up with this spec; nothing changed", u.spec.Name)
-	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Existing: true}, nil
+	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Existing: true, TLS: u.tls}, nil
 }

@@ -22,7 +22,7 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 	if err != nil || len(nodes) == 0 {
 		return err
 	}
-	u := &upRun{spec: sc.want, o: sc.o, log: sc.log, plan: topology.Plan{Nodes: nodes}, cr: sc.cr}
+	u := &upRun{spec: sc.want, o: sc.o, log: sc.log, plan: topology.Plan{Nodes: nodes}, cr: sc.cr, tls: sc.h.tls}
 	if err := u.checkPorts(); err != nil {
 		return err
 	}

@@ -60,9 +60,14 @@ func GetStatus(ctx context.Context, name string, o Options) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Password = pw
+	certs, err := provision.ReadTLS(ctx, o.Docker, s, cts)
+	if err != nil {
+		return nil, err
+	}
 	ns, names := make([]*redisx.Node, len(cts)), make([]string, len(cts))
 	for i, c := range cts {
-		ns[i], names[i] = redisx.Dial(AdminAddr(s, c.Port), pw), c.Name
+		ns[i], names[i] = redisx.Dial(AdminAddr(s, c.Port), provision.Auth(s, certs)), c.Name
 	}
 	defer closeAll(ns)
 	st.Nodes = make([]NodeStatus, len(cts))

@@ -45,6 +45,13 @@ func (u *upRun) ensureImage(ctx context.Context) error {
 	return provision.EnsureImage(ctx, u.o, u.spec)
 }
 
+// resolveTLS makes the cluster's CA, or reads and checks the user's,
+// before anything is created.
+func (u *upRun) resolveTLS(context.Context) (err error) {
+	u.tls, err = provision.ResolveTLS(u.spec, u.plan.Nodes)
+	return err
+}
+
 func (u *upRun) resolvePassword(context.Context) error {
 	return provision.ResolvePassword(&u.spec, u.o)
 }
@@ -108,7 +115,11 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	if err != nil {
 		return err
 	}
-	return u.cr.StartNode(ctx, u.nodeSpec(n, docker.VolumeName(n.Name)), n.Port, ConfigPath, conf)
+	certs, err := provision.TLSFiles(u.spec, u.tls, n)
+	if err != nil {
+		return err
+	}
+	return u.cr.StartNode(ctx, u.nodeSpec(n, docker.VolumeName(n.Name)), n.Port, ConfigPath, conf, certs...)
 }
 
 func (u *upRun) nodeSpec(n topology.Node, vol string) docker.NodeSpec {

@@ -9,7 +9,9 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -19,9 +21,13 @@ type Result struct {
 	Nodes    []topology.Node
 	Existing bool // the cluster was already there
 	Elapsed  time.Duration
-	Start    time.Duration // creating and starting containers
-	Boot     time.Duration // forming the cluster and waiting for health
+	Start    time.Duration    // creating and starting containers
+	Boot     time.Duration    // forming the cluster and waiting for health
+	TLS      *tlsca.Authority // the cluster's TLS material; nil without TLS
 }
+
+// Auth is how to connect to the cluster's nodes (password and TLS).
+func (r *Result) Auth() redisx.Auth { return provision.Auth(r.Spec, r.TLS) }
 
 // Seeds are the host-side addresses of every node.
 func (r *Result) Seeds() []string {
@@ -62,6 +68,7 @@ type upRun struct {
 	fresh bool                // leave the nodes fresh, forming nothing while they start (Provision)
 	joins *joiner             // forming while the nodes start
 	plan  topology.Plan
+	tls   *tlsca.Authority // the cluster's TLS material; nil without TLS
 }
 
 // run confirms the cluster when it exists, else creates it; when another
@@ -79,7 +86,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if err := u.bootstrap(ctx); err != nil {
 		return nil, u.explain(err)
 	}
-	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
+	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1), TLS: u.tls}, nil
 }
 
 // claim takes the cluster's lock: from here on no other run creates it.
@@ -90,7 +97,7 @@ func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec
 // them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
 	steps := []func(context.Context) error{
-		u.checkHost, u.ensureImage, u.resolvePassword, u.claim,
+		u.checkHost, u.resolveTLS, u.ensureImage, u.resolvePassword, u.claim,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

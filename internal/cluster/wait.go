@@ -92,7 +92,7 @@ func (p *prober) conn(c docker.Container) *redisx.Node {
 	if n, ok := p.conns[c.Name]; ok {
 		return n
 	}
-	n := redisx.Dial(AdminAddr(p.h.spec, c.Port), p.h.spec.Password)
+	n := redisx.Dial(AdminAddr(p.h.spec, c.Port), p.h.auth())
 	p.conns[c.Name] = n
 	return n
 }

@@ -58,6 +58,10 @@ type File struct {
 
 func isNotFound(err error) bool { return errdefs.IsNotFound(err) }
 
+// IsNotFound reports an error about something the engine does not have
+// (a container, or a file ReadFile was asked for).
+func IsNotFound(err error) bool { return isNotFound(err) }
+
 // List returns the node containers of a cluster ("" for every cluster),
 // sorted by their index label; a run's lock (see Lock) is not a node.
 func (c *Client) List(ctx context.Context, cluster string) ([]Container, error) {

@@ -115,16 +115,16 @@ func keys(ctx context.Context, r *Report, seeds []string, password string, o Che
 		return nil
 	}
 	if o.Write > 0 {
-		if err := redisx.WriteKeys(ctx, seeds, password, o.Prefix, o.Write); err != nil {
+		if err := redisx.WriteKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Write); err != nil {
 			return err
 		}
-		if err := redisx.CheckKeys(ctx, seeds, password, o.Prefix, o.Write); err != nil {
+		if err := redisx.CheckKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Write); err != nil {
 			return err
 		}
 		r.Written = o.Write
 	}
 	if o.Verify > 0 {
-		if err := redisx.CheckKeys(ctx, seeds, password, o.Prefix, o.Verify); err != nil {
+		if err := redisx.CheckKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Verify); err != nil {
 			return err
 		}
 		r.Verified = o.Verify

@@ -24,8 +24,9 @@ func NodeSpec(s spec.Spec, n topology.Node, cmd []string) docker.NodeSpec {
 
 // StartNode makes the container ns (its data volume first, when it has
 // one), copies conf to path in it and starts it, recording what it made.
-// port is the node's client port, named when the host port was taken.
-func (c *Creation) StartNode(ctx context.Context, ns docker.NodeSpec, port int, path string, conf []byte) error {
+// port is the node's client port, named when the host port was taken;
+// extra files (a TLS node's certificates) are copied in with conf.
+func (c *Creation) StartNode(ctx context.Context, ns docker.NodeSpec, port int, path string, conf []byte, extra ...docker.File) error {
 	if ns.Volume != "" {
 		created, err := c.o.Docker.CreateVolume(ctx, ns.Volume, map[string]string{docker.LabelCluster: c.name})
 		if created {
@@ -35,9 +36,9 @@ func (c *Creation) StartNode(ctx context.Context, ns docker.NodeSpec, port int, 
 			return err
 		}
 	}
-	id, err := c.o.Docker.CreateNode(ctx, ns, []docker.File{{
+	id, err := c.o.Docker.CreateNode(ctx, ns, append([]docker.File{{
 		Path: path, Mode: 0o600, UID: images.UID, GID: images.GID, Data: conf,
-	}})
+	}}, extra...))
 	c.Made.Container(id, ns.Name)
 	return PortTaken(err, port, ns.HostIP)
 }

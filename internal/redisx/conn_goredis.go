@@ -19,10 +19,15 @@ type Node struct {
 }
 
 // Dial returns an admin connection (lazy: nothing is sent yet).
-func Dial(addr, password string) *Node {
+func Dial(addr string, a Auth) *Node { return dial(addr, a, 5*time.Second) }
+
+// dial is the one place admin connections are made: read bounds each
+// reply (and write each request).
+func dial(addr string, a Auth, read time.Duration) *Node {
+	cfg, failing := a.tlsConfig()
 	return &Node{Addr: addr, c: redis.NewClient(&redis.Options{
-		Addr: addr, Password: password,
-		DialTimeout: 2 * time.Second, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
+		Addr: addr, Password: a.Password, TLSConfig: cfg, Dialer: failing,
+		DialTimeout: 2 * time.Second, ReadTimeout: read, WriteTimeout: read,
 		PoolSize: 2, MaxRetries: -1, Protocol: 2, DisableIdentity: true,
 	})}
 }

@@ -15,8 +15,10 @@ type Node struct {
 }
 
 // Dial returns an admin connection (lazy: nothing is sent yet).
-func Dial(addr, password string) *Node {
-	return &Node{Addr: addr, c: &liteConn{addr: addr, password: password}}
+// The small client speaks no TLS: a node asked to dial a TLS cluster
+// fails every command with errNoTLS.
+func Dial(addr string, a Auth) *Node {
+	return &Node{Addr: addr, c: &liteConn{addr: addr, password: a.Password, refuse: a.refuseTLS()}}
 }
 
 // Close closes the connection.

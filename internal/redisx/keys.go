@@ -17,8 +17,8 @@ const keyBatch = 500
 // WriteKeys sets prefix:i to i for i in 0..n-1 through a go-redis cluster
 // client that finds the cluster from seeds (the node image's build uses
 // the small router in keys_lite.go instead).
-func WriteKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	rdb := newClusterClient(seeds, password)
+func WriteKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	rdb := NewClusterClient(seeds, a, nil)
 	defer rdb.Close()
 	for start := 0; start < n; start += keyBatch {
 		end := min(start+keyBatch, n)
@@ -36,8 +36,8 @@ func WriteKeys(ctx context.Context, seeds []string, password, prefix string, n i
 }
 
 // CheckKeys reads prefix:0..n-1 back and names the first missing or wrong.
-func CheckKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	rdb := newClusterClient(seeds, password)
+func CheckKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	rdb := NewClusterClient(seeds, a, nil)
 	defer rdb.Close()
 	for start := 0; start < n; start += keyBatch {
 		end := min(start+keyBatch, n)
@@ -59,9 +59,24 @@ func CheckKeys(ctx context.Context, seeds []string, password, prefix string, n i
 	return nil
 }
 
-func newClusterClient(seeds []string, password string) *redis.ClusterClient {
-	return redis.NewClusterClient(&redis.ClusterOptions{
-		Addrs: seeds, Password: password, DialTimeout: 2 * time.Second,
-		ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, Protocol: 2, DisableIdentity: true,
-	})
+// NewClusterClient is the one place cluster clients are made: seeded with
+// seeds, a's password and TLS configuration, the rest from o (may be nil;
+// zero timeouts get the admin connections' ones). The caller closes it.
+func NewClusterClient(seeds []string, a Auth, o *redis.ClusterOptions) *redis.ClusterClient {
+	opt := redis.ClusterOptions{Protocol: 2, DisableIdentity: true}
+	if o != nil {
+		opt = *o
+	}
+	opt.Addrs, opt.Password = seeds, a.Password
+	opt.TLSConfig, opt.Dialer = a.tlsConfig()
+	if opt.DialTimeout == 0 {
+		opt.DialTimeout = 2 * time.Second
+	}
+	if opt.ReadTimeout == 0 {
+		opt.ReadTimeout = 5 * time.Second
+	}
+	if opt.WriteTimeout == 0 {
+		opt.WriteTimeout = 5 * time.Second
+	}
+	return redis.NewClusterClient(&opt)
 }

@@ -5,11 +5,17 @@ package redisx
 import "context"
 
 // WriteKeys sets prefix:i to i for i in 0..n-1, routing by slot.
-func WriteKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	return liteWriteKeys(ctx, seeds, password, prefix, n)
+func WriteKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	if err := a.refuseTLS(); err != nil {
+		return err
+	}
+	return liteWriteKeys(ctx, seeds, a.Password, prefix, n)
 }
 
 // CheckKeys reads prefix:0..n-1 back and names the first missing or wrong.
-func CheckKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	return liteCheckKeys(ctx, seeds, password, prefix, n)
+func CheckKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	if err := a.refuseTLS(); err != nil {
+		return err
+	}
+	return liteCheckKeys(ctx, seeds, a.Password, prefix, n)
 }

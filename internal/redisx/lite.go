@@ -17,6 +17,7 @@ import (
 type liteConn struct {
 	addr     string
 	password string
+	refuse   error // set: every command fails with it (see Dial)
 
 	mu   sync.Mutex
 	conn net.Conn
@@ -94,6 +95,9 @@ func (n *liteConn) roundTrip(ctx context.Context, cmds [][]any, out []Reply) err
 func (n *liteConn) connect(ctx context.Context) error {
 	if n.conn != nil {
 		return nil
+	}
+	if n.refuse != nil {
+		return n.refuse
 	}
 	d := net.Dialer{Timeout: dialTimeout}
 	c, err := d.DialContext(ctx, "tcp", n.addr)

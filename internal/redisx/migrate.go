@@ -14,13 +14,7 @@ import (
 
 // DialSlow is Dial for connections that send long pipelines (slot moves):
 // the whole pipeline's replies must arrive within read.
-func DialSlow(addr, password string, read time.Duration) *Node {
-	return &Node{Addr: addr, c: redis.NewClient(&redis.Options{
-		Addr: addr, Password: password,
-		DialTimeout: 2 * time.Second, ReadTimeout: read, WriteTimeout: read,
-		PoolSize: 2, MaxRetries: -1, Protocol: 2, DisableIdentity: true,
-	})}
-}
+func DialSlow(addr string, a Auth, read time.Duration) *Node { return dial(addr, a, read) }
 
 // SetSlots sends CLUSTER SETSLOT <slot> <action> [nodeID] for every slot in
 // one pipeline. action is IMPORTING, MIGRATING, NODE or STABLE.

@@ -54,7 +54,7 @@ func TestRouterKeys(t *testing.T) {
 	if err := liteCheckKeys(ctx, seeds[1:2], pw, "r", 2000); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckKeys(ctx, seeds, pw, "r", 2000); err != nil {
+	if err := CheckKeys(ctx, seeds, Auth{Password: pw}, "r", 2000); err != nil {
 		t.Fatalf("go-redis reading the router's keys: %v", err)
 	}
 	if err := liteCheckKeys(ctx, seeds, pw, "absent", 1); err == nil {

@@ -8,6 +8,7 @@ package selfboot
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/netip"
@@ -166,6 +167,9 @@ const RedisUID = images.UID
 
 // FromSpec validates s and plans it on s.Subnet, or DefaultSubnet.
 func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
+	if s.TLS {
+		return nil, ErrNoTLS
+	}
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -176,6 +180,11 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 	}
 	return New(s, subnet, hostnameEndpoint)
 }
+
+// ErrNoTLS refuses --tls for compose files and Swarm stacks: their nodes
+// are formed by the node image's redis-dock, whose small client speaks
+// no TLS (crypto/tls would outgrow the image's size budget).
+var ErrNoTLS = errors.New("--tls: compose files and Swarm stacks do not support TLS yet (the node image's redis-dock that forms them speaks no TLS); use `redis-dock up --tls` on a bridge or host network")
 
 // DefaultBridgeSubnet is DefaultSubnet for compose's bridge network, in
 // 10.215.0.0/16, so a stack and a compose project of one name can share

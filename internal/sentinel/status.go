@@ -107,7 +107,7 @@ func open(ctx context.Context, name string, o provision.Options) (*group, error)
 	g := &group{spec: s, cts: cts}
 	for _, c := range cts {
 		g.members = append(g.members, member{name: c.Name, state: c.State, role: c.Role, port: c.Port,
-			conn: redisx.Dial(s.Net().AdminAddr(c.Port), s.Password)})
+			conn: redisx.Dial(s.Net().AdminAddr(c.Port), redisx.Auth{Password: s.Password})})
 	}
 	return g, nil
 }

@@ -1,6 +1,9 @@
 package spec
 
-import "github.com/redis-dock/redis-dock/templates"
+import (
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/templates"
+)
 
 // NodeSettings are the spec's settings every data node's redis.conf
 // shares, for templates.RenderNode: the one place a spec field becomes a
@@ -8,6 +11,14 @@ import "github.com/redis-dock/redis-dock/templates"
 func (s Spec) NodeSettings() templates.Settings {
 	return templates.Settings{
 		Cluster: s.Mode == ModeCluster, NodeTimeout: s.NodeTimeout, ProtectedMode: s.ProtectedMode(),
-		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.Config,
+		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.Config, TLS: s.nodeTLS(),
 	}
+}
+
+// nodeTLS is the nodes' TLS settings, nil without --tls.
+func (s Spec) nodeTLS() *templates.TLS {
+	if !s.TLS {
+		return nil
+	}
+	return templates.TLSIn(images.TLSDir, s.TLSClientAuth)
 }

@@ -21,37 +21,45 @@ const (
 	DefaultImage     = images.DefaultImage
 )
 
+// DefaultTLSDays is how long the certificates redis-dock makes are valid.
+const DefaultTLSDays = 365
+
 // DefaultNodeImage is the default --image: $REDIS_DOCK_IMAGE when set.
 func DefaultNodeImage() string { return images.DefaultNodeImage() }
 
 // Spec is one cluster's desired shape. Field names in YAML are the flag
 // names, so a file and the command line read the same.
 type Spec struct {
-	Name         string        `yaml:"name" json:"name"`
-	Mode         string        `yaml:"mode" json:"mode"`
-	Masters      int           `yaml:"masters" json:"masters"`
-	Replicas     int           `yaml:"replicas" json:"replicas"`
-	Port         int           `yaml:"port" json:"port"`
-	BusPort      int           `yaml:"bus-port" json:"busPort"`
-	Network      string        `yaml:"network" json:"network"`
-	HostIP       string        `yaml:"host-ip" json:"hostIP"`
-	Bind         string        `yaml:"bind" json:"bind,omitempty"`
-	AnnounceIP   string        `yaml:"announce-ip" json:"announceIP,omitempty"`
-	Endpoint     string        `yaml:"endpoint" json:"endpoint"`
-	Image        string        `yaml:"image" json:"image"`
-	RedisBinary  string        `yaml:"redis-binary" json:"-"`
-	PasswordFile string        `yaml:"password-file" json:"-"`
-	Password     string        `yaml:"-" json:"-"`
-	NoPassword   bool          `yaml:"no-password" json:"noPassword,omitempty"` // loopback only
-	NodeTimeout  int           `yaml:"node-timeout" json:"nodeTimeout"`
-	AppendOnly   bool          `yaml:"appendonly" json:"appendonly"`
-	Config       []string      `yaml:"config" json:"config,omitempty"`
-	Subnet       string        `yaml:"subnet" json:"-"`
-	Encrypted    bool          `yaml:"-" json:"-"` // swarm: IPsec (ESP) on the overlay between hosts
-	Wait         time.Duration `yaml:"wait" json:"-"`
-	Sentinels    int           `yaml:"sentinels" json:"sentinels,omitempty"`  // sentinel mode; 0: DefaultSentinels
-	Cascade      bool          `yaml:"cascade" json:"cascade,omitempty"`      // sentinel mode: replica i follows replica i-1
-	DownAfter    int           `yaml:"down-after" json:"downAfter,omitempty"` // sentinel mode, ms; 0: DefaultDownAfter
+	Name          string        `yaml:"name" json:"name"`
+	Mode          string        `yaml:"mode" json:"mode"`
+	Masters       int           `yaml:"masters" json:"masters"`
+	Replicas      int           `yaml:"replicas" json:"replicas"`
+	Port          int           `yaml:"port" json:"port"`
+	BusPort       int           `yaml:"bus-port" json:"busPort"`
+	Network       string        `yaml:"network" json:"network"`
+	HostIP        string        `yaml:"host-ip" json:"hostIP"`
+	Bind          string        `yaml:"bind" json:"bind,omitempty"`
+	AnnounceIP    string        `yaml:"announce-ip" json:"announceIP,omitempty"`
+	Endpoint      string        `yaml:"endpoint" json:"endpoint"`
+	Image         string        `yaml:"image" json:"image"`
+	RedisBinary   string        `yaml:"redis-binary" json:"-"`
+	PasswordFile  string        `yaml:"password-file" json:"-"`
+	Password      string        `yaml:"-" json:"-"`
+	NoPassword    bool          `yaml:"no-password" json:"noPassword,omitempty"` // loopback only
+	NodeTimeout   int           `yaml:"node-timeout" json:"nodeTimeout"`
+	AppendOnly    bool          `yaml:"appendonly" json:"appendonly"`
+	Config        []string      `yaml:"config" json:"config,omitempty"`
+	Subnet        string        `yaml:"subnet" json:"-"`
+	Encrypted     bool          `yaml:"-" json:"-"` // swarm: IPsec (ESP) on the overlay between hosts
+	Wait          time.Duration `yaml:"wait" json:"-"`
+	Sentinels     int           `yaml:"sentinels" json:"sentinels,omitempty"`           // sentinel mode; 0: DefaultSentinels
+	Cascade       bool          `yaml:"cascade" json:"cascade,omitempty"`               // sentinel mode: replica i follows replica i-1
+	DownAfter     int           `yaml:"down-after" json:"downAfter,omitempty"`          // sentinel mode, ms; 0: DefaultDownAfter
+	TLS           bool          `yaml:"tls" json:"tls,omitempty"`                       // nodes speak TLS only
+	TLSClientAuth bool          `yaml:"tls-client-auth" json:"tlsClientAuth,omitempty"` // nodes want a client certificate
+	TLSDays       int           `yaml:"tls-days" json:"-"`                              // validity of the certificates redis-dock makes
+	TLSCA         string        `yaml:"tls-ca" json:"-"`                                // the user's CA certificate (PEM file)
+	TLSCertDir    string        `yaml:"tls-cert-dir" json:"-"`                          // the user's node certificates
 }
 
 // Default returns the spec of a plain `redis-dock up`.
@@ -59,7 +67,7 @@ func Default() Spec {
 	return Spec{
 		Name: "default", Mode: ModeCluster, Masters: 3, Replicas: 1, Port: 7000,
 		Network: NetworkBridge, HostIP: "127.0.0.1", Endpoint: EndpointHostname,
-		Image: DefaultNodeImage(), NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second,
+		Image: DefaultNodeImage(), NodeTimeout: 5000, AppendOnly: true, Wait: 60 * time.Second, TLSDays: DefaultTLSDays,
 	}
 }
 

@@ -59,7 +59,38 @@ func (s Spec) Validate() error {
 	if err := s.validatePassword(); err != nil {
 		errs = append(errs, err)
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, s.validateTLS()...)...)
+}
+
+// validateTLS checks the TLS flags go together; the files themselves are
+// read and checked by up before it creates anything.
+func (s Spec) validateTLS() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !s.TLS {
+		for _, f := range []struct {
+			flag string
+			set  bool
+		}{{"--tls-client-auth", s.TLSClientAuth}, {"--tls-ca", s.TLSCA != ""}, {"--tls-cert-dir", s.TLSCertDir != ""}} {
+			if f.set {
+				add("%s: needs --tls", f.flag)
+			}
+		}
+		return errs
+	}
+	if s.Mode == ModeSentinel {
+		add("--tls: sentinel groups do not support TLS yet; use it with --mode cluster")
+	}
+	if s.Network != NetworkBridge && s.Network != NetworkHost {
+		add("--tls with --network %s: TLS is supported on bridge and host networks", s.Network)
+	}
+	if (s.TLSCA == "") != (s.TLSCertDir == "") {
+		add("--tls-ca and --tls-cert-dir: give both (your CA and the node certificates it signed) or neither (redis-dock makes them)")
+	}
+	if s.TLSCA == "" && (s.TLSDays < 1 || s.TLSDays > 36500) {
+		add("--tls-days %d: allowed are 1..36500", s.TLSDays)
+	}
+	return errs
 }
 
 func (s Spec) validatePorts() []error {

@@ -196,7 +196,7 @@ func waitAllOK(ctx context.Context, addrs []string, password string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	for _, a := range addrs {
 		g.Go(func() error {
-			n := redisx.Dial(a, password)
+			n := redisx.Dial(a, redisx.Auth{Password: password})
 			defer n.Close()
 			for {
 				info, err := n.ClusterInfo(gctx)

@@ -11,10 +11,26 @@ import (
 // through REDISCLI_AUTH, or none with --no-password (an empty
 // REDISCLI_AUTH would still send AUTH, which the nodes refuse).
 func printTryIt(w io.Writer, s spec.Spec, cliArgs string) {
+	if s.TLS {
+		cliArgs = tlsArgs(w, s) + cliArgs
+	}
 	if s.NoPassword {
 		fmt.Fprintf(w, "Try it (no password, --no-password):\n  redis-cli %s\n", cliArgs)
 		return
 	}
 	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
 	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli %s\n", s.Name, cliArgs)
+}
+
+// tlsArgs prints how to fetch what redis-cli needs for a TLS cluster (the
+// CA, the client certificate) and returns redis-cli's TLS flags.
+func tlsArgs(w io.Writer, s spec.Spec) string {
+	ca := s.Name + "-ca.pem"
+	fmt.Fprintf(w, "TLS only: get the cluster's CA first:\n  redis-dock tls ca --name %s --out %s\n", s.Name, ca)
+	args := "--tls --cacert " + ca + " "
+	if s.TLSClientAuth {
+		fmt.Fprintf(w, "and the client certificate the nodes want:\n  redis-dock tls client --name %s --dir .\n", s.Name)
+		args += "--cert client.crt --key client.key "
+	}
+	return args
 }

@@ -23,3 +23,24 @@ func TestPrintTryIt(t *testing.T) {
 		t.Errorf("without a password:\n%s", b.String())
 	}
 }
+
+func TestPrintTryItTLS(t *testing.T) {
+	s := spec.Default()
+	s.Name, s.TLS = "shop", true
+	var b bytes.Buffer
+	printTryIt(&b, s, "-c -p 7000")
+	for _, want := range []string{
+		"redis-dock tls ca --name shop --out shop-ca.pem\n",
+		`REDISCLI_AUTH="$(redis-dock password --name shop)" redis-cli --tls --cacert shop-ca.pem -c -p 7000`,
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("with --tls, want %q in:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	s.TLSClientAuth = true
+	printTryIt(&b, s, "-c -p 7000")
+	if !strings.Contains(b.String(), "redis-cli --tls --cacert shop-ca.pem --cert client.crt --key client.key -c -p 7000") {
+		t.Errorf("with --tls-client-auth:\n%s", b.String())
+	}
+}
