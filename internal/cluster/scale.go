@@ -74,6 +74,7 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 	if so.Linger == 0 {
 		so.Linger = 30 * time.Second
 	}
+	want.TLSDays = spec.DefaultTLSDays // not in the label, like Wait; new certificates end with the CA's at the latest
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}

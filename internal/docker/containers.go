@@ -202,6 +202,20 @@ func (c *Client) ReadFile(ctx context.Context, id, file string) ([]byte, error) 
 	}
 }
 
+// FileInfo returns a file's permission bits and owner in a container.
+func (c *Client) FileInfo(ctx context.Context, id, file string) (mode int64, uid, gid int, err error) {
+	rc, _, err := c.api.CopyFromContainer(ctx, id, file)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("failed to read %s from %s: %w", file, id, err)
+	}
+	defer rc.Close()
+	hdr, err := tar.NewReader(rc).Next()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("failed to read %s from %s: %w", file, id, err)
+	}
+	return hdr.Mode & 0o7777, hdr.Uid, hdr.Gid, nil
+}
+
 // IP returns a container's address on the named network.
 func (c *Client) IP(ctx context.Context, id, networkName string) (netip.Addr, error) {
 	info, err := c.api.ContainerInspect(ctx, id)

@@ -66,6 +66,13 @@ func inBatches(t testing.TB, rdb *redis.ClusterClient, what string, n int,
 // it reports every slot covered and no open slots.
 func RedisCliCheck(t testing.TB, addr, password string) {
 	t.Helper()
+	RedisCliCheckWith(t, addr, password)
+}
+
+// RedisCliCheckWith is RedisCliCheck with more redis-cli flags first,
+// such as --tls --cacert ca.pem.
+func RedisCliCheckWith(t testing.TB, addr, password string, flags ...string) {
+	t.Helper()
 	if _, err := exec.LookPath("redis-cli"); err != nil {
 		if os.Getenv(RequireDocker) == "1" {
 			t.Fatalf("redis-cli is not installed (apt-get install redis-tools)")
@@ -73,7 +80,7 @@ func RedisCliCheck(t testing.TB, addr, password string) {
 		t.Logf("redis-cli not installed: skipping the independent check")
 		return
 	}
-	cmd := exec.Command("redis-cli", "--no-raw", "--cluster", "check", addr)
+	cmd := exec.Command("redis-cli", append(flags, "--no-raw", "--cluster", "check", addr)...)
 	cmd.Env = os.Environ()
 	if password != "" { // an empty REDISCLI_AUTH still sends AUTH, which a node without a password refuses
 		cmd.Env = append(cmd.Env, "REDISCLI_AUTH="+password)
