@@ -48,6 +48,17 @@ func TestRenderRedisGolden(t *testing.T) {
 		{"no-password", func(r *redisConf) {
 			r.Name, r.Password, r.ProtectedMode, r.AppendOnly = "demo-7002", "", true, false
 		}},
+		{"tls", func(r *redisConf) {
+			r.Name, r.Bind = "demo-7004", []string{"0.0.0.0"}
+			r.Port, r.BusPort = 7004, 17004
+			r.AnnounceHostname, r.PreferredEndpointType = "localhost", "hostname"
+			r.TLS = TLSIn("/etc/redis/tls", false)
+		}},
+		{"tls-client-auth", func(r *redisConf) {
+			r.Name, r.Bind = "demo-7005", []string{"127.0.0.1"}
+			r.Port, r.BusPort = 7005, 17005
+			r.TLS = TLSIn("/etc/redis/tls", true)
+		}},
 		{"extra-directives", func(r *redisConf) {
 			r.Name, r.Bind = "demo-7003", []string{"127.0.0.1"}
 			r.Port, r.BusPort = 7003, 0 // bus port defaults to port+10000
