@@ -45,10 +45,21 @@ func (u *upRun) ensureImage(ctx context.Context) error {
 	return provision.EnsureImage(ctx, u.o, u.spec)
 }
 
-// resolveTLS makes the cluster's CA, or reads and checks the user's,
-// before anything is created.
+// checkTLS reads and checks the certificates a user brought (--tls-ca,
+// --tls-cert-dir) before anything else, as Validate checks flags.
+func (u *upRun) checkTLS() (err error) {
+	if u.spec.TLSCA != "" {
+		u.tls, err = provision.ResolveTLS(u.spec, planFor(u.spec).Nodes)
+	}
+	return err
+}
+
+// resolveTLS makes the cluster's CA when the user brought none, before
+// anything is created.
 func (u *upRun) resolveTLS(context.Context) (err error) {
-	u.tls, err = provision.ResolveTLS(u.spec, u.plan.Nodes)
+	if u.tls == nil {
+		u.tls, err = provision.ResolveTLS(u.spec, u.plan.Nodes)
+	}
 	return err
 }
 

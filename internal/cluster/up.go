@@ -50,6 +50,9 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 		return nil, err
 	}
 	u := &upRun{spec: s, o: o, log: o.Log(), cr: provision.NewCreation(o, s.Name)}
+	if err := u.checkTLS(); err != nil {
+		return nil, err
+	}
 	res, err := u.run(ctx)
 	err = u.cr.Finish(ctx, err)
 	if err != nil {
