@@ -63,6 +63,8 @@ func TestIntegrationTLS(t *testing.T) {
 	if err != nil || len(hr.Started) != 1 {
 		t.Fatalf("heal over TLS: %+v, %v", hr, err)
 	}
+	tlsMoves(t, s.Name, o)
+	testutil.CheckKeys(t, rdb, "k", 2000)
 
 	four := scale(t, s.Name, ScaleOptions{Masters: 4, Replicas: 1}, o)
 	if len(four.Added) != 2 || four.Moved.Keys == 0 {
@@ -151,6 +153,44 @@ func checkTLSFiles(t *testing.T, d *docker.Client, cluster, pw string) {
 				t.Errorf("%s appears in docker inspect of %s", what, c.Name)
 			}
 		}
+	}
+}
+
+// tlsMoves moves slots with their keys (MIGRATE between TLS nodes) by
+// reshard and rebalance, and has a replica take over by a manual
+// failover, all through the TLS admin connections.
+func tlsMoves(t *testing.T, name string, o Options) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := GetStatus(ctx, name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var masters, replicas []NodeStatus
+	for _, n := range st.Nodes {
+		if n.Role == "master" {
+			masters = append(masters, n)
+		} else {
+			replicas = append(replicas, n)
+		}
+	}
+	if len(masters) != 3 || len(replicas) != 3 {
+		t.Fatalf("want 3 masters and 3 replicas: %+v", st.Nodes)
+	}
+	moved, err := Reshard(ctx, name, ReshardOptions{From: masters[0].Port, To: masters[1].Port, Slots: 1000, Wait: time.Minute}, o)
+	if err != nil || moved.Slots != 1000 || moved.Keys == 0 {
+		t.Fatalf("reshard over TLS: %+v, %v; want 1000 slots and their keys moved", moved, err)
+	}
+	rb, err := Rebalance(ctx, name, RebalanceOptions{Wait: time.Minute}, o)
+	if err != nil || rb.Moved.Keys == 0 {
+		t.Fatalf("rebalance over TLS: %+v, %v; want keys moved back", rb, err)
+	}
+	fr, err := Failover(ctx, name, replicas[0].Port, FailoverOptions{}, o)
+	if err != nil || fr.Node != replicas[0].Name {
+		t.Fatalf("manual failover of %s over TLS: %+v, %v", replicas[0].Name, fr, err)
+	}
+	if err := WaitHealthy(ctx, name, time.Minute, o); err != nil {
+		t.Fatal(err)
 	}
 }
 
