@@ -1,0 +1,48 @@
+package redisdocktest_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	redisdock "github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/redisdocktest"
+)
+
+// TestIntegrationStartTLS: with Options.TLS the nodes speak TLS only and
+// Client() carries the cluster's CA; a client without it gets nowhere.
+func TestIntegrationStartTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test skipped in -short mode")
+	}
+	if os.Getenv("REDIS_DOCK_REQUIRE_DOCKER") != "1" {
+		if err := redisdock.Ping(context.Background()); err != nil {
+			t.Skipf("no docker engine: %v", err)
+		}
+	}
+	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, TLS: true})
+	ctx := context.Background()
+	if cfg, err := c.TLSConfig(); err != nil || cfg == nil || cfg.RootCAs == nil || len(c.CACert()) == 0 {
+		t.Fatalf("TLSConfig = %v, %v; CA %d bytes", cfg, err, len(c.CACert()))
+	}
+	for i := range 100 {
+		if err := c.Client().Set(ctx, "k"+string(rune('a'+i%26))+string(rune('0'+i/26)), i, 0).Err(); err != nil {
+			t.Fatalf("SET over TLS: %v", err)
+		}
+	}
+	if n, err := c.Client().DBSize(ctx).Result(); err != nil || n == 0 {
+		t.Fatalf("DBSIZE over TLS: %d, %v", n, err)
+	}
+	ca, err := redisdock.CACert(ctx, c.Name())
+	if err != nil || string(ca) != string(c.CACert()) {
+		t.Fatalf("CACert(%s): %d bytes, %v; want the cluster's CA", c.Name(), len(ca), err)
+	}
+	plain := redis.NewClient(&redis.Options{Addr: c.Addrs()[0], Password: c.Password(), MaxRetries: -1, DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+	defer plain.Close()
+	if err := plain.Ping(ctx).Err(); err == nil {
+		t.Fatal("a plaintext client was answered")
+	}
+}
