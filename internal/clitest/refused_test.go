@@ -52,6 +52,10 @@ func TestIntegrationCLIRefusedInputCreatesNothing(t *testing.T) {
 		{"unknown network mode", []string{"--network", "foo"}, "--network"},
 		{"bad subnet", []string{"--subnet", "300.1.1.0/24"}, "--subnet"},
 		{"unknown directive", []string{"--config", "nosuchdirective 1", "--wait", "10s"}, "nosuchdirective"},
+		{"a TLS flag without --tls", []string{"--tls-client-auth"}, "--tls-client-auth"},
+		{"a CA file missing", []string{"--tls", "--tls-ca", filepath.Join(dir, "missing.pem"), "--tls-cert-dir", dir}, "--tls-ca"},
+		{"a CA without certificates", []string{"--tls", "--tls-ca", badSpec}, "--tls-cert-dir"},
+		{"no days", []string{"--tls", "--tls-days", "0"}, "--tls-days"},
 	} {
 		args := append([]string{"up", "--name", name, "--port", strconv.Itoa(port)}, c.args...)
 		since := time.Now()

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -16,6 +17,9 @@ type ConfigFile struct {
 // RenderConfigs renders every node's redis.conf for a spec, with dir as
 // the data directory. A missing password is generated, as in Up.
 func RenderConfigs(s spec.Spec, dir string) ([]ConfigFile, error) {
+	if s.TLS {
+		return nil, errors.New("--tls: config render writes no certificates yet; use `redis-dock up --tls`")
+	}
 	if _, err := s.ResolvePassword(); err != nil {
 		return nil, err
 	}

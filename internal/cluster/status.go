@@ -33,6 +33,7 @@ type Status struct {
 	Name      string       `json:"name"`
 	Network   string       `json:"network"`
 	Endpoint  string       `json:"endpoint"`
+	TLS       bool         `json:"tls,omitempty"` // the nodes speak TLS only
 	Nodes     []NodeStatus `json:"nodes"`
 	OpenSlots []string     `json:"openSlots,omitempty"`
 	Healthy   bool         `json:"healthy"`
@@ -55,7 +56,7 @@ func GetStatus(ctx context.Context, name string, o Options) (*Status, error) {
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("cluster %q has no node containers (only %s)", name, all[0].Name)
 	}
-	st := &Status{Name: name, Network: s.Network, Endpoint: s.Endpoint}
+	st := &Status{Name: name, Network: s.Network, Endpoint: s.Endpoint, TLS: s.TLS}
 	pw, err := provision.ReadPassword(ctx, o.Docker, cts)
 	if err != nil {
 		return nil, err

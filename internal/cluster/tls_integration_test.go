@@ -75,7 +75,7 @@ func TestIntegrationTLS(t *testing.T) {
 	checkTLSFiles(t, d, s.Name, pw)
 	testutil.RedisCliCheckWith(t, res.Seeds()[0], pw, "--tls", "--cacert", caFile)
 	st, err := GetStatus(ctx, s.Name, o)
-	if err != nil || !st.Healthy || len(st.Nodes) != 8 {
+	if err != nil || !st.Healthy || len(st.Nodes) != 8 || !st.TLS {
 		t.Fatalf("status over TLS after scale: %+v, %v", st, err)
 	}
 }

@@ -43,7 +43,11 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 }
 
 func printTable(env *cli.Env, st *redisdock.Status) {
-	fmt.Fprintf(env.Stdout, "Cluster %s (network %s, endpoint %s)\n", st.Name, st.Network, st.Endpoint)
+	tls := ""
+	if st.TLS {
+		tls = ", TLS only"
+	}
+	fmt.Fprintf(env.Stdout, "Cluster %s (network %s, endpoint %s%s)\n", st.Name, st.Network, st.Endpoint, tls)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tPORT\tCONTAINER\tROLE\tMASTER\tSLOTS\tKEYS\tLINK\tMEMORY")
 	for _, n := range st.Nodes {
