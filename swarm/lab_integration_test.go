@@ -63,6 +63,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	t.Logf("%d keys acknowledged by a replica, %d on %s", labKeys, counts[portOf(victim.Addr)], victim.Name)
 
 	begin := time.Now()
+	lt.t.Logf("stopping %s at %s", host, begin.Format("15:04:05.000"))
 	if err := lab.Stop(context.Background(), lt.lab, host, 0, lt.o); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +74,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	lt.checkLostNamed(host, victim.Name, replica.Name)
 
 	begin = time.Now()
+	lt.t.Logf("starting %s at %s", host, begin.Format("15:04:05.000"))
 	if err := lab.Start(context.Background(), lt.lab, host, lt.o); err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +89,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 		}
 	}
 	lt.checkPlacement(after)
+	lt.t.Logf("checking every key at %s", time.Now().Format("15:04:05.000"))
 	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
 
 	lt.evacuate(host, after)
@@ -237,6 +240,13 @@ func (lt *labTest) deploy() nodeagent.Report {
 		lt.t.Fatal(err)
 	}
 	lt.pw = s.Password
+	lt.t.Cleanup(func() {
+		if !lt.t.Failed() {
+			return
+		}
+		lines, err := lt.mgr.TaskHistory(context.Background(), s.Name)
+		lt.t.Logf("tasks of %s at %s (%v):\n%s", s.Name, time.Now().Format("15:04:05.000"), err, strings.Join(lines, "\n"))
+	})
 	return res.Report
 }
 
