@@ -8,14 +8,12 @@ import (
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/command/check"
-	"github.com/redis-dock/redis-dock/internal/command/compose"
-	"github.com/redis-dock/redis-dock/internal/command/config"
 	"github.com/redis-dock/redis-dock/internal/command/image"
 	"github.com/redis-dock/redis-dock/internal/command/lab"
 	"github.com/redis-dock/redis-dock/internal/command/list"
 	"github.com/redis-dock/redis-dock/internal/command/node"
 	"github.com/redis-dock/redis-dock/internal/command/operate"
-	"github.com/redis-dock/redis-dock/internal/command/stack"
+	"github.com/redis-dock/redis-dock/internal/command/render"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 )
@@ -28,15 +26,13 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 	root.AddCommand(
 		up.NewCommand(env),
 		list.NewCommand(env),
-		config.NewCommand(env),
 		image.NewCommand(env),
 		node.NewCommand(env),
 		bootstrap.NewCommand(env),
 		check.NewCommand(env),
-		stack.NewCommand(env),
 		swarm.NewCommand(env, exitCode),
-		compose.NewCommand(env),
 		lab.NewCommand(env),
 	)
 	root.AddCommand(operate.Commands(env, exitCode)...)
+	root.AddCommand(render.Commands(env)...)
 }
