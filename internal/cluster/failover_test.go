@@ -12,7 +12,6 @@ import (
 )
 
 func TestIntegrationFailover(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "failover", nil)
 	rdb := failoverClient(res)

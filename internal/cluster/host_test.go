@@ -16,7 +16,6 @@ import (
 )
 
 func TestIntegrationHostNetwork(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	d, s, o, res := upTest(t, "host", func(s *spec.Spec) { s.Network = spec.NetworkHost })
 	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
@@ -53,7 +52,6 @@ func checkHostEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
 }
 
 func TestIntegrationHostFailover(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "hostfo", func(s *spec.Spec) { s.Network = spec.NetworkHost })
 	rdb := failoverClient(res)
