@@ -56,8 +56,7 @@ func TestIntegrationHostFailover(t *testing.T) {
 }
 
 func TestIntegrationHostPortConflict(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	for _, bus := range []bool{false, true} {
 		s, o := newSpec(t, d, "hostbusy")

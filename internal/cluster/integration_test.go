@@ -41,8 +41,7 @@ func clientFor(r *Result) *redis.ClusterClient {
 // test fails when it does not come up.
 func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (*docker.Client, spec.Spec, Options, *Result) {
 	t.Helper()
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, prefix)
 	if edit != nil {
 		edit(&s)
@@ -190,8 +189,7 @@ func checkDown(t *testing.T, d *docker.Client, name string, o Options) {
 }
 
 func TestIntegrationBadInput(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	t.Run("busy port", func(t *testing.T) {
 		s, o := newSpec(t, d, "busy")

@@ -57,8 +57,7 @@ func TestIntegrationHostNoPassword(t *testing.T) {
 // be reachable from other hosts is refused, naming both flags, and the
 // engine holds nothing of the cluster before or after.
 func TestIntegrationNoPasswordRefused(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	tests := []struct {
 		name string
 		edit func(s *spec.Spec)

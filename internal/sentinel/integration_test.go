@@ -40,8 +40,7 @@ func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec
 // test fails when it does not come up.
 func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (spec.Spec, provision.Options, *Result) {
 	t.Helper()
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, prefix, edit)
 	res, err := Up(context.Background(), s, o)
 	if err != nil {
