@@ -44,13 +44,6 @@ type labTest struct {
 // host starts again: the same node IDs come back, the old master as a
 // replica, and `swarm status`'s check finds the cluster healthy.
 func TestIntegrationLabHostLoss(t *testing.T) {
-	// Not yet stable enough for every run (README, "Many hosts on one
-	// machine"): in one of three full-suite runs a node on the returned
-	// host stopped answering over the overlay a minute after the cluster
-	// was healthy again. Run it with REDIS_DOCK_LAB_HOSTLOSS=1.
-	if os.Getenv("REDIS_DOCK_LAB_HOSTLOSS") != "1" {
-		t.Skip("host loss across lab hosts is not stable yet: set REDIS_DOCK_LAB_HOSTLOSS=1 to run it")
-	}
 	lt := upLab(t)
 	before := lt.deploy()
 	pairs := lt.checkPlacement(before)
@@ -63,6 +56,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	t.Logf("%d keys acknowledged by a replica, %d on %s", labKeys, counts[portOf(victim.Addr)], victim.Name)
 
 	begin := time.Now()
+	lt.t.Logf("stopping %s at %s", host, begin.Format("15:04:05.000"))
 	if err := lab.Stop(context.Background(), lt.lab, host, 0, lt.o); err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +67,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	lt.checkLostNamed(host, victim.Name, replica.Name)
 
 	begin = time.Now()
+	lt.t.Logf("starting %s at %s", host, begin.Format("15:04:05.000"))
 	if err := lab.Start(context.Background(), lt.lab, host, lt.o); err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +82,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 		}
 	}
 	lt.checkPlacement(after)
+	lt.t.Logf("checking every key at %s", time.Now().Format("15:04:05.000"))
 	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
 
 	lt.evacuate(host, after)
@@ -237,6 +233,13 @@ func (lt *labTest) deploy() nodeagent.Report {
 		lt.t.Fatal(err)
 	}
 	lt.pw = s.Password
+	lt.t.Cleanup(func() {
+		if !lt.t.Failed() {
+			return
+		}
+		lines, err := lt.mgr.TaskHistory(context.Background(), s.Name)
+		lt.t.Logf("tasks of %s at %s (%v):\n%s", s.Name, time.Now().Format("15:04:05.000"), err, strings.Join(lines, "\n"))
+	})
 	return res.Report
 }
 

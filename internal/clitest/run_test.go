@@ -88,9 +88,10 @@ func moduleRoot() (string, error) {
 // env, and returns what it printed and its exit code.
 func run(t testing.TB, env []string, args ...string) result {
 	t.Helper()
+	bin := binary(t) // built once, outside the command's own time limit
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -99,14 +100,13 @@ func run(t testing.TB, env []string, args ...string) result {
 	r := result{stdout: out.String(), stderr: errOut.String()}
 	var ee *exec.ExitError
 	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("redis-dock %s did not finish within 5 minutes (%v); it printed:\n%s", strings.Join(args, " "), err, r)
 	case err == nil:
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	default:
 		t.Fatalf("redis-dock %s: %v", strings.Join(args, " "), err)
-	}
-	if ctx.Err() != nil {
-		t.Fatalf("redis-dock %s did not finish in time:\n%s", strings.Join(args, " "), r)
 	}
 	t.Logf("redis-dock %s: exit %d in %s\n%s%s", strings.Join(args, " "), r.code, time.Since(start).Round(time.Millisecond), r.stdout, r.stderr)
 	return r

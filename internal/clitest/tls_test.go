@@ -15,8 +15,7 @@ import (
 // writes it, redis-cli --tls --cacert (a foreign client) uses it, and
 // status says the nodes speak TLS only.
 func TestIntegrationCLITLS(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	name := testutil.UniqueName("clitls")
 	port := testutil.FreePortRange(t, 3)
 	testutil.RemoveOnCleanup(t, d, name)

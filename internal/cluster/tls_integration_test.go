@@ -30,7 +30,7 @@ import (
 // moving keys with MIGRATE between TLS nodes.
 func TestIntegrationTLS(t *testing.T) {
 	ctx := context.Background()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "tls")
 	s.Port = testutil.FreePortRange(t, 8) // 3x1, then 4x1
 	s.Subnet = testutil.FreeSubnet(t, d).String()

@@ -134,3 +134,47 @@ func (c *Client) tasks(ctx context.Context, f filters.Args) ([]swarm.Task, error
 	}
 	return tasks, nil
 }
+
+// TaskHistory describes every task of a cluster's services, old ones
+// included, a line each (service, node, desired and current state, since
+// when, error, addresses): what to read when a node on a returning host
+// misbehaves.
+func (c *Client) TaskHistory(ctx context.Context, cluster string) ([]string, error) {
+	list, err := c.api.ServiceList(ctx, swarm.ServiceListOptions{Filters: clusterFilter(cluster)})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list services: %w", err)
+	}
+	members, err := c.SwarmMembers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	host := map[string]string{}
+	for _, m := range members {
+		host[m.ID] = m.Hostname + "/" + m.State
+	}
+	var out []string
+	for _, s := range list {
+		tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", s.ID))})
+		if err != nil {
+			return nil, fmt.Errorf("failed to list tasks of %s: %w", s.Spec.Name, err)
+		}
+		sort.Slice(tasks, func(i, j int) bool { return tasks[i].Meta.CreatedAt.Before(tasks[j].Meta.CreatedAt) })
+		for _, t := range tasks {
+			var addrs []string
+			for _, a := range t.NetworksAttachments {
+				addrs = append(addrs, a.Addresses...)
+			}
+			ctr := ""
+			if t.Status.ContainerStatus != nil {
+				ctr = t.Status.ContainerStatus.ContainerID
+				if len(ctr) > 12 {
+					ctr = ctr[:12]
+				}
+			}
+			out = append(out, fmt.Sprintf("%s task %.12s on %s: desired %s, state %s since %s %q, container %s, addresses %v, error %q",
+				s.Spec.Name, t.ID, host[t.NodeID], t.DesiredState, t.Status.State, t.Status.Timestamp.Format("15:04:05.000"),
+				t.Status.Message, ctr, addrs, t.Status.Err))
+		}
+	}
+	return out, nil
+}
