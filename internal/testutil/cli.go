@@ -12,11 +12,13 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 // CLI is the built redis-dock binary running as a subprocess, its
@@ -123,6 +125,43 @@ func (p *CLI) Signal(t testing.TB, sig syscall.Signal) {
 func (p *CLI) Wait() (int, string) {
 	<-p.done
 	return p.cmd.ProcessState.ExitCode(), p.Stderr()
+}
+
+// WaitContainer waits until a container of cluster exists, while p runs
+// up, and returns its name; the test fails if p ends first.
+func (p *CLI) WaitContainer(t testing.TB, d *docker.Client, cluster string) string {
+	t.Helper()
+	for {
+		cts, err := d.List(context.Background(), cluster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cts) > 0 {
+			return cts[0].Name
+		}
+		select {
+		case <-p.Done():
+			t.Fatalf("up ended before creating a container:\n%s", p.Stderr())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// AssertUndone signals p, a run of up that has created the container
+// first of cluster, and asserts that it exits with 128+sig, says that it
+// removed what it created (first among it) and leaves nothing that
+// carries the cluster's label.
+func (p *CLI) AssertUndone(t testing.TB, d *docker.Client, sig syscall.Signal, cluster, first string) {
+	t.Helper()
+	p.Signal(t, sig)
+	code, stderr := p.Wait()
+	if code != 128+int(sig) {
+		t.Errorf("exit code %d after signal %q, want %d; stderr:\n%s", code, sig, 128+int(sig), stderr)
+	}
+	if !strings.Contains(stderr, "removed what this run created") || !strings.Contains(stderr, first) {
+		t.Errorf("stderr does not list what was removed (%s among it):\n%s", first, stderr)
+	}
+	AssertNothingLeft(t, d, cluster)
 }
 
 // Done is closed when the process has ended.
