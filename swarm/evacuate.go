@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 )
 
@@ -17,7 +16,7 @@ type Evacuated struct {
 	Host     string
 	Moved    map[string]string // node (node-7002) -> the host it runs on now
 	Warnings []string          // where the placement rule could not hold
-	Report   nodeagent.Report
+	Report   Report
 }
 
 // Evacuate re-places the nodes of cluster name whose tasks were on host

@@ -43,7 +43,7 @@ func (pl Placement) hosts(p *selfboot.Plan) []string {
 }
 
 // Project is the stack as compose-go types.
-func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
+func Project(p *Plan, f Files, pl Placement) *types.Project {
 	pr := &types.Project{
 		Services: types.Services{},
 		Networks: types.Networks{selfboot.NetworkKey: {
@@ -135,6 +135,6 @@ func abs(p string) string {
 }
 
 // WriteFiles writes the configs and password the stack file refers to.
-func WriteFiles(p *selfboot.Plan, dir, passwordFile string) (Files, error) {
+func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 	return selfboot.WriteFiles(p, dir, passwordFile)
 }

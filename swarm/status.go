@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 )
 
@@ -15,8 +14,8 @@ import (
 type Status struct {
 	Name     string
 	Network  string
-	Services []docker.ServiceState
-	Report   nodeagent.Report
+	Services []ServiceState
+	Report   Report
 	Healthy  bool
 	Problem  string // why it is not healthy
 	Verdict  string // VerdictHealthy, VerdictServing or VerdictNotServing
@@ -119,7 +118,7 @@ func (u *upRun) reuse(ctx context.Context, s Spec) (*Result, error) {
 
 // Down removes the stack of cluster name: services, configs, secret,
 // network, and the volumes when volumes is true.
-func Down(ctx context.Context, name string, volumes bool, o Options) (docker.StackRemoved, error) {
+func Down(ctx context.Context, name string, volumes bool, o Options) (Removed, error) {
 	st := o.log().Start("Removing stack %q", name)
 	defer st.End(false)
 	if err := o.Docker.Ping(ctx); err != nil {

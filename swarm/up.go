@@ -19,9 +19,9 @@ import (
 
 // Options are how to run a command, as opposed to what to build.
 type Options struct {
-	Docker *docker.Client
-	Logger *cli.Logger
-	Retain bool // keep what a failed Up made
+	Docker *Docker // Connect
+	Logger *Logger // NewLogger; nil: none
+	Retain bool    // keep what a failed Up made
 }
 
 func (o Options) log() *cli.Logger {
@@ -35,7 +35,7 @@ func (o Options) log() *cli.Logger {
 type Result struct {
 	Spec     Spec   // with the subnet and password filled in
 	Network  string // the overlay clients attach to
-	Report   nodeagent.Report
+	Report   Report
 	Existing bool // the stack was already there
 	Elapsed  time.Duration
 }
