@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -26,7 +27,7 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 	if err := u.checkPorts(); err != nil {
 		return err
 	}
-	if err := u.ensureImage(ctx); err != nil {
+	if err := provision.EnsureImage(ctx, u.o, u.spec); err != nil {
 		return err
 	}
 	for _, n := range nodes { // a new node starts empty, never from an old node's volume

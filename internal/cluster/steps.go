@@ -13,22 +13,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
-// checkHost refuses names taken by things redis-dock did not make for
-// this cluster, and host ports that something else listens on.
-func (u *upRun) checkHost(ctx context.Context) error {
-	u.plan = planFor(u.spec)
-	return u.cr.CheckHost(ctx, u.log, u.spec, u.plan.Nodes, true)
-}
-
 func (u *upRun) checkPorts() error { return provision.CheckPorts(u.spec, u.plan.Nodes, true) }
-
-func (u *upRun) ensureImage(ctx context.Context) error {
-	return provision.EnsureImage(ctx, u.o, u.spec)
-}
-
-func (u *upRun) resolvePassword(context.Context) error {
-	return provision.ResolvePassword(&u.spec, u.o)
-}
 
 // createNetwork makes the cluster's own network, when its mode has one,
 // and plans the static node addresses on it.

@@ -82,20 +82,13 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1)}, nil
 }
 
-// claim takes the cluster's lock: from here on no other run creates it.
-func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
-
-// provision checks the host, builds the image if needed, claims the
-// name, then makes the network and the nodes; it returns how long making
-// them took.
+// provision checks the host, builds the image if needed, settles the
+// password and claims the name (provision's Prepare), then makes the
+// network and the nodes; it returns how long making them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
-	steps := []func(context.Context) error{
-		u.checkHost, u.ensureImage, u.resolvePassword, u.claim,
-	}
-	for _, step := range steps {
-		if err := step(ctx); err != nil {
-			return 0, err
-		}
+	u.plan = planFor(u.spec)
+	if err := u.cr.Prepare(ctx, &u.spec, u.plan.Nodes, true); err != nil {
+		return 0, err
 	}
 	t0 := time.Now()
 	for _, step := range []func(context.Context) error{u.createNetwork, u.startNodes, u.readAddresses} {

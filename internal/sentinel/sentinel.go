@@ -9,6 +9,7 @@ package sentinel
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/cli"
@@ -91,10 +92,9 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if n := u.spec.SentinelCount(); n%2 == 0 {
 		u.log.Warnf("--sentinels %d: an even number tolerates no more failures than %d; an odd number is best", n, n-1)
 	}
-	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword, u.claim} {
-		if err := step(ctx); err != nil {
-			return nil, err
-		}
+	u.nodes = plan(u.spec, netip.Prefix{})
+	if err := u.cr.Prepare(ctx, &u.spec, u.nodes, false); err != nil {
+		return nil, err
 	}
 	t0 := time.Now()
 	if err := u.createNetwork(ctx); err != nil {
