@@ -7,6 +7,7 @@
 package operate
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -34,12 +35,15 @@ type target struct {
 	name string
 }
 
-// command registers --name on cmd, on its persistent flags when
-// sub-commands share it, and returns cmd.
-func (t *target) command(cmd *cobra.Command) *cobra.Command {
-	fs := cmd.Flags()
-	if cmd.RunE == nil {
-		fs = cmd.PersistentFlags()
+// command returns a command with --name: its own flag, or the persistent
+// flag of its sub-commands when run is nil. run gets the command's
+// context.
+func (t *target) command(use, short string, args cobra.PositionalArgs, run func(ctx context.Context, args []string) error) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Args: args}
+	fs := cmd.PersistentFlags()
+	if run != nil {
+		fs = cmd.Flags()
+		cmd.RunE = func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), args) }
 	}
 	cmdutil.NameFlag(fs, &t.name, "cluster name")
 	return cmd

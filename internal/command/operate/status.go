@@ -21,40 +21,32 @@ const ExitUnhealthy = 2
 // non-zero exit code without a message.
 func newStatus(t *target, exitCode func(int) error) *cobra.Command {
 	var asJSON bool
-	cmd := t.command(&cobra.Command{
-		Use:   "status",
-		Short: "Show each node's role, slots, keys and links; exit 0 only when healthy",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if done, err := statusSentinel(cmd.Context(), t.Env, t.name, asJSON, exitCode); done || err != nil {
+	cmd := t.command("status", "Show each node's role, slots, keys and links; exit 0 only when healthy",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			if done, err := statusSentinel(ctx, t.Env, t.name, asJSON, exitCode); done || err != nil {
 				return err
 			}
-			st, err := redisdock.GetStatus(cmd.Context(), t.name)
+			st, err := redisdock.GetStatus(ctx, t.name)
 			if err != nil {
 				return err
 			}
 			return cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printTable(t.Env, st) },
 				Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(t.Stdout)
-		},
-	})
+		})
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
 // newPassword is `redis-dock password`: print a cluster's password.
 func newPassword(t *target) *cobra.Command {
-	return t.command(&cobra.Command{
-		Use:   "password",
-		Short: "Print a cluster's password (read from its nodes; stored nowhere else)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			pw, err := redisdock.Password(cmd.Context(), t.name)
+	return t.command("password", "Print a cluster's password (read from its nodes; stored nowhere else)",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			pw, err := redisdock.Password(ctx, t.name)
 			if err == nil {
 				t.printf("%s\n", pw)
 			}
 			return err
-		},
-	})
+		})
 }
 
 func printTable(env *cli.Env, st *redisdock.Status) {
