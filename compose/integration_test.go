@@ -15,10 +15,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -100,7 +100,7 @@ func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *selfboot.
 
 func waitHealthy(ctx context.Context, t *testing.T, p *selfboot.Plan) {
 	t.Helper()
-	c := &bootstrap.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: cli.Discard()}
+	c := &bootstrap.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: status.Discard()}
 	for _, n := range p.Nodes {
 		c.Members = append(c.Members, bootstrap.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
 	}

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -225,6 +225,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func testLogger(t *testing.T) *cli.Logger { return cli.NewLogger(testWriter{t}, 1, false) }
+func testLogger(t *testing.T) *status.Logger { return status.NewLogger(testWriter{t}, 1, false) }
 
 func osWriteFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

@@ -3,10 +3,10 @@ package swarm
 import (
 	"io"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // The names below are this package's for what its functions take and
@@ -17,7 +17,7 @@ type (
 	// Connect makes one.
 	Docker = docker.Client
 	// Logger writes the status lines of a call; NewLogger makes one.
-	Logger = cli.Logger
+	Logger = status.Logger
 	// Plan is a cluster planned as a stack: its spec, subnet and nodes with
 	// their base configs; NewPlan makes one.
 	Plan = selfboot.Plan
@@ -39,7 +39,7 @@ func Connect() (*Docker, error) { return docker.New() }
 // NewLogger writes status lines to w; verbosity 1 and 2 add details, a
 // negative verbosity shows warnings only.
 func NewLogger(w io.Writer, verbosity int) *Logger {
-	return cli.NewLogger(w, max(verbosity, 0), verbosity < 0)
+	return status.NewLogger(w, max(verbosity, 0), verbosity < 0)
 }
 
 // NewPlan validates s and plans its stack on s.Subnet (or a default

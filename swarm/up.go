@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Options are how to run a command, as opposed to what to build.
@@ -24,9 +24,9 @@ type Options struct {
 	Retain bool    // keep what a failed Up made
 }
 
-func (o Options) log() *cli.Logger {
+func (o Options) log() *status.Logger {
 	if o.Logger == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return o.Logger
 }
@@ -106,7 +106,7 @@ func checkManager(ctx context.Context, d *docker.Client) error {
 
 type upRun struct {
 	o       Options
-	log     *cli.Logger
+	log     *status.Logger
 	created bool
 	plan    *selfboot.Plan
 	refs    refs

@@ -5,7 +5,6 @@ package app
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/command/check"
 	"github.com/redis-dock/redis-dock/internal/command/image"
@@ -16,13 +15,14 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/render"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	"github.com/redis-dock/redis-dock/internal/command/up"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // exitCode is the error that makes the program exit with code, no message.
 func exitCode(code int) error { return ExitError{Code: code} }
 
 // addCommands registers every sub-command; each lives in internal/command.
-func addCommands(root *cobra.Command, env *cli.Env) {
+func addCommands(root *cobra.Command, env *status.Env) {
 	root.AddCommand(
 		up.NewCommand(env),
 		list.NewCommand(env),

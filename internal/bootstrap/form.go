@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -35,7 +35,7 @@ type Cluster struct {
 	Members  []Member
 	Password string
 	Wait     time.Duration // overall deadline
-	Log      *cli.Logger
+	Log      *status.Logger
 	// Gone, when set, is asked every GoneInterval while Run waits whether
 	// a member has died (its container exited): a non-nil answer ends Run
 	// at once with that error instead of at the end of Wait.
@@ -53,9 +53,9 @@ func (c *Cluster) nudger() *nudger {
 	return c.nudge
 }
 
-func (c *Cluster) log() *cli.Logger {
+func (c *Cluster) log() *status.Logger {
 	if c.Log == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return c.Log
 }

@@ -6,11 +6,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ScaleOptions say what size to scale a cluster to, and how.
@@ -96,7 +96,7 @@ type scaleRun struct {
 	want spec.Spec
 	so   ScaleOptions
 	o    Options
-	log  *cli.Logger
+	log  *status.Logger
 	res  *ScaleResult
 	l    *live
 	cr   *provision.Creation // the nodes this run started (removed again if it stops before they join)

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -57,7 +57,7 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 type upRun struct {
 	spec  spec.Spec
 	o     Options
-	log   *cli.Logger
+	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	fresh bool                // leave the nodes fresh, forming nothing while they start (Provision)
 	joins *joiner             // forming while the nodes start

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Report is what `redis-dock check` prints: the verdict and every node
@@ -37,7 +37,7 @@ type CheckOptions struct {
 	Write  int           // keys to write and read back
 	Verify int           // keys written earlier to read back
 	Prefix string        // key prefix
-	Log    *cli.Logger
+	Log    *status.Logger
 }
 
 // reportTimeout bounds the look the report is made of: the wait for

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -148,6 +148,6 @@ func ResolveOne(ctx context.Context, lookup Lookup, host string) (netip.Addr, er
 }
 
 // Cluster describes resolved members to the bootstrap package.
-func Cluster(s Shape, members []bootstrap.Member, password string, wait time.Duration, log *cli.Logger) *bootstrap.Cluster {
+func Cluster(s Shape, members []bootstrap.Member, password string, wait time.Duration, log *status.Logger) *bootstrap.Cluster {
 	return &bootstrap.Cluster{Name: s.Name, Members: members, Password: password, Wait: wait, Log: log}
 }

@@ -12,9 +12,9 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -77,7 +77,7 @@ func Up(ctx context.Context, s spec.Spec, o provision.Options) (*Result, error) 
 type upRun struct {
 	spec  spec.Spec
 	o     provision.Options
-	log   *cli.Logger
+	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	nodes []topology.Node
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // CLI is the built redis-dock binary running as a subprocess, its
@@ -169,10 +169,10 @@ func (p *CLI) Done() <-chan struct{} { return p.done }
 
 // RunCommand runs the command newCmd builds with args, its status lines,
 // usage and errors discarded, and returns what it printed to stdout.
-func RunCommand(t testing.TB, newCmd func(*cli.Env) *cobra.Command, args ...string) (string, error) {
+func RunCommand(t testing.TB, newCmd func(*status.Env) *cobra.Command, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	cmd := newCmd(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
+	cmd := newCmd(&status.Env{Logger: status.NewLogger(io.Discard, 0, true), Stdout: &out})
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)

@@ -10,15 +10,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns `image` with its `build` sub-command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	return cmdutil.Group("image", "Work with the redis-dock node image", newBuild(env))
 }
 
@@ -29,7 +29,7 @@ type buildFlags struct {
 	tag         string
 }
 
-func newBuild(env *cli.Env) *cobra.Command {
+func newBuild(env *status.Env) *cobra.Command {
 	f := &buildFlags{}
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -50,7 +50,7 @@ func newBuild(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func runBuild(cmd *cobra.Command, env *cli.Env, d *docker.Client, f *buildFlags) error {
+func runBuild(cmd *cobra.Command, env *status.Env, d *docker.Client, f *buildFlags) error {
 	if err := d.Ping(cmd.Context()); err != nil {
 		return err
 	}

@@ -6,11 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/lab"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
-func newStatus(env *cli.Env) *cobra.Command {
+func newStatus(env *status.Env) *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -33,7 +33,7 @@ func newStatus(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func newStop(env *cli.Env) *cobra.Command {
+func newStop(env *status.Env) *cobra.Command {
 	var name string
 	var timeout int
 	cmd := &cobra.Command{
@@ -55,7 +55,7 @@ func newStop(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func newStart(env *cli.Env) *cobra.Command {
+func newStart(env *status.Env) *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "start HOST",

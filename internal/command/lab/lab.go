@@ -7,17 +7,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // DefaultName is --name's default.
 const DefaultName = "lab"
 
 // NewCommand returns `lab` and its sub-commands.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "Run several Docker Swarm hosts as containers on this machine, to rehearse multi-host deployments",
@@ -31,7 +31,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 
 // run returns a RunE that connects to the outer engine for fn; retain,
 // when not nil, is the --retain flag.
-func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
+func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
 	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, lab.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
@@ -41,7 +41,7 @@ func nameFlag(cmd *cobra.Command, name *string) {
 	cmd.Flags().StringVar(name, "name", DefaultName, "lab name")
 }
 
-func newEnv(env *cli.Env) *cobra.Command {
+func newEnv(env *status.Env) *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "env",
@@ -60,7 +60,7 @@ func newEnv(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func newDown(env *cli.Env) *cobra.Command {
+func newDown(env *status.Env) *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "down",

@@ -13,14 +13,14 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Commands returns the commands; exitCode builds the error that carries a
 // non-zero exit code without a message (status's verdict).
-func Commands(env *cli.Env, exitCode func(int) error) []*cobra.Command {
+func Commands(env *status.Env, exitCode func(int) error) []*cobra.Command {
 	on := func() *target { return &target{Env: env} }
 	return []*cobra.Command{
 		newDown(on()), newStatus(on(), exitCode), newPassword(on()),
@@ -31,7 +31,7 @@ func Commands(env *cli.Env, exitCode func(int) error) []*cobra.Command {
 
 // target is the cluster a command acts on (--name) and where it prints.
 type target struct {
-	*cli.Env
+	*status.Env
 	name string
 }
 

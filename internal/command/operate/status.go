@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ExitUnhealthy is status's exit code for a cluster that is not healthy.
@@ -49,7 +49,7 @@ func newPassword(t *target) *cobra.Command {
 		})
 }
 
-func printTable(env *cli.Env, st *redisdock.Status) {
+func printTable(env *status.Env, st *redisdock.Status) {
 	fmt.Fprintf(env.Stdout, "Cluster %s (network %s, endpoint %s)\n", st.Name, st.Network, st.Endpoint)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tPORT\tCONTAINER\tROLE\tMASTER\tSLOTS\tKEYS\tLINK\tMEMORY")
@@ -65,7 +65,7 @@ func printTable(env *cli.Env, st *redisdock.Status) {
 
 // statusSentinel shows a sentinel group; done is false when the named
 // cluster's spec label says it is not one (or nothing carries the name).
-func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool, exitCode func(int) error) (done bool, err error) {
+func statusSentinel(ctx context.Context, env *status.Env, name string, asJSON bool, exitCode func(int) error) (done bool, err error) {
 	if ok, err := redisdock.IsSentinel(ctx, name); !ok || err != nil {
 		return false, err
 	}
@@ -77,7 +77,7 @@ func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool,
 		Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
 }
 
-func printSentinel(env *cli.Env, st *redisdock.SentinelStatus) {
+func printSentinel(env *status.Env, st *redisdock.SentinelStatus) {
 	w := env.Stdout
 	fmt.Fprintf(w, "Sentinel group %s (network %s, master name %s, quorum %d)\n", st.Name, st.Network, st.MasterName, st.Quorum)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

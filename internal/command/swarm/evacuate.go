@@ -7,11 +7,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
-func newEvacuate(env *cli.Env) *cobra.Command {
+func newEvacuate(env *status.Env) *cobra.Command {
 	var name string
 	var wait time.Duration
 	cmd := &cobra.Command{
@@ -34,7 +34,7 @@ func newEvacuate(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func printEvacuated(env *cli.Env, r *rdswarm.Evacuated) {
+func printEvacuated(env *status.Env, r *rdswarm.Evacuated) {
 	var nodes []string
 	for n := range r.Moved {
 		nodes = append(nodes, n)

@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
-func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
+func newStatus(env *status.Env, exitCode func(int) error) *cobra.Command {
 	var name string
 	var asJSON bool
 	var wait time.Duration
@@ -38,7 +38,7 @@ func newStatus(env *cli.Env, exitCode func(int) error) *cobra.Command {
 	return cmd
 }
 
-func printStatus(env *cli.Env, st *rdswarm.Status) {
+func printStatus(env *status.Env, st *rdswarm.Status) {
 	w := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "SERVICE\tRUNNING\tCOMPLETE\tFAILED")
 	for _, s := range st.Services {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
@@ -24,7 +24,7 @@ const (
 
 // NewCommand returns `swarm` with up, status and down; exitCode builds the
 // error that carries a non-zero exit code without a message.
-func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
+func NewCommand(env *status.Env, exitCode func(int) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "swarm", Short: "Run a cluster as a Docker Swarm stack on an overlay network"}
 	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env), newEvacuate(env))
 	return cmd
@@ -32,7 +32,7 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 
 // run returns a RunE that connects to the engine for fn; retain, when
 // not nil, is the --retain flag.
-func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
+func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
 	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
@@ -42,7 +42,7 @@ func nameFlag(cmd *cobra.Command, name *string) {
 	cmdutil.NameFlag(cmd.Flags(), name, "cluster name (the stack's name)")
 }
 
-func newDown(env *cli.Env) *cobra.Command {
+func newDown(env *status.Env) *cobra.Command {
 	var name string
 	var volumes bool
 	cmd := &cobra.Command{
