@@ -14,8 +14,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/form"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
@@ -100,12 +100,12 @@ func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *selfboot.
 
 func waitHealthy(ctx context.Context, t *testing.T, p *selfboot.Plan) {
 	t.Helper()
-	c := &bootstrap.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: status.Discard()}
+	c := &form.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: status.Discard()}
 	for _, n := range p.Nodes {
-		c.Members = append(c.Members, bootstrap.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
+		c.Members = append(c.Members, form.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
 	}
 	ns := c.Dial()
-	defer bootstrap.CloseAll(ns)
+	defer form.CloseAll(ns)
 	wctx, cancel := context.WithTimeout(ctx, c.Wait)
 	defer cancel()
 	if err := c.WaitHealthy(wctx, ns); err != nil {

@@ -29,7 +29,7 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 
 // startNodes creates every node's volume and container, copies its
 // config in and starts it: all masters at once, then all replicas, so
-// that the masters' writable delay (see bootstrap.Stream) runs while the
+// that the masters' writable delay (see form.Stream) runs while the
 // replicas start. Unless the nodes are to stay fresh, each node joins the
 // cluster as soon as it runs.
 func (u *upRun) startNodes(ctx context.Context) error {

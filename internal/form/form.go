@@ -1,8 +1,8 @@
-// Package bootstrap forms a Redis Cluster out of running, reachable nodes
+// Package form forms a Redis Cluster out of running, reachable nodes
 // and waits for it to be healthy. It needs only go-redis (through redisx),
 // so the in-image redis-dock (no Docker SDK) uses it as well as `up`.
 // Whom a node that serves nothing follows is topology's policy.
-package bootstrap
+package form
 
 import (
 	"context"
