@@ -5,7 +5,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/status"
 )
 
@@ -20,7 +20,7 @@ type (
 	Logger = status.Logger
 	// Plan is a cluster planned as a stack: its spec, subnet and nodes with
 	// their base configs; NewPlan makes one.
-	Plan = selfboot.Plan
+	Plan = stackplan.Plan
 	// Report is what a check from inside the overlay found: health, and
 	// every node's role, master and slots.
 	Report = nodeagent.Report
@@ -44,4 +44,4 @@ func NewLogger(w io.Writer, verbosity int) *Logger {
 
 // NewPlan validates s and plans its stack on s.Subnet (or a default
 // overlay subnet), for WriteFiles, Render and Project.
-func NewPlan(s Spec) (*Plan, error) { return selfboot.FromSpec(s, false) }
+func NewPlan(s Spec) (*Plan, error) { return stackplan.FromSpec(s, false) }

@@ -13,7 +13,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/status"
 )
 
@@ -108,7 +108,7 @@ type upRun struct {
 	o       Options
 	log     *status.Logger
 	created bool
-	plan    *selfboot.Plan
+	plan    *stackplan.Plan
 	refs    refs
 }
 
@@ -135,7 +135,7 @@ func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 		}
 		s.Subnet = subnet.String()
 	}
-	p, err := selfboot.FromSpec(*s, false)
+	p, err := stackplan.FromSpec(*s, false)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (u *upRun) freeSubnet(ctx context.Context, name string) (netip.Prefix, erro
 	if err != nil {
 		return netip.Prefix{}, err
 	}
-	start := selfboot.DefaultSubnet(name).Addr().As4()[2]
+	start := stackplan.DefaultSubnet(name).Addr().As4()[2]
 	for i := 0; i < 256; i++ {
 		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 214, start + byte(i), 0}), 24)
 		if !overlaps(cand, used) {
@@ -190,7 +190,7 @@ func (u *upRun) waitHealthy(ctx context.Context) (*Result, error) {
 
 // runCheck runs `redis-dock check` as a job and parses its report; the
 // error says what was wrong when the cluster is not healthy.
-func runCheck(ctx context.Context, d *docker.Client, p *selfboot.Plan, r refs, wait time.Duration, extra ...string) (nodeagent.Report, error) {
+func runCheck(ctx context.Context, d *docker.Client, p *stackplan.Plan, r refs, wait time.Duration, extra ...string) (nodeagent.Report, error) {
 	var rep nodeagent.Report
 	ctx, cancel := context.WithTimeout(ctx, wait+2*time.Minute) // the job's own start and stop
 	defer cancel()

@@ -7,8 +7,8 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/swarm"
 )
@@ -48,14 +48,14 @@ func renderStack(env *status.Env, s spec.Spec, f *stackFlags) error {
 			env.Logger.Warnf("%s", w)
 		}
 	}
-	p, err := selfboot.FromSpec(s, false)
+	p, err := stackplan.FromSpec(s, false)
 	if err != nil {
 		return err
 	}
 	if f.dir == "" {
 		f.dir = p.Spec.Name + "-stack"
 	}
-	selfboot.KeepPassword(p, f.dir)
+	stackplan.KeepPassword(p, f.dir)
 	generated, err := p.Spec.ResolvePassword()
 	if err != nil {
 		return err

@@ -1,10 +1,10 @@
-// Package selfboot plans a cluster that brings itself up, for Swarm
+// Package stackplan plans a cluster that brings itself up, for Swarm
 // stacks and compose files alike: every node runs `redis-dock node` (it
 // finds its own address on the cluster's network by the subnet), and a
 // one-shot `redis-dock bootstrap` forms or heals the cluster. Packages
 // swarm and compose turn the plan into their formats. The base configs
 // come from templates.RenderNode, as every other node's redis.conf.
-package selfboot
+package stackplan
 
 import (
 	"encoding/json"
