@@ -3,6 +3,7 @@
 package swarm
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -38,28 +39,26 @@ func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []strin
 	})
 }
 
-func nameFlag(cmd *cobra.Command, name *string) {
-	cmdutil.NameFlag(cmd.Flags(), name, "cluster name (the stack's name)")
+// named is how swarm's commands find their stack (--name) and make its
+// options.
+func named(env *status.Env) engine.Named[rdswarm.Options] {
+	return engine.Named[rdswarm.Options]{Env: env, Default: cmdutil.DefaultName, Usage: "cluster name (the stack's name)",
+		Options: func(d *docker.Client, log *status.Logger) rdswarm.Options {
+			return rdswarm.Options{Docker: d, Logger: log}
+		}}
 }
 
 func newDown(env *status.Env) *cobra.Command {
-	var name string
 	var volumes bool
-	cmd := &cobra.Command{
-		Use:   "down",
-		Short: "Remove the stack's services, configs, secret and network (and volumes with --volumes)",
-		Args:  cobra.NoArgs,
-		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
-			r, err := rdswarm.Down(cmd.Context(), name, volumes, o)
-			if err != nil {
-				return err
+	cmd := named(env).Command("down", "Remove the stack's services, configs, secret and network (and volumes with --volumes)", cobra.NoArgs,
+		func(ctx context.Context, name string, _ []string, o rdswarm.Options) error {
+			r, err := rdswarm.Down(ctx, name, volumes, o)
+			if err == nil {
+				fmt.Fprintf(env.Stdout, "Removed %d services, %d configs, %d secrets, %d networks, %d volumes of cluster %q\n",
+					r.Services, r.Configs, r.Secrets, r.Networks, r.Volumes, name)
 			}
-			fmt.Fprintf(env.Stdout, "Removed %d services, %d configs, %d secrets, %d networks, %d volumes of cluster %q\n",
-				r.Services, r.Configs, r.Secrets, r.Networks, r.Volumes, name)
-			return nil
-		}),
-	}
-	nameFlag(cmd, &name)
+			return err
+		})
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "also remove the data volumes on this engine (the data is lost)")
 	return cmd
 }
