@@ -25,6 +25,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/status"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	"github.com/redis-dock/redis-dock/internal/command/up"
+	"github.com/redis-dock/redis-dock/internal/command/upgrade"
 	"github.com/redis-dock/redis-dock/internal/command/wait"
 )
 
@@ -42,6 +43,7 @@ func addCommands(root *cobra.Command, env *cli.Env) {
 		rebalance.NewCommand(env),
 		failover.NewCommand(env),
 		heal.NewCommand(env),
+		upgrade.NewCommand(env),
 		node.NewCommand(env),
 		bootstrap.NewCommand(env),
 		check.NewCommand(env),

@@ -13,11 +13,21 @@ import (
 // RemoveNode force-removes one node container and then its data volume
 // (missing ones are not errors), as a scale-in does for each node it drops.
 func (c *Client) RemoveNode(ctx context.Context, id, volume string) error {
+	if err := c.RemoveContainer(ctx, id); err != nil {
+		return err
+	}
+	return c.RemoveVolume(ctx, volume)
+}
+
+// RemoveContainer force-removes one container and keeps its volumes (a
+// missing container is not an error), as upgrade does before it makes
+// the node again from a new image on the same volume.
+func (c *Client) RemoveContainer(ctx context.Context, id string) error {
 	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true})
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("failed to remove container %s: %w", id, err)
 	}
-	return c.RemoveVolume(ctx, volume)
+	return nil
 }
 
 // RemoveVolume removes a named volume; a missing one is not an error.
