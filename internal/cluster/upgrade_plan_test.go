@@ -101,3 +101,13 @@ func TestConfigHash(t *testing.T) {
 		}
 	}
 }
+
+// TestMajor reads the major number of Redis versions, -1 for none: an
+// image without a version is never "older".
+func TestMajor(t *testing.T) {
+	for v, want := range map[string]int{"7.0.15": 7, "6.2.14": 6, "10.0": 10, "": -1, "unstable": -1} {
+		if got := major(v); got != want {
+			t.Errorf("major(%q) = %d, want %d", v, got, want)
+		}
+	}
+}
