@@ -22,18 +22,28 @@ type (
 	UpgradeResult    = cluster.UpgradeResult
 )
 
-// withDocker runs f with a Docker client and the options applied.
-func withDocker[T any](opts []Option, f func(cluster.Options) (T, error)) (T, error) {
-	var zero T
+// connect returns the options for a call: a new Docker client, which the
+// caller closes, and opts applied.
+func connect(opts []Option) (cluster.Options, error) {
 	d, err := docker.New()
 	if err != nil {
-		return zero, err
+		return cluster.Options{}, err
 	}
-	defer d.Close()
 	o := cluster.Options{Docker: d}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	return o, nil
+}
+
+// withDocker runs f with a Docker client and the options applied.
+func withDocker[T any](opts []Option, f func(cluster.Options) (T, error)) (T, error) {
+	o, err := connect(opts)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer o.Docker.Close()
 	return f(o)
 }
 

@@ -66,20 +66,16 @@ func WithRetain(retain bool) Option { return func(o *cluster.Options) { o.Retain
 // Up creates the cluster described by s, or confirms that it is already up
 // with that spec, and returns once it is healthy.
 func Up(ctx context.Context, s Spec, opts ...Option) (*Cluster, error) {
-	d, err := docker.New()
+	o, err := connect(opts)
 	if err != nil {
 		return nil, err
-	}
-	o := cluster.Options{Docker: d}
-	for _, opt := range opts {
-		opt(&o)
 	}
 	res, err := cluster.Up(ctx, s, o)
 	if err != nil {
-		d.Close()
+		o.Docker.Close()
 		return nil, err
 	}
-	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: d, result: res}, nil
+	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: o.Docker, result: res}, nil
 }
 
 // Existing reports whether Up found the cluster already there.

@@ -27,20 +27,16 @@ type SentinelGroup struct {
 // master. Down removes it; Close only lets go of it.
 // redisdocktest.StartSentinel makes one for a test.
 func NewSentinelGroup(ctx context.Context, s Spec, opts ...Option) (*SentinelGroup, error) {
-	d, err := docker.New()
+	o, err := connect(opts)
 	if err != nil {
 		return nil, err
-	}
-	o := cluster.Options{Docker: d}
-	for _, opt := range opts {
-		opt(&o)
 	}
 	res, err := sentinel.Up(ctx, s, o)
 	if err != nil {
-		d.Close()
+		o.Docker.Close()
 		return nil, err
 	}
-	return &SentinelGroup{res: res, docker: d}, nil
+	return &SentinelGroup{res: res, docker: o.Docker}, nil
 }
 
 func (g *SentinelGroup) opts() cluster.Options { return cluster.Options{Docker: g.docker} }

@@ -44,13 +44,6 @@ type labTest struct {
 // host starts again: the same node IDs come back, the old master as a
 // replica, and `swarm status`'s check finds the cluster healthy.
 func TestIntegrationLabHostLoss(t *testing.T) {
-	// Not yet stable enough for every run (README, "Many hosts on one
-	// machine"): in one of three full-suite runs a node on the returned
-	// host stopped answering over the overlay a minute after the cluster
-	// was healthy again. Run it with REDIS_DOCK_LAB_HOSTLOSS=1.
-	if os.Getenv("REDIS_DOCK_LAB_HOSTLOSS") != "1" {
-		t.Skip("host loss across lab hosts is not stable yet: set REDIS_DOCK_LAB_HOSTLOSS=1 to run it")
-	}
 	lt := upLab(t)
 	before := lt.deploy()
 	pairs := lt.checkPlacement(before)

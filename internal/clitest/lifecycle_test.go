@@ -42,8 +42,7 @@ func (s statusJSON) ports(role string) []int {
 // command of the built binary, checking output, exit codes and, with a
 // go-redis client, that the cluster does what the output says.
 func TestIntegrationCLILifecycle(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	name := testutil.UniqueName("cli")
 	port := testutil.FreePortRange(t, 8) // 3x1, then 4x1 while scaled
 	testutil.RemoveOnCleanup(t, d, name)

@@ -19,8 +19,7 @@ import (
 // engine did nothing at all for that cluster: not "created, then cleaned
 // up", but never created. The error must name the flag or field at fault.
 func TestIntegrationCLIRefusedInputCreatesNothing(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	name := testutil.UniqueName("refused")
 	port, busyBase := testutil.FreePortRange(t, 6), testutil.FreePortRange(t, 6)
 	testutil.RemoveOnCleanup(t, d, name)

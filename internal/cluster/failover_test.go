@@ -12,36 +12,45 @@ import (
 )
 
 func TestIntegrationFailover(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
 	_, s, o, res := upTest(t, "failover", nil)
-	rdb := failoverClient(res)
-	defer rdb.Close()
-	w := &testutil.AckWriter{Master: rdb.MasterForKey}
-	stop := w.Start(ctx)
-	killed := killMasterAfterWrites(t, w, s.Name, o)
-	newMaster := waitForNewMaster(t, s.Name, killed.Name, o)
-	time.Sleep(500 * time.Millisecond) // writes after the switch
-	stop()
-	acked := w.Acked(t, killed.Port, minAckedOnKilled)
-	t.Logf("killed %s, %s took over; %d writes acknowledged (%d on %s), %d failed during the switch",
-		killed.Name, newMaster, len(acked), w.AckedOn(killed.Port), killed.Name, w.Fails())
-	checkAcked(t, res, acked)
-	if err := StartNode(ctx, killed.Name, o); err != nil {
-		t.Fatal(err)
-	}
-	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
-		t.Fatal(err)
-	}
-	st, err := GetStatus(ctx, s.Name, o)
+	killed, newMaster := failoverUnderWrites(t, s.Name, o, res)
+	st, err := GetStatus(context.Background(), s.Name, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range st.Nodes {
-		if n.Name == killed.Name && (n.Role != "replica" || n.Master != newMaster) {
-			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed.Name, n.Role, n.Master, newMaster)
+		if n.Name == killed && (n.Role != "replica" || n.Master != newMaster) {
+			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed, n.Role, n.Master, newMaster)
 		}
 	}
+}
+
+// failoverUnderWrites kills the master of slot 0 of a cluster that an
+// AckWriter writes to, waits for a replica to take over, reads back
+// every acknowledged write, then starts the killed node again and waits
+// for health. It returns the killed node's name and the new master's.
+func failoverUnderWrites(t *testing.T, name string, o Options, res *Result) (killed, newMaster string) {
+	t.Helper()
+	ctx := context.Background()
+	rdb := failoverClient(res)
+	defer rdb.Close()
+	w := &testutil.AckWriter{Master: rdb.MasterForKey}
+	stop := w.Start(ctx)
+	m := killMasterAfterWrites(t, w, name, o)
+	newMaster = waitForNewMaster(t, name, m.Name, o)
+	time.Sleep(500 * time.Millisecond) // writes after the switch
+	stop()
+	acked := w.Acked(t, m.Port, minAckedOnKilled)
+	t.Logf("killed %s, %s took over; %d writes acknowledged (%d on %s), %d failed during the switch",
+		m.Name, newMaster, len(acked), w.AckedOn(m.Port), m.Name, w.Fails())
+	checkAcked(t, res, acked)
+	if err := StartNode(ctx, m.Name, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitHealthy(ctx, name, time.Minute, o); err != nil {
+		t.Fatal(err)
+	}
+	return m.Name, newMaster
 }
 
 // minAckedOnKilled is how many writes a replica must have acknowledged

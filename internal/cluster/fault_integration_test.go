@@ -18,7 +18,6 @@ import (
 // starts and reconnects them, says so, and the cluster is healthy with
 // every key and the same node IDs.
 func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "dead", nil)
 	withKeys(t, res, "k", 5000)

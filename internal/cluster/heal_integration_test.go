@@ -19,7 +19,6 @@ import (
 // itself), a slot left open by an interrupted move, and a slot nobody
 // serves (covered only with CoverSlots).
 func TestIntegrationHeal(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "heal", func(s *spec.Spec) { s.Replicas = 0 })
 	rdb := withKeys(t, res, "k", 5000)

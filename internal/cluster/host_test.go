@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,7 +15,6 @@ import (
 )
 
 func TestIntegrationHostNetwork(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	d, s, o, res := upTest(t, "host", func(s *spec.Spec) { s.Network = spec.NetworkHost })
 	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
@@ -53,30 +51,12 @@ func checkHostEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
 }
 
 func TestIntegrationHostFailover(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
 	_, s, o, res := upTest(t, "hostfo", func(s *spec.Spec) { s.Network = spec.NetworkHost })
-	rdb := failoverClient(res)
-	defer rdb.Close()
-	w := &testutil.AckWriter{Master: rdb.MasterForKey}
-	stop := w.Start(ctx)
-	killed := killMasterAfterWrites(t, w, s.Name, o)
-	newMaster := waitForNewMaster(t, s.Name, killed.Name, o)
-	stop()
-	acked := w.Acked(t, killed.Port, minAckedOnKilled)
-	checkAcked(t, res, acked)
-	if err := StartNode(ctx, killed.Name, o); err != nil {
-		t.Fatal(err)
-	}
-	if err := WaitHealthy(ctx, s.Name, time.Minute, o); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("host networking: %s took over from %s; %d acknowledged writes kept (%d on %s)", newMaster, killed.Name, len(acked), w.AckedOn(killed.Port), killed.Name)
+	failoverUnderWrites(t, s.Name, o, res)
 }
 
 func TestIntegrationHostPortConflict(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	for _, bus := range []bool{false, true} {
 		s, o := newSpec(t, d, "hostbusy")

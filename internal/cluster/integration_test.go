@@ -36,11 +36,12 @@ func clientFor(r *Result) *redis.ClusterClient {
 	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.Seeds(), Password: r.Spec.Password})
 }
 
-// upTest brings up a cluster for an integration test: newSpec's spec,
-// changed by edit when not nil. The test fails when it does not come up.
+// upTest runs t in parallel with the other integration tests and brings
+// up a cluster for it: newSpec's spec, changed by edit when not nil. The
+// test fails when it does not come up.
 func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (*docker.Client, spec.Spec, Options, *Result) {
 	t.Helper()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, prefix)
 	if edit != nil {
 		edit(&s)
@@ -70,7 +71,6 @@ func failoverClient(r *Result) *redis.ClusterClient {
 }
 
 func TestIntegrationUpBridge(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	d, s, o, res := upTest(t, "up", nil)
 	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
@@ -189,8 +189,7 @@ func checkDown(t *testing.T, d *docker.Client, name string, o Options) {
 }
 
 func TestIntegrationBadInput(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	t.Run("busy port", func(t *testing.T) {
 		s, o := newSpec(t, d, "busy")

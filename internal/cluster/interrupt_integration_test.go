@@ -22,8 +22,7 @@ import (
 // is creating it); the cluster is healthy afterwards and no container of
 // the run that created it was removed or replaced.
 func TestIntegrationUpRace(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "race")
 	type outcome struct {
 		res *Result
@@ -82,8 +81,7 @@ func TestIntegrationUpRace(t *testing.T) {
 // loser must say another run is creating the cluster; the cluster is
 // healthy afterwards.
 func TestIntegrationUpRaceCLI(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "racecli")
 	args := []string{"up", "--name", s.Name, "--port", strconv.Itoa(s.Port)}
 	ps := []*testutil.CLI{testutil.StartCLI(t, args...), testutil.StartCLI(t, args...)}
@@ -127,8 +125,7 @@ func containerIDs(t *testing.T, d *docker.Client, name string) []string {
 // built binary) once its first container exists: it must exit 143, say
 // what it removed, and leave nothing that carries the cluster's label.
 func TestIntegrationUpInterrupted(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, _ := newSpec(t, d, "sigup")
 	p := testutil.StartCLI(t, "up", "--name", s.Name, "--port", strconv.Itoa(s.Port))
 	first := waitContainer(t, d, s.Name, p)
@@ -149,8 +146,7 @@ func TestIntegrationUpInterrupted(t *testing.T) {
 // slot, every key readable and the cluster healthy; scale again then
 // finishes.
 func TestIntegrationScaleInterrupted(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	s, o := newSpec(t, d, "sigscale")
 	s.Replicas, s.AppendOnly = 0, false
@@ -221,8 +217,7 @@ func waitContainer(t *testing.T, d *docker.Client, name string, p *testutil.CLI)
 // a lock left by a run that ended is removed and `up` goes ahead; `scale`
 // refuses to run while another run holds the lock.
 func TestIntegrationUpLock(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	s, o := newSpec(t, d, "lock")
 	s.Wait = time.Second

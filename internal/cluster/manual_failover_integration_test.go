@@ -16,7 +16,6 @@ import (
 // while its master is up, then kills another master and promotes its
 // replica at once with FORCE, before the cluster would on its own.
 func TestIntegrationManualFailover(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	// FORCE must win clearly over the automatic failover.
 	d, s, o, res := upTest(t, "mfailover", func(s *spec.Spec) { s.NodeTimeout = 5000 })

@@ -19,7 +19,6 @@ import (
 // and reads through the published ports, which listen on 127.0.0.1 only,
 // and the nodes run with protected-mode off and no password.
 func TestIntegrationUpBridgeNoPassword(t *testing.T) {
-	t.Parallel()
 	d, s, o, res := upTest(t, "nopw", func(s *spec.Spec) { s.NoPassword = true })
 	if res.Spec.Password != "" {
 		t.Fatalf("password %q with --no-password", res.Spec.Password)
@@ -40,7 +39,6 @@ func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 // from loopback, so the cluster still forms and serves without a
 // password.
 func TestIntegrationHostNoPassword(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	d, s, o, res := upTest(t, "hostnopw", func(s *spec.Spec) { s.Network, s.NoPassword = spec.NetworkHost, true })
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds()})
@@ -59,8 +57,7 @@ func TestIntegrationHostNoPassword(t *testing.T) {
 // be reachable from other hosts is refused, naming both flags, and the
 // engine holds nothing of the cluster before or after.
 func TestIntegrationNoPasswordRefused(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	tests := []struct {
 		name string
 		edit func(s *spec.Spec)

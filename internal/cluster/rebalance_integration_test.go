@@ -18,7 +18,6 @@ import (
 // master that gets them back counts them), every key must read back, and
 // redis-cli must find the cluster whole. A second rebalance moves nothing.
 func TestIntegrationRebalance(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "rebal", func(s *spec.Spec) {
 		s.Replicas, s.AppendOnly = 0, false

@@ -19,7 +19,6 @@ import (
 // kept nodes (and of whatever node the client asks) must find all 16384
 // slots covered.
 func TestIntegrationScaleUnderLoad(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	// newSpec reserves ports for 6 nodes; 4 are used.
 	d, s, o, res := upTest(t, "scale", func(s *spec.Spec) { s.Replicas, s.AppendOnly = 0, false })
@@ -105,7 +104,6 @@ func checkShares(t *testing.T, name string, want int, o Options) {
 // 3: new nodes bind their own client and bus ports on the host, and keys
 // move between nodes at the bind address.
 func TestIntegrationScaleHostNetwork(t *testing.T) {
-	t.Parallel()
 	_, s, o, res := upTest(t, "scalehost", func(s *spec.Spec) { s.Network, s.Replicas, s.AppendOnly = spec.NetworkHost, 0, false })
 	withKeys(t, res, "k", 5000)
 	for _, masters := range []int{4, 3} {

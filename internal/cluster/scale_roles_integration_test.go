@@ -15,7 +15,6 @@ import (
 // replicas), and after another failover to 3x0 (a kept replica of a
 // removed master is promoted instead of moving its slots).
 func TestIntegrationScaleRoles(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	_, s, o, res := upTest(t, "roles", nil)
 	rdb := clientFor(res)

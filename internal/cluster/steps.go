@@ -16,30 +16,11 @@ import (
 // checkHost refuses names taken by things redis-dock did not make for
 // this cluster, and host ports that something else listens on.
 func (u *upRun) checkHost(ctx context.Context) error {
-	st := u.log.Start("Checking names and host ports")
-	defer st.End(false)
 	u.plan = planFor(u.spec)
-	names := make([]string, len(u.plan.Nodes))
-	for i, n := range u.plan.Nodes {
-		names[i] = n.Name
-	}
-	if err := provision.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return u.cr.Contended(ctx, err)
-	}
-	if err := u.checkPorts(); err != nil {
-		return u.cr.Contended(ctx, err)
-	}
-	st.End(true)
-	return nil
+	return u.cr.CheckHost(ctx, u.log, u.spec, u.plan.Nodes, true)
 }
 
-func (u *upRun) checkPorts() error {
-	var ports, bus []int
-	for _, n := range u.plan.Nodes {
-		ports, bus = append(ports, n.Port), append(bus, n.BusPort)
-	}
-	return provision.CheckPorts(u.spec, ports, bus)
-}
+func (u *upRun) checkPorts() error { return provision.CheckPorts(u.spec, u.plan.Nodes, true) }
 
 func (u *upRun) ensureImage(ctx context.Context) error {
 	return provision.EnsureImage(ctx, u.o, u.spec)

@@ -22,8 +22,7 @@ import (
 // its list, and then a network with "active endpoints", in 12 of 16
 // rounds.)
 func TestIntegrationRemoveClusterDuringCreate(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	ref := images.DefaultNodeImage()
 	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, cli.Discard()); err != nil {

@@ -8,10 +8,12 @@ import (
 	"strings"
 
 	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/portcheck"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // The steps below are shared by every topology `up` builds (cluster and
@@ -45,16 +47,36 @@ func CheckNames(ctx context.Context, d *docker.Client, s spec.Spec, names []stri
 	return nil
 }
 
+// CheckHost is up's first step for every topology, under one status
+// line: CheckNames and CheckPorts for the planned nodes. A failure while
+// another run creates the cluster says so (Contended).
+func (c *Creation) CheckHost(ctx context.Context, log *cli.Logger, s spec.Spec, nodes []topology.Node, bus bool) error {
+	st := log.Start("Checking names and host ports")
+	defer st.End(false)
+	names := make([]string, len(nodes))
+	for i, n := range nodes {
+		names[i] = n.Name
+	}
+	if err := CheckNames(ctx, c.o.Docker, s, names); err != nil {
+		return c.Contended(ctx, err)
+	}
+	if err := CheckPorts(s, nodes, bus); err != nil {
+		return c.Contended(ctx, err)
+	}
+	st.End(true)
+	return nil
+}
+
 // CheckPorts refuses host ports that something else listens on, naming
-// the port and, when the OS tells, the process. ports are the nodes'
-// client ports; the bus ports (bus[i] for ports[i]) are checked too when
-// the network mode takes them on the host.
-func CheckPorts(s spec.Spec, ports, bus []int) error {
+// the port and, when the OS tells, the process: the nodes' client ports,
+// and their bus ports when bus and the network mode takes them on the
+// host.
+func CheckPorts(s spec.Spec, nodes []topology.Node, bus bool) error {
 	l := s.Net().Listen()
-	for i, p := range ports {
-		check := []int{p}
-		if l.Bus && i < len(bus) {
-			check = append(check, bus[i])
+	for _, n := range nodes {
+		check := []int{n.Port}
+		if l.Bus && bus {
+			check = append(check, n.BusPort)
 		}
 		for _, p := range check {
 			if err := portcheck.Free(l.Addr, p); err != nil {

@@ -9,21 +9,14 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
-	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 // TestIntegrationSentinelCascade chains master -> replica 1 -> replica 2
 // under one sentinel: a write on the master reaches the end of the chain,
 // and INFO replication shows the chain.
 func TestIntegrationSentinelCascade(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "sentinel-cascade", func(s *spec.Spec) { s.Cascade, s.Sentinels = true, 1 })
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o, res := upTest(t, "sentinel-cascade", func(s *spec.Spec) { s.Cascade, s.Sentinels = true, 1 })
 	addrs := res.DataAddrs()
 	clients := make([]*redis.Client, len(addrs))
 	for i, a := range addrs {
@@ -66,14 +59,7 @@ func TestIntegrationSentinelCascade(t *testing.T) {
 // the sentinels hand out 127.0.0.1 addresses, which work from the host on
 // Linux and on Docker Desktop's host networking alike.
 func TestIntegrationSentinelHostNetwork(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
-	ctx := context.Background()
-	s, o := newSpec(t, d, "sentinel-host", func(s *spec.Spec) { s.Network, s.Replicas = spec.NetworkHost, 1 })
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o, res := upTest(t, "sentinel-host", func(s *spec.Spec) { s.Network, s.Replicas = spec.NetworkHost, 1 })
 	rdb := failoverClient(res)
 	defer rdb.Close()
 	writeRead(t, rdb, "host", 100)

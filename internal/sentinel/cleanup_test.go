@@ -18,8 +18,7 @@ import (
 // TestIntegrationSentinelFailures: a busy port is refused before anything
 // is made; a failed up removes what it made, unless Retain.
 func TestIntegrationSentinelFailures(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	t.Run("busy port", func(t *testing.T) {
 		s, o := newSpec(t, d, "sentinel-busy", nil)

@@ -17,14 +17,8 @@ import (
 )
 
 func TestIntegrationSentinelFailover(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "sentinel-failover", nil)
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o, res := upTest(t, "sentinel-failover", nil)
 	rdb := failoverClient(res)
 	defer rdb.Close()
 	old, err := Master(ctx, s.Name, o)
@@ -36,7 +30,7 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	w.WaitAcked(t, old.Port, minAckedOnKilled) // writes that landed on the master about to crash
 
 	killed := time.Now()
-	if err := d.Kill(ctx, old.ID); err != nil {
+	if err := o.Docker.Kill(ctx, old.ID); err != nil {
 		t.Fatal(err)
 	}
 	promoted := waitForNewMaster(t, res, old.Port)
@@ -52,7 +46,7 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 		t.Fatal("the failover client never wrote again after the switch")
 	}
 	checkAcked(t, res, acked)
-	checkRejoin(t, d, res, old)
+	checkRejoin(t, o.Docker, res, old)
 }
 
 // minAckedOnKilled is how many writes a replica must have acknowledged on

@@ -35,6 +35,20 @@ func newSpec(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec
 	return s, o
 }
 
+// upTest runs t in parallel with the other integration tests and brings
+// up a group for it: newSpec's spec, changed by edit when not nil. The
+// test fails when it does not come up.
+func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (spec.Spec, provision.Options, *Result) {
+	t.Helper()
+	d := testutil.ParallelDocker(t)
+	s, o := newSpec(t, d, prefix, edit)
+	res, err := Up(context.Background(), s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, o, res
+}
+
 // failoverClient asks the published sentinels where the master is.
 func failoverClient(r *Result) *redis.Client {
 	return redis.NewFailoverClient(&redis.FailoverOptions{
@@ -64,24 +78,18 @@ func writeRead(t *testing.T, rdb *redis.Client, prefix string, n int) {
 }
 
 func TestIntegrationSentinelUp(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
 	ctx := context.Background()
-	s, o := newSpec(t, d, "sentinel-up", nil)
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o, res := upTest(t, "sentinel-up", nil)
 	t.Logf("up took %s (start %s, replication and sentinels %s)", res.Elapsed, res.Start, res.Boot)
 	checkReplicasHandedOut(t, res)
 	rdb := failoverClient(res)
 	defer rdb.Close()
 	writeRead(t, rdb, "k", 1000)
-	checkLabels(t, d, res)
+	checkLabels(t, o.Docker, res)
 	checkStatus(t, s.Name, o, 2, 3)
 	checkAddressMap(t, res)
-	checkConfigRewrite(t, d, res)
-	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
+	checkConfigRewrite(t, o.Docker, res)
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
 
 	again, err := Up(ctx, s, o)
 	if err != nil || !again.Existing {
@@ -100,7 +108,7 @@ func TestIntegrationSentinelUp(t *testing.T) {
 			t.Fatalf("down #%d: %v", i+1, err)
 		}
 	}
-	if left, err := d.Leftovers(ctx, s.Name); err != nil || left != (docker.Removed{}) {
+	if left, err := o.Docker.Leftovers(ctx, s.Name); err != nil || left != (docker.Removed{}) {
 		t.Fatalf("after down: %+v left, err %v", left, err)
 	}
 }
@@ -108,13 +116,7 @@ func TestIntegrationSentinelUp(t *testing.T) {
 // TestIntegrationSentinelNoPassword: without a password on a bridge,
 // replicas and sentinels still reach each other (no protected mode).
 func TestIntegrationSentinelNoPassword(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
-	s, o := newSpec(t, d, "sentinel-nopw", func(s *spec.Spec) { s.NoPassword, s.Replicas = true, 1 })
-	res, err := Up(context.Background(), s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, o, res := upTest(t, "sentinel-nopw", func(s *spec.Spec) { s.NoPassword, s.Replicas = true, 1 })
 	if res.Spec.Password != "" {
 		t.Fatalf("password %q with --no-password", res.Spec.Password)
 	}

@@ -15,8 +15,7 @@ import (
 // --mode sentinel` (the built binary) once its first container exists: it
 // must exit 130, say what it removed, and leave nothing labelled.
 func TestIntegrationSentinelUpInterrupted(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	s, _ := newSpec(t, d, "sigsen", nil)
 	p := testutil.StartCLI(t, "up", "--mode", "sentinel", "--name", s.Name, "--port", strconv.Itoa(s.Port))
 	var first string

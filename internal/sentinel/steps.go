@@ -14,21 +14,8 @@ import (
 // checkHost refuses names taken by things redis-dock did not make for
 // this group, and host ports that something else listens on.
 func (u *upRun) checkHost(ctx context.Context) error {
-	st := u.log.Start("Checking names and host ports")
-	defer st.End(false)
 	u.nodes = plan(u.spec, netip.Prefix{})
-	names, ports := make([]string, len(u.nodes)), make([]int, len(u.nodes))
-	for i, n := range u.nodes {
-		names[i], ports[i] = n.Name, n.Port
-	}
-	if err := provision.CheckNames(ctx, u.o.Docker, u.spec, names); err != nil {
-		return u.cr.Contended(ctx, err)
-	}
-	if err := provision.CheckPorts(u.spec, ports, nil); err != nil {
-		return u.cr.Contended(ctx, err)
-	}
-	st.End(true)
-	return nil
+	return u.cr.CheckHost(ctx, u.log, u.spec, u.nodes, false)
 }
 
 func (u *upRun) ensureImage(ctx context.Context) error {

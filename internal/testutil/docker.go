@@ -45,6 +45,14 @@ func Docker(t testing.TB) *docker.Client {
 	return c
 }
 
+// ParallelDocker starts an integration test that runs in parallel with the
+// others: t.Parallel, then Docker(t).
+func ParallelDocker(t *testing.T) *docker.Client {
+	t.Helper()
+	t.Parallel()
+	return Docker(t)
+}
+
 // UniqueName returns a cluster name unique to this test run: prefix plus
 // random hex, valid as a redis-dock cluster name.
 func UniqueName(prefix string) string {

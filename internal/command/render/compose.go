@@ -1,7 +1,4 @@
-// Package compose is `redis-dock compose render`: the cluster as a
-// compose file that `docker compose up` alone turns into a working
-// cluster on a bridge network.
-package compose
+package render
 
 import (
 	"github.com/spf13/cobra"
@@ -13,37 +10,26 @@ import (
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
-// NewCommand returns `compose` with its `render` sub-command.
-func NewCommand(env *cli.Env) *cobra.Command {
-	return cmdutil.Group("compose", "Render a compose file for a cluster", newRender(env))
-}
-
-func newRender(env *cli.Env) *cobra.Command {
-	sf := flags.NewSpecFlags()
+// NewCompose returns `compose render`: the cluster as a compose file that
+// `docker compose up` alone turns into a working cluster on a bridge
+// network.
+func NewCompose(env *cli.Env) *cobra.Command {
 	var dir, out string
-	cmd := &cobra.Command{
-		Use:   "render",
+	sub := &cobra.Command{
 		Short: "Print a compose file (and write the configs and password it refers to into --dir)",
 		Long: "Print a compose file that `docker compose -p NAME up -d` (or docker-compose) turns into a healthy " +
 			"cluster on its own: a service per node with a static address on a bridge network (--subnet, " +
 			"default a /24 in 10.215.0.0/16 picked by name), ports published 1:1 on --host-ip, the password " +
 			"as a secret, and a one-shot bootstrap service that forms or heals the cluster.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := sf.Spec(cmd)
-			if err != nil {
-				return err
-			}
-			return render(env, s, dir, out)
-		},
 	}
-	sf.Register(cmd)
-	cmd.Flags().StringVar(&dir, "dir", "", "directory for the configs and the password the file refers to (default ./<name>-compose)")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "write the compose file here instead of stdout")
+	cmd := group("compose", "Render a compose file for a cluster", sub, (*flags.SpecFlags).Register,
+		func(_ *cobra.Command, s spec.Spec) error { return renderCompose(env, s, dir, out) })
+	sub.Flags().StringVar(&dir, "dir", "", "directory for the configs and the password the file refers to (default ./<name>-compose)")
+	sub.Flags().StringVarP(&out, "out", "o", "", "write the compose file here instead of stdout")
 	return cmd
 }
 
-func render(env *cli.Env, s spec.Spec, dir, out string) error {
+func renderCompose(env *cli.Env, s spec.Spec, dir, out string) error {
 	r, err := compose.Render(s, dir)
 	if err != nil {
 		return err

@@ -1,6 +1,4 @@
-// Package stack is `redis-dock stack render`: the cluster as a stack file
-// that `docker stack deploy` alone turns into a working cluster.
-package stack
+package render
 
 import (
 	"strings"
@@ -11,45 +9,37 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/swarm"
 )
 
-// NewCommand returns `stack` with its `render` sub-command.
-func NewCommand(env *cli.Env) *cobra.Command {
-	return cmdutil.Group("stack", "Render a Swarm stack file for a cluster", newRender(env))
-}
-
-type renderFlags struct {
-	dir       string
-	out       string
-	placement []string
-}
-
-func newRender(env *cli.Env) *cobra.Command {
-	sf := flags.NewSpecFlags()
-	f := &renderFlags{}
-	cmd := &cobra.Command{
-		Use:   "render",
+// NewStack returns `stack render`: the cluster as a stack file that
+// `docker stack deploy` alone turns into a working cluster.
+func NewStack(env *cli.Env) *cobra.Command {
+	f := &stackFlags{}
+	sub := &cobra.Command{
 		Short: "Print a stack file (and write the configs and password it refers to into --dir)",
 		Long: "Print a stack file that `docker stack deploy -c FILE NAME` turns into a healthy cluster on its own: " +
 			"a service per node on an attachable overlay network (--subnet), redis.conf as Swarm configs, " +
 			"the password as a Swarm secret, and a one-shot bootstrap service that forms or heals the cluster.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runRender(cmd, env, sf, f) },
 	}
-	sf.RegisterSwarm(cmd)
-	fs := cmd.Flags()
+	cmd := group("stack", "Render a Swarm stack file for a cluster", sub, (*flags.SpecFlags).RegisterSwarm,
+		func(_ *cobra.Command, s spec.Spec) error { return renderStack(env, s, f) })
+	fs := sub.Flags()
 	fs.StringVar(&f.dir, "dir", "", "directory for the configs and the password the stack file refers to (default ./<name>-stack)")
 	fs.StringVarP(&f.out, "out", "o", "", "write the stack file here instead of stdout")
 	fs.StringSliceVar(&f.placement, "placement", nil, "Swarm node hostnames to spread the nodes over, replicas away from their master")
 	return cmd
 }
 
-func runRender(cmd *cobra.Command, env *cli.Env, sf *flags.SpecFlags, f *renderFlags) error {
-	s, err := sf.Spec(cmd)
-	if err != nil {
-		return err
-	}
+// stackFlags are stack render's own flags.
+type stackFlags struct {
+	dir       string
+	out       string
+	placement []string
+}
+
+func renderStack(env *cli.Env, s spec.Spec, f *stackFlags) error {
 	if err := swarm.CheckSpec(s); err != nil {
 		return err
 	}

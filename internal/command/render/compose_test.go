@@ -1,23 +1,15 @@
-package compose
+package render
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
-// run executes the command with args and returns what it printed to stdout.
-func run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.RunCommand(t, NewCommand, args...)
-}
-
-func TestRender(t *testing.T) {
+func TestComposeRender(t *testing.T) {
 	dir := t.TempDir()
-	out, err := run(t, "render", "--name", "shop", "--port", "7100", "--dir", dir)
+	out, err := run(t, NewCompose, "render", "--name", "shop", "--port", "7100", "--dir", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,18 +20,18 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestRenderRefusesHostNetwork(t *testing.T) {
-	if _, err := run(t, "render", "--network", "host", "--dir", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--network") {
+func TestComposeRenderRefusesHostNetwork(t *testing.T) {
+	if _, err := run(t, NewCompose, "render", "--network", "host", "--dir", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--network") {
 		t.Errorf("err = %v, want one naming --network", err)
 	}
 }
 
-// TestRenderNoPassword: allowed with ports on loopback (no secret, no
+// TestComposeRenderNoPassword: allowed with ports on loopback (no secret, no
 // password file); refused, naming both flags, with ports on another
 // address, before any file is written.
-func TestRenderNoPassword(t *testing.T) {
+func TestComposeRenderNoPassword(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "files")
-	out, err := run(t, "render", "--name", "open", "--port", "7100", "--no-password", "--dir", dir)
+	out, err := run(t, NewCompose, "render", "--name", "open", "--port", "7100", "--no-password", "--dir", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +42,7 @@ func TestRenderNoPassword(t *testing.T) {
 		t.Errorf("a password file was written: %v", err)
 	}
 	dir2 := filepath.Join(t.TempDir(), "files")
-	_, err = run(t, "render", "--name", "open", "--no-password", "--host-ip", "0.0.0.0", "--dir", dir2)
+	_, err = run(t, NewCompose, "render", "--name", "open", "--no-password", "--host-ip", "0.0.0.0", "--dir", dir2)
 	if err == nil || !strings.Contains(err.Error(), "--no-password with --host-ip 0.0.0.0") {
 		t.Errorf("err = %v, want one naming --no-password and --host-ip", err)
 	}

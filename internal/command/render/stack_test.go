@@ -1,4 +1,4 @@
-package stack
+package render
 
 import (
 	"bytes"
@@ -6,21 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
-// run executes the command with args and returns what it printed to stdout.
-func run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.RunCommand(t, NewCommand, args...)
-}
-
-// TestRender prints the stack and writes its files; rendering again
+// TestStackRender prints the stack and writes its files; rendering again
 // keeps the generated password, which the running stack's secret holds.
-func TestRender(t *testing.T) {
+func TestStackRender(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "files")
-	out, err := run(t, "render", "--name", "shop", "--dir", dir, "--subnet", "10.214.9.0/24")
+	out, err := run(t, NewStack, "render", "--name", "shop", "--dir", dir, "--subnet", "10.214.9.0/24")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +34,7 @@ func TestRender(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "redis-7000.conf")); err != nil {
 		t.Error(err)
 	}
-	if _, err := run(t, "render", "--name", "shop", "--dir", dir, "--subnet", "10.214.9.0/24"); err != nil {
+	if _, err := run(t, NewStack, "render", "--name", "shop", "--dir", dir, "--subnet", "10.214.9.0/24"); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := os.ReadFile(filepath.Join(dir, "password")); !bytes.Equal(again, pw) {
@@ -50,7 +42,7 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestRenderRefusesBadInput(t *testing.T) {
+func TestStackRenderRefusesBadInput(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
@@ -61,17 +53,17 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{[]string{"--no-password"}, "--no-password: a Swarm stack publishes its ports on every address"},
 	}
 	for _, tt := range tests {
-		_, err := run(t, append([]string{"render", "--dir", t.TempDir()}, tt.args...)...)
+		_, err := run(t, NewStack, append([]string{"render", "--dir", t.TempDir()}, tt.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("render %v: err = %v, want one naming %s", tt.args, err, tt.want)
 		}
 	}
 }
 
-// TestRenderNoPasswordWritesNothing: the refusal comes before any file.
-func TestRenderNoPasswordWritesNothing(t *testing.T) {
+// TestStackRenderNoPasswordWritesNothing: the refusal comes before any file.
+func TestStackRenderNoPasswordWritesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "files")
-	if _, err := run(t, "render", "--name", "open", "--no-password", "--dir", dir); err == nil {
+	if _, err := run(t, NewStack, "render", "--name", "open", "--no-password", "--dir", dir); err == nil {
 		t.Fatal("render --no-password succeeded")
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {

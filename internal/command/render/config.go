@@ -1,6 +1,4 @@
-// Package config is `redis-dock config render`: the per-port redis.conf
-// files, for running nodes by hand (host networking, as in the seeds).
-package config
+package render
 
 import (
 	"fmt"
@@ -11,28 +9,17 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
-// NewCommand returns `config` with its `render` sub-command.
-func NewCommand(env *cli.Env) *cobra.Command {
-	return cmdutil.Group("config", "Work with node configs", newRender(env))
-}
-
-func newRender(env *cli.Env) *cobra.Command {
-	sf := flags.NewSpecFlags()
+// NewConfig returns `config render`: the per-port redis.conf files, for
+// running nodes by hand (host networking, as in the seeds).
+func NewConfig(env *cli.Env) *cobra.Command {
 	var out, dir string
-	cmd := &cobra.Command{
-		Use:   "render",
-		Short: "Write redis-<port>.conf for every node of a spec into --out",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := sf.Spec(cmd)
-			if err != nil {
-				return err
-			}
+	sub := &cobra.Command{Short: "Write redis-<port>.conf for every node of a spec into --out"}
+	cmd := group("config", "Work with node configs", sub, (*flags.SpecFlags).Register,
+		func(cmd *cobra.Command, s spec.Spec) error {
 			if !cmd.Flags().Changed("network") && !fileSetsNetwork(cmd) {
 				s.Network = spec.NetworkHost
 			}
@@ -42,27 +29,30 @@ func newRender(env *cli.Env) *cobra.Command {
 			if out == "" {
 				return fmt.Errorf("--out: name a directory to write the configs into")
 			}
-			files, err := cluster.RenderConfigs(s, dir)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(out, 0o700); err != nil {
-				return fmt.Errorf("--out %s: %w", out, err)
-			}
-			for _, f := range files {
-				path := filepath.Join(out, f.Name)
-				if err := writePrivate(path, f.Data); err != nil {
-					return fmt.Errorf("failed to write %s: %w", path, err)
-				}
-				fmt.Fprintln(env.Stdout, path)
-			}
-			return nil
-		},
-	}
-	sf.Register(cmd)
-	cmd.Flags().StringVar(&out, "out", "", "directory to write redis-<port>.conf files into (mode 0600)")
-	cmd.Flags().StringVar(&dir, "dir", "/data", "the nodes' data directory (dir)")
+			return writeConfigs(env, s, dir, out)
+		})
+	sub.Flags().StringVar(&out, "out", "", "directory to write redis-<port>.conf files into (mode 0600)")
+	sub.Flags().StringVar(&dir, "dir", "/data", "the nodes' data directory (dir)")
 	return cmd
+}
+
+// writeConfigs writes s's redis.conf files, data directory dir, into out.
+func writeConfigs(env *cli.Env, s spec.Spec, dir, out string) error {
+	files, err := cluster.RenderConfigs(s, dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		return fmt.Errorf("--out %s: %w", out, err)
+	}
+	for _, f := range files {
+		path := filepath.Join(out, f.Name)
+		if err := writePrivate(path, f.Data); err != nil {
+			return fmt.Errorf("failed to write %s: %w", path, err)
+		}
+		fmt.Fprintln(env.Stdout, path)
+	}
+	return nil
 }
 
 // fileSetsNetwork reports whether the -f spec file names a network, so

@@ -1,4 +1,4 @@
-package config
+package render
 
 import (
 	"fmt"
@@ -7,15 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/templates"
 )
-
-// run executes the command with args and returns what it printed to stdout.
-func run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.RunCommand(t, NewCommand, args...)
-}
 
 func passwordFile(t *testing.T, pw string) string {
 	t.Helper()
@@ -26,10 +19,10 @@ func passwordFile(t *testing.T, pw string) string {
 	return path
 }
 
-func TestRender(t *testing.T) {
+func TestConfigRender(t *testing.T) {
 	pw := `a "q" b\c #x`
 	out := filepath.Join(t.TempDir(), "conf")
-	stdout, err := run(t, "render", "--masters", "3", "--replicas", "1", "--port", "7000",
+	stdout, err := run(t, NewConfig, "render", "--masters", "3", "--replicas", "1", "--port", "7000",
 		"--password-file", passwordFile(t, pw), "--out", out)
 	if err != nil {
 		t.Fatalf("render: %v", err)
@@ -72,7 +65,7 @@ func checkFile(t *testing.T, path string, port int, pw string) {
 	}
 }
 
-func TestRenderRefusesBadSpec(t *testing.T) {
+func TestConfigRenderRefusesBadSpec(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
@@ -86,7 +79,7 @@ func TestRenderRefusesBadSpec(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "conf")
 			args := append([]string{"render", "--out", out}, tt.args...)
-			stdout, err := run(t, args...)
+			stdout, err := run(t, NewConfig, args...)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("render %v: err = %v, want one naming %s", tt.args, err, tt.want)
 			}
@@ -100,15 +93,15 @@ func TestRenderRefusesBadSpec(t *testing.T) {
 	}
 }
 
-func TestRenderNeedsOut(t *testing.T) {
-	if _, err := run(t, "render"); err == nil || !strings.Contains(err.Error(), "--out") {
+func TestConfigRenderNeedsOut(t *testing.T) {
+	if _, err := run(t, NewConfig, "render"); err == nil || !strings.Contains(err.Error(), "--out") {
 		t.Fatalf("render without --out: err = %v, want one naming --out", err)
 	}
 }
 
-// TestRenderFromFileNetwork: render defaults to host networking unless
+// TestConfigRenderFromFileNetwork: render defaults to host networking unless
 // the -f file (or a flag) names a network.
-func TestRenderFromFileNetwork(t *testing.T) {
+func TestConfigRenderFromFileNetwork(t *testing.T) {
 	for _, tt := range []struct {
 		name, file, directive, want, msg string
 	}{
@@ -124,7 +117,7 @@ func TestRenderFromFileNetwork(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, "conf")
-			if _, err := run(t, "render", "-f", file, "--password", "pw", "--out", out); err != nil {
+			if _, err := run(t, NewConfig, "render", "-f", file, "--password", "pw", "--out", out); err != nil {
 				t.Fatalf("render -f: %v", err)
 			}
 			data, err := os.ReadFile(filepath.Join(out, "redis-7100.conf"))
@@ -138,13 +131,13 @@ func TestRenderFromFileNetwork(t *testing.T) {
 	}
 }
 
-func TestRenderTightensExistingFileMode(t *testing.T) {
+func TestConfigRenderTightensExistingFileMode(t *testing.T) {
 	out := t.TempDir()
 	old := filepath.Join(out, "redis-7000.conf")
 	if err := os.WriteFile(old, []byte("stale\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run(t, "render", "--password", "pw", "--out", out); err != nil {
+	if _, err := run(t, NewConfig, "render", "--password", "pw", "--out", out); err != nil {
 		t.Fatalf("render: %v", err)
 	}
 	checkFile(t, old, 7000, "pw")
