@@ -30,8 +30,7 @@ const upgradeTag = "upgrade2"
 // no key is lost. Then a second cluster's upgrade is cancelled during
 // its third node and run again: it finishes with the same guarantees.
 func TestIntegrationUpgradeUnderLoad(t *testing.T) {
-	t.Parallel()
-	d := testutil.Docker(t)
+	d := testutil.ParallelDocker(t)
 	second := secondImage(t, d)
 
 	t.Run("straight", func(t *testing.T) {
