@@ -196,9 +196,15 @@ func (ur *upgradeRun) checkImage(ctx context.Context, l *live) error {
 		ur.log.Warnf("image %s carries no %s label: cannot check that it reads the data of Redis %s", ur.want.Image, images.LabelRedisVersion, running)
 		return nil
 	}
+	return checkVersion(ur.want.Image, next, running, from)
+}
+
+// checkVersion refuses image, holding Redis next, when its major version
+// is lower than running, the newest Redis a node (from) runs.
+func checkVersion(image, next, running, from string) error {
 	if major(next) < major(running) {
 		return fmt.Errorf("--image %s holds Redis %s, older than the Redis %s that %s runs: it may not read the nodes' data; choose an image of Redis %d or newer",
-			ur.want.Image, next, running, from, major(running))
+			image, next, running, from, major(running))
 	}
 	return nil
 }
