@@ -119,18 +119,29 @@ type upgradeRun struct {
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
+	var err error
+	if ur.plan, err = runningPlan(ctx, ur.want, ur.o); err != nil {
+		return err
+	}
+	if !ur.uo.DryRun {
+		if err := provision.EnsureImage(ctx, ur.o, ur.want); err != nil {
+			return err
+		}
+	}
 	l, err := loadLive(ctx, ur.h, ur.o)
 	if err != nil {
 		return err
 	}
 	defer func() { l.close() }()
-	if err := l.requireAll(); err != nil {
-		return err
-	}
 	if err := ur.checkImage(ctx, l); err != nil {
 		return err
 	}
-	if ur.plan, err = runningPlan(ctx, ur.want, ur.o); err != nil {
+	if !ur.uo.DryRun {
+		if l, err = ur.restoreMissing(ctx, l); err != nil {
+			return err
+		}
+	}
+	if err := l.requireAll(); err != nil {
 		return err
 	}
 	shards, err := ur.shards(ctx, l)
@@ -163,15 +174,10 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 	return ur.finish(ctx)
 }
 
-// checkImage makes sure the new image exists (building a missing
-// redis-dock/node tag, as up does) and refuses one whose Redis major
+// checkImage reads the new image's ID (run has built a missing
+// redis-dock/node tag, as up does) and refuses an image whose Redis major
 // version is lower than a running node's: it may not read their data.
 func (ur *upgradeRun) checkImage(ctx context.Context, l *live) error {
-	if !ur.uo.DryRun {
-		if err := provision.EnsureImage(ctx, ur.o, ur.want); err != nil {
-			return err
-		}
-	}
 	info, err := ur.o.Docker.ImageInspect(ctx, ur.want.Image)
 	if err != nil {
 		if ur.uo.DryRun {
@@ -254,7 +260,9 @@ func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, erro
 	imageOK := ur.imageID != "" && m.ct.ImageID == ur.imageID
 	if imageOK && hash == provision.ConfigHash(ur.want) {
 		ns.Action = keepNode
-		ur.res.Skipped = append(ur.res.Skipped, m.name())
+		if !slices.Contains(ur.res.Replaced, m.name()) { // not made again by restoreMissing
+			ur.res.Skipped = append(ur.res.Skipped, m.name())
+		}
 		return ns, nil
 	}
 	n := ur.planNode(m)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,7 +30,8 @@ const upgradeTag = "upgrade2"
 // writes (and a sampler writes with WAIT 1): every container is made
 // again from the new image, node IDs stay, the client sees no error and
 // no key is lost. Then a second cluster's upgrade is cancelled during
-// its third node and run again: it finishes with the same guarantees.
+// its third node and run again: it finishes with the same guarantees; a
+// third cluster's, by SIGTERM to the built binary (upgradeCLISIGTERM).
 func TestIntegrationUpgradeUnderLoad(t *testing.T) {
 	d := testutil.ParallelDocker(t)
 	second := secondImage(t, d)
@@ -45,17 +48,24 @@ func TestIntegrationUpgradeUnderLoad(t *testing.T) {
 		}
 		t.Logf("upgrade: replaced %v, failovers %v in %s", up.Replaced, up.Failovers, up.Elapsed)
 		gaps.finish(t)
-		waits.finish(t, res.Seeds(), res.Spec.Password)
-		load.finish(t, res.Seeds(), res.Spec.Password)
-		before.checkUpgraded(t, d, second, o)
 		if len(up.Replaced) != 6 || len(up.Failovers) != 3 {
 			t.Errorf("replaced %d nodes with %d failovers, want 6 and 3", len(up.Replaced), len(up.Failovers))
 		}
+		// an upgrade killed between removing a node's container and
+		// making it again: the next run makes it from its volume
+		victim := fmt.Sprintf("%s-%d", s.Name, s.Port) // a replica by now
+		removeContainer(t, d, s.Name, victim)
 		again, err := Upgrade(context.Background(), s.Name, UpgradeOptions{Image: second}, o)
-		if err != nil || len(again.Replaced) != 0 || len(again.Skipped) != 6 {
-			t.Errorf("upgrade again: replaced %v, skipped %v, err %v; want nothing replaced, all 6 skipped", again.Replaced, again.Skipped, err)
+		if err != nil || len(again.Replaced) != 1 || again.Replaced[0] != victim || len(again.Skipped) != 5 {
+			t.Errorf("upgrade again with %s's container gone: replaced %v, skipped %v, err %v; want %s made again, 5 skipped",
+				victim, again.Replaced, again.Skipped, err, victim)
 		}
+		waits.finish(t, res.Seeds(), res.Spec.Password)
+		load.finish(t, res.Seeds(), res.Spec.Password)
+		before.checkUpgraded(t, d, second, o)
 	})
+
+	t.Run("sigterm", func(t *testing.T) { upgradeCLISIGTERM(t, d, second) })
 
 	t.Run("interrupted", func(t *testing.T) {
 		_, s, o, res := upTest(t, "upgint", nil)
@@ -88,6 +98,66 @@ func TestIntegrationUpgradeUnderLoad(t *testing.T) {
 		load.finish(t, res.Seeds(), res.Spec.Password)
 		before.checkUpgraded(t, d, second, o)
 	})
+}
+
+// upgradeCLISIGTERM: the built binary refuses bad input and plans
+// without changing anything; SIGTERM while it replaces the third node
+// ends it once that node is back (exit 143), the cluster healthy; the
+// same command run again finishes the upgrade, with a live client seeing
+// no error and losing nothing throughout.
+func upgradeCLISIGTERM(t *testing.T, d *docker.Client, second string) {
+	_, s, o, res := upTest(t, "upgsig", nil)
+	before := snapshotNodes(t, d, s.Name, o)
+	for _, c := range []struct{ arg, names string }{
+		{"port 1", "--config"}, {"maxmemory", "--config"},
+	} {
+		p := testutil.StartCLI(t, "upgrade", "--name", s.Name, "--image", second, "--config", c.arg)
+		if code, stderr := p.Wait(); code == 0 || !strings.Contains(stderr, c.names) {
+			t.Errorf("upgrade --config %q: exit %d, want an error naming %s:\n%s", c.arg, code, c.names, stderr)
+		}
+	}
+	if p := testutil.StartCLI(t, "upgrade", "--name", s.Name, "--image", second, "--dry-run"); func() bool { code, _ := p.Wait(); return code != 0 }() {
+		t.Errorf("upgrade --dry-run failed:\n%s", p.Stderr())
+	}
+	before.checkUnchanged(t, d)
+
+	load := startLoad(t, res.Seeds(), res.Spec.Password, 20000, 3)
+	waits := startWaitSampler(res.Seeds(), res.Spec.Password)
+	third := fmt.Sprintf("%s-%d", s.Name, s.Port+5) // replicas are p+3..p+5
+	p := testutil.StartCLI(t, "-v", "1", "upgrade", "--name", s.Name, "--image", second)
+	if !p.WaitLine("Replacing " + third) {
+		t.Fatalf("upgrade ended before replacing %s:\n%s", third, p.Stderr())
+	}
+	p.Signal(t, syscall.SIGTERM)
+	code, stderr := p.Wait()
+	t.Logf("upgrade after SIGTERM:\n%s", stderr)
+	if code != 143 || !strings.Contains(stderr, "✓ Replacing "+third) || !strings.Contains(stderr, "run upgrade again") {
+		t.Errorf("after SIGTERM during %s: exit %d, want 143 with %s replaced and a hint to run upgrade again", third, code, third)
+	}
+	if err := WaitHealthy(context.Background(), s.Name, 5*time.Second, o); err != nil {
+		t.Errorf("after the interrupted upgrade: %v", err)
+	}
+	p = testutil.StartCLI(t, "upgrade", "--name", s.Name, "--image", second)
+	if code, stderr := p.Wait(); code != 0 {
+		t.Fatalf("upgrade again: exit %d\n%s", code, stderr)
+	}
+	waits.finish(t, res.Seeds(), res.Spec.Password)
+	load.finish(t, res.Seeds(), res.Spec.Password)
+	before.checkUpgraded(t, d, second, o)
+}
+
+// checkUnchanged checks the cluster still runs the same containers.
+func (b nodesBefore) checkUnchanged(t *testing.T, d *docker.Client) {
+	t.Helper()
+	cts, err := d.List(context.Background(), b.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		if c.ID != b.cts[c.Name].ID {
+			t.Errorf("%s was replaced by a command that should have changed nothing", c.Name)
+		}
+	}
 }
 
 // secondImage builds images.Repo:upgradeTag from the same inputs as the
@@ -329,4 +399,26 @@ func (g *gapMeter) finish(t *testing.T) time.Duration {
 	g.rdb.Close()
 	t.Logf("gap meter: %d writes; longest time a slot had no writable master: %s", g.writes.Load(), g.max.Round(time.Millisecond))
 	return g.max
+}
+
+// removeContainer stops and removes one node container, keeping its volume.
+func removeContainer(t *testing.T, d *docker.Client, cluster, name string) {
+	t.Helper()
+	ctx := context.Background()
+	cts, err := d.List(ctx, cluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		if c.Name == name {
+			if err := d.Stop(ctx, c.ID, 10); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.RemoveContainer(ctx, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no container %s", name)
 }

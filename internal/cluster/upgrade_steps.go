@@ -241,3 +241,47 @@ func (l *live) byName(name string) *member {
 	}
 	return nil
 }
+
+// restoreMissing makes again, from the new image and config, every node
+// whose container is gone but whose volume is there: an upgrade killed
+// (SIGKILL, a crash) between removing a node's container and making it
+// again leaves that. Such a node comes back with its node ID and data.
+func (ur *upgradeRun) restoreMissing(ctx context.Context, l *live) (*live, error) {
+	restored := false
+	for _, n := range ur.plan.Nodes {
+		if _, ok := ur.h.byPort(n.Port); ok {
+			continue
+		}
+		found, err := ur.o.Docker.VolumeExists(ctx, docker.VolumeName(n.Name))
+		if err != nil {
+			return l, err
+		}
+		if !found {
+			continue
+		}
+		st := ur.log.Start("Making node %s again from its volume (its container is gone)", n.Name)
+		fctx, cancel := finishing(ctx)
+		u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr}
+		err = u.startNode(fctx, n)
+		cancel()
+		if err != nil {
+			st.End(false)
+			return l, fmt.Errorf("failed to make node %s again: %w", n.Name, err)
+		}
+		ur.res.Replaced = append(ur.res.Replaced, n.Name)
+		restored = true
+		st.End(true)
+	}
+	if !restored {
+		return l, nil
+	}
+	l.close()
+	fresh, err := ur.reload(ctx)
+	if err != nil {
+		return l, err
+	}
+	if err := fresh.waitHealthy(ctx, ur.want.Wait); err != nil {
+		return fresh, err
+	}
+	return fresh, nil
+}

@@ -71,3 +71,15 @@ func (c *Client) Reconnect(ctx context.Context, id, networkName string, ip netip
 	}
 	return nil
 }
+
+// VolumeExists reports whether the named volume exists.
+func (c *Client) VolumeExists(ctx context.Context, name string) (bool, error) {
+	_, err := c.api.VolumeInspect(ctx, name)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("failed to inspect volume %q: %w", name, err)
+	}
+	return true, nil
+}
