@@ -16,8 +16,10 @@ import (
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/internal/topology"
+	"github.com/redis-dock/redis-dock/templates"
 )
 
 // upgradeTag is the second node image the upgrade tests roll to: the
@@ -66,6 +68,7 @@ func TestIntegrationUpgradeUnderLoad(t *testing.T) {
 	})
 
 	t.Run("sigterm", func(t *testing.T) { upgradeCLISIGTERM(t, d, second) })
+	t.Run("config", func(t *testing.T) { upgradeConfig(t, d, second) })
 
 	t.Run("interrupted", func(t *testing.T) {
 		_, s, o, res := upTest(t, "upgint", nil)
@@ -144,6 +147,63 @@ func upgradeCLISIGTERM(t *testing.T, d *docker.Client, second string) {
 	waits.finish(t, res.Seeds(), res.Spec.Password)
 	load.finish(t, res.Seeds(), res.Spec.Password)
 	before.checkUpgraded(t, d, second, o)
+}
+
+// upgradeConfig: a setting Redis takes at runtime is set on every node
+// with no container replaced (and kept in each node's config file, and
+// seen as done by the next run); one it does not take (databases) makes
+// new containers, saying so; `up` with the new spec then finds the same
+// cluster.
+func upgradeConfig(t *testing.T, d *docker.Client, second string) {
+	ctx := context.Background()
+	_, s, o, res := upTest(t, "upgcfg", nil)
+	before := snapshotNodes(t, d, s.Name, o)
+	load := startLoad(t, res.Seeds(), res.Spec.Password, 20000, 3)
+	live, err := Upgrade(ctx, s.Name, UpgradeOptions{Config: []string{"maxmemory 100mb"}}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(live.SetLive) != 6 || len(live.Replaced) != 0 || fmt.Sprint(live.Runtime) != "[maxmemory]" {
+		t.Errorf("maxmemory: set live on %v, replaced %v, runtime %v; want all 6 set live, none replaced", live.SetLive, live.Replaced, live.Runtime)
+	}
+	before.checkUnchanged(t, d)
+	cts, err := d.List(ctx, s.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cts {
+		conf, err := d.ReadFile(ctx, c.ID, ConfigPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := templates.Directive(conf, "maxmemory"); !ok || len(v) != 1 || v[0] != "100mb" {
+			t.Errorf("%s: maxmemory in its config file is %v, want 100mb (CONFIG REWRITE)", c.Name, v)
+		}
+		n := redisx.Dial(AdminAddr(res.Spec, c.Port), res.Spec.Password)
+		got, err := n.Command(ctx, "CONFIG", "GET", "maxmemory")
+		n.Close()
+		if v, _ := got.([]any); err != nil || len(v) != 2 || v[1] != "104857600" {
+			t.Errorf("%s: CONFIG GET maxmemory = %v (err %v), want 104857600", c.Name, got, err)
+		}
+	}
+	again, err := Upgrade(ctx, s.Name, UpgradeOptions{Config: []string{"maxmemory 100mb"}}, o)
+	if err != nil || len(again.Skipped) != 6 {
+		t.Errorf("the same config again: skipped %v, err %v; want all 6 skipped", again.Skipped, err)
+	}
+	restart, err := Upgrade(ctx, s.Name, UpgradeOptions{Image: second, Config: []string{"maxmemory 100mb", "databases 4"}}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(restart.Replaced) != 6 || fmt.Sprint(restart.Restart) != "[databases]" {
+		t.Errorf("databases: replaced %v, restart %v; want all 6 replaced, databases named", restart.Replaced, restart.Restart)
+	}
+	load.finish(t, res.Seeds(), res.Spec.Password)
+	before.checkUpgraded(t, d, second, o)
+	want := s
+	want.Image, want.Config = second, []string{"maxmemory 100mb", "databases 4"}
+	if r, err := Up(ctx, want, o); err != nil || !r.Existing {
+		t.Errorf("up with the upgraded spec: %v, want the same cluster found", err)
+	}
 }
 
 // checkUnchanged checks the cluster still runs the same containers.

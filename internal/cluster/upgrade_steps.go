@@ -283,5 +283,6 @@ func (ur *upgradeRun) restoreMissing(ctx context.Context, l *live) (*live, error
 	if err := fresh.waitHealthy(ctx, ur.want.Wait); err != nil {
 		return fresh, err
 	}
+	_ = fresh.refresh(ctx) // the views loaded while the node started are stale
 	return fresh, nil
 }
