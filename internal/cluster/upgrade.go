@@ -228,10 +228,7 @@ func major(v string) int {
 func (ur *upgradeRun) shards(ctx context.Context, l *live) ([]shardState, error) {
 	var out []shardState
 	for _, m := range l.masters() {
-		if m.slots() == 0 {
-			continue
-		}
-		sh := shardState{}
+		sh := shardState{Empty: m.slots() == 0}
 		var err error
 		if sh.Master, err = ur.nodeState(ctx, m); err != nil {
 			return nil, err

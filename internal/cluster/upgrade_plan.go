@@ -19,6 +19,7 @@ const (
 type shardState struct {
 	Master   nodeState
 	Replicas []nodeState
+	Empty    bool // the master serves no slot (a scale left it so)
 }
 
 // nodeState is one node of a shard and what it needs.
@@ -43,6 +44,9 @@ type upgradeStep struct {
 	Node string // the node the step works on
 	Of   string // for replace: the master it replicates (at plan time)
 	To   string // for failover: the replica promoted
+	// Empty marks a downtime step whose master serves no slot: no
+	// client notices it.
+	Empty bool
 }
 
 func (s upgradeStep) String() string {
@@ -52,6 +56,9 @@ func (s upgradeStep) String() string {
 	case stepFailover:
 		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER)", s.Node, s.To)
 	case stepDowntime:
+		if s.Empty {
+			return fmt.Sprintf("replace master %s, which serves no slot", s.Node)
+		}
 		return fmt.Sprintf("replace master %s, which has no replica: its slots are down meanwhile (--allow-downtime)", s.Node)
 	}
 	return fmt.Sprintf("replace %s (replica of %s)", s.Node, s.Of)
@@ -99,8 +106,10 @@ func planUpgrade(shards []shardState, allowDowntime bool) (upgradePlan, error) {
 			continue
 		}
 		if len(sh.Replicas) == 0 {
-			alone = append(alone, sh.Master.Name)
-			p = append(p, upgradeStep{Kind: stepDowntime, Node: sh.Master.Name})
+			if !sh.Empty {
+				alone = append(alone, sh.Master.Name)
+			}
+			p = append(p, upgradeStep{Kind: stepDowntime, Node: sh.Master.Name, Empty: sh.Empty})
 			continue
 		}
 		to := sh.Replicas[0].Name

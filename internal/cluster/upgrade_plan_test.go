@@ -37,6 +37,9 @@ func TestPlanUpgrade(t *testing.T) {
 		{"runtime-config", []shardState{shard("a-0", s, "a-3", s), shard("a-1", s, "a-4", k), shard("a-2", s, "a-5", s)}, false},
 		{"no-replica-allowed", []shardState{shard("a-0", r), shard("a-1", r, "a-3", r), shard("a-2", k)}, true},
 		{"nothing", []shardState{shard("a-0", k, "a-3", k)}, false},
+		// a master a scale left without slots or replicas: replaced in
+		// place without --allow-downtime
+		{"empty-master", []shardState{shard("a-0", r, "a-3", r), {Master: nodeState{Name: "a-1", Action: r}, Empty: true}}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := planUpgrade(c.shards, c.downtime)

@@ -86,7 +86,10 @@ func (ur *upgradeRun) replace(ctx context.Context, s upgradeStep) error {
 		return fmt.Errorf("node %s is a master, not a replica, so replacing it would take its slots down; run upgrade again to plan anew", m.name())
 	}
 	what := "replica of " + l.nameOf(m, m.self.MasterID)
-	if master {
+	switch {
+	case master && m.slots() == 0:
+		what = "master with no slot"
+	case master:
 		what = "master without replica: its slots are down until it is back"
 	}
 	n := ur.planNode(m)
