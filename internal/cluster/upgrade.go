@@ -119,29 +119,11 @@ type upgradeRun struct {
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
-	var err error
-	if ur.plan, err = runningPlan(ctx, ur.want, ur.o); err != nil {
-		return err
+	l, err := ur.prepare(ctx)
+	if l != nil {
+		defer func() { l.close() }()
 	}
-	if !ur.uo.DryRun {
-		if err := provision.EnsureImage(ctx, ur.o, ur.want); err != nil {
-			return err
-		}
-	}
-	l, err := loadLive(ctx, ur.h, ur.o)
 	if err != nil {
-		return err
-	}
-	defer func() { l.close() }()
-	if err := ur.checkImage(ctx, l); err != nil {
-		return err
-	}
-	if !ur.uo.DryRun {
-		if l, err = ur.restoreMissing(ctx, l); err != nil {
-			return err
-		}
-	}
-	if err := l.requireAll(); err != nil {
 		return err
 	}
 	shards, err := ur.shards(ctx, l)
@@ -162,7 +144,41 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 		return err
 	}
 	st.End(true)
-	l.close()
+	return ur.execute(ctx, plan)
+}
+
+// prepare plans the nodes' addresses, makes sure the new image is there
+// and may run here, makes again any node whose container is gone, and
+// reads every node, refusing a cluster with a node down.
+func (ur *upgradeRun) prepare(ctx context.Context) (*live, error) {
+	var err error
+	if ur.plan, err = runningPlan(ctx, ur.want, ur.o); err != nil {
+		return nil, err
+	}
+	if !ur.uo.DryRun {
+		if err := provision.EnsureImage(ctx, ur.o, ur.want); err != nil {
+			return nil, err
+		}
+	}
+	l, err := loadLive(ctx, ur.h, ur.o)
+	if err != nil {
+		return nil, err
+	}
+	if err := ur.checkImage(ctx, l); err != nil {
+		return l, err
+	}
+	if !ur.uo.DryRun {
+		if l, err = ur.restoreMissing(ctx, l); err != nil {
+			return l, err
+		}
+	}
+	return l, l.requireAll()
+}
+
+// execute runs the plan's steps in order, stopping between two steps when
+// ctx is cancelled (each step ends with the cluster healthy), then records
+// the new spec.
+func (ur *upgradeRun) execute(ctx context.Context, plan upgradePlan) error {
 	for i, step := range plan {
 		if err := ctx.Err(); err != nil { // an interrupt: stop between nodes
 			return fmt.Errorf("%w after %d of %d upgrade steps (the cluster is healthy; run upgrade again to resume)", err, i, len(plan))
