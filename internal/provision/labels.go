@@ -1,6 +1,8 @@
 package provision
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
@@ -32,4 +34,18 @@ func SpecOf(cts []docker.Container) (spec.Spec, bool) {
 		}
 	}
 	return spec.Spec{}, false
+}
+
+// ConfigHash names the node settings of s (what every node's redis.conf
+// shares, spec.NodeSettings) without the password itself: two specs with
+// the same hash render the same configs. s must carry the cluster's
+// password (or none), since protected mode follows from it.
+func ConfigHash(s spec.Spec) string {
+	set := s.NodeSettings()
+	if set.Password != "" {
+		set.Password = "set" // whether there is one, never what it is
+	}
+	b, _ := json.Marshal(set)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
