@@ -8,7 +8,7 @@ import (
 )
 
 // Operations on a running cluster made by Up, by name (day-2 work). The CLI's scale,
-// rebalance, failover and heal commands call these.
+// rebalance, failover, heal and upgrade commands call these.
 type (
 	ScaleOptions     = cluster.ScaleOptions
 	ScaleResult      = cluster.ScaleResult
@@ -18,6 +18,8 @@ type (
 	FailoverResult   = cluster.FailoverResult
 	HealOptions      = cluster.HealOptions
 	HealResult       = cluster.HealResult
+	UpgradeOptions   = cluster.UpgradeOptions
+	UpgradeResult    = cluster.UpgradeResult
 )
 
 // connect returns the options for a call: a new Docker client, which the
@@ -66,4 +68,21 @@ func Failover(ctx context.Context, name string, port int, fo FailoverOptions, op
 // Heal re-meets moved nodes, closes open slots and re-replicates orphans.
 func Heal(ctx context.Context, name string, ho HealOptions, opts ...Option) (*HealResult, error) {
 	return withDocker(opts, func(o cluster.Options) (*HealResult, error) { return cluster.Heal(ctx, name, ho, o) })
+}
+
+// Upgrade rolls a new node image and/or config through the cluster while
+// it serves: replicas first, then each master after a failover to its
+// upgraded replica; settings Redis takes at runtime without a restart.
+// Running it again resumes an interrupted upgrade.
+func Upgrade(ctx context.Context, name string, uo UpgradeOptions, opts ...Option) (*UpgradeResult, error) {
+	return withDocker(opts, func(o cluster.Options) (*UpgradeResult, error) { return cluster.Upgrade(ctx, name, uo, o) })
+}
+
+// Upgrade rolls a new image and/or config through this cluster (see the
+// package function Upgrade), then has Client() reload its slot map: the
+// masters have changed.
+func (c *Cluster) Upgrade(ctx context.Context, uo UpgradeOptions) (*UpgradeResult, error) {
+	res, err := cluster.Upgrade(ctx, c.spec.Name, uo, c.opts())
+	c.reload(ctx)
+	return res, err
 }

@@ -23,11 +23,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/tlsca"
 )
 
@@ -56,7 +56,7 @@ type Option func(*cluster.Options)
 // WithLog sends status lines to w; verbosity 1 and 2 add details, a
 // negative verbosity shows warnings only.
 func WithLog(w io.Writer, verbosity int) Option {
-	return func(o *cluster.Options) { o.Logger = cli.NewLogger(w, max(verbosity, 0), verbosity < 0) }
+	return func(o *cluster.Options) { o.Logger = status.NewLogger(w, max(verbosity, 0), verbosity < 0) }
 }
 
 // ErrPortInUse says a port Up was to publish is taken; with other ports

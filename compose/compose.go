@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/netmode"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // Spec is a cluster's spec, the same type as redisdock.Spec.
@@ -13,7 +13,7 @@ type Spec = spec.Spec
 
 // Files says where the configs and the password file a compose file
 // refers to are.
-type Files = selfboot.Files
+type Files = stackplan.Files
 
 // Rendered is a compose file and what it needs beside it.
 type Rendered struct {
@@ -31,21 +31,21 @@ func Render(s Spec, dir string) (*Rendered, error) {
 		return nil, fmt.Errorf("--network %s: compose files are rendered for bridge networks only", s.Network)
 	}
 	if s.Subnet == "" {
-		s.Subnet = selfboot.DefaultBridgeSubnet(s.Name).String()
+		s.Subnet = stackplan.DefaultBridgeSubnet(s.Name).String()
 	}
-	p, err := selfboot.FromSpec(s, s.Endpoint == spec.EndpointHostname)
+	p, err := stackplan.FromSpec(s, s.Endpoint == spec.EndpointHostname)
 	if err != nil {
 		return nil, err
 	}
 	if dir == "" {
 		dir = p.Spec.Name + "-compose"
 	}
-	selfboot.KeepPassword(p, dir)
+	stackplan.KeepPassword(p, dir)
 	generated, err := p.Spec.ResolvePassword()
 	if err != nil {
 		return nil, err
 	}
-	files, err := selfboot.WriteFiles(p, dir, p.Spec.PasswordFile)
+	files, err := stackplan.WriteFiles(p, dir, p.Spec.PasswordFile)
 	if err != nil {
 		return nil, err
 	}

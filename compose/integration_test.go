@@ -14,11 +14,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/form"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -51,7 +51,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, testutil.PinNodeImage(t, d)
 	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := selfboot.FromSpec(s, true)
+	p, err := stackplan.FromSpec(s, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 // composeUp writes yml into dir and starts it as project p.Spec.Name with
 // the compose command, taken down (and checked gone) when the test ends;
 // it waits until the cluster is healthy and returns the nodes' addresses.
-func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *selfboot.Plan, dir string, yml []byte, compose []string) []string {
+func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *stackplan.Plan, dir string, yml []byte, compose []string) []string {
 	t.Helper()
 	file := filepath.Join(dir, "docker-compose.yml")
 	if err := os.WriteFile(file, yml, 0o644); err != nil {
@@ -98,14 +98,14 @@ func composeUp(ctx context.Context, t *testing.T, d *docker.Client, p *selfboot.
 	return addrs
 }
 
-func waitHealthy(ctx context.Context, t *testing.T, p *selfboot.Plan) {
+func waitHealthy(ctx context.Context, t *testing.T, p *stackplan.Plan) {
 	t.Helper()
-	c := &bootstrap.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: cli.Discard()}
+	c := &form.Cluster{Name: p.Spec.Name, Password: p.Spec.Password, Wait: 2 * time.Minute, Log: status.Discard()}
 	for _, n := range p.Nodes {
-		c.Members = append(c.Members, bootstrap.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
+		c.Members = append(c.Members, form.Member{Node: n.Node, Admin: fmt.Sprintf("127.0.0.1:%d", n.Port)})
 	}
 	ns := c.Dial()
-	defer bootstrap.CloseAll(ns)
+	defer form.CloseAll(ns)
 	wctx, cancel := context.WithTimeout(ctx, c.Wait)
 	defer cancel()
 	if err := c.WaitHealthy(wctx, ns); err != nil {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -25,7 +25,7 @@ func TestIntegrationComposeNoPassword(t *testing.T) {
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName("cmpnopw"), 2000, testutil.PinNodeImage(t, d), true
 	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := selfboot.FromSpec(s, true)
+	p, err := stackplan.FromSpec(s, true)
 	if err != nil {
 		t.Fatal(err)
 	}

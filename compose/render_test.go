@@ -14,17 +14,17 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/golden"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 const testPassword = "C0mpose-s3cret-do-not-leak"
 
-func testPlan(t *testing.T) *selfboot.Plan {
+func testPlan(t *testing.T) *stackplan.Plan {
 	t.Helper()
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.Password, s.Image = "demo", 3000, testPassword, spec.DefaultImage
-	p, err := selfboot.New(s, netip.MustParsePrefix("10.215.7.0/24"), true)
+	p, err := stackplan.New(s, netip.MustParsePrefix("10.215.7.0/24"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func testPlan(t *testing.T) *selfboot.Plan {
 }
 
 func TestRenderGolden(t *testing.T) {
-	got, err := renderPlan(testPlan(t), selfboot.Files{Dir: "/srv/demo-compose", Password: "/srv/demo-compose/password"})
+	got, err := renderPlan(testPlan(t), stackplan.Files{Dir: "/srv/demo-compose", Password: "/srv/demo-compose/password"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +46,11 @@ func TestRenderGolden(t *testing.T) {
 func TestRenderNoPasswordGolden(t *testing.T) {
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.NoPassword, s.Image = "open", 3000, true, spec.DefaultImage // not $REDIS_DOCK_IMAGE
-	p, err := selfboot.New(s, netip.MustParsePrefix("10.215.8.0/24"), true)
+	p, err := stackplan.New(s, netip.MustParsePrefix("10.215.8.0/24"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := renderPlan(p, selfboot.Files{Dir: "/srv/open-compose"})
+	got, err := renderPlan(p, stackplan.Files{Dir: "/srv/open-compose"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +88,14 @@ func TestRenderLoadsBack(t *testing.T) {
 	}
 	for _, n := range p.Nodes {
 		svc := pr.Services[n.Service]
-		addr := netip.MustParseAddr(svc.Networks[selfboot.NetworkKey].Ipv4Address)
+		addr := netip.MustParseAddr(svc.Networks[stackplan.NetworkKey].Ipv4Address)
 		if !p.Subnet.Contains(addr) || svc.Labels[docker.LabelPort] != itoa(n.Port) || svc.Restart != "unless-stopped" {
 			t.Errorf("%s: address %s, labels %v, restart %s", n.Service, addr, svc.Labels, svc.Restart)
 		}
 		if len(svc.Ports) != 1 || svc.Ports[0].HostIP != "127.0.0.1" || svc.Ports[0].Published != itoa(n.Port) || svc.Ports[0].Target != uint32(n.Port) {
 			t.Errorf("%s: ports %+v", n.Service, svc.Ports)
 		}
-		if len(svc.Volumes) != 2 || !svc.Volumes[1].ReadOnly || svc.Volumes[1].Target != selfboot.ConfigPath {
+		if len(svc.Volumes) != 2 || !svc.Volumes[1].ReadOnly || svc.Volumes[1].Target != stackplan.ConfigPath {
 			t.Errorf("%s: volumes %+v", n.Service, svc.Volumes)
 		}
 		if len(svc.Secrets) != 1 || len(svc.Environment) != 0 || !strings.Contains(strings.Join(svc.Command, " "), "--subnet 10.215.7.0/24") {
@@ -105,7 +105,7 @@ func TestRenderLoadsBack(t *testing.T) {
 			t.Errorf("%s: its config holds the password", n.Service)
 		}
 	}
-	if r := pr.Services[selfboot.BootstrapService].Restart; r != "on-failure" {
+	if r := pr.Services[stackplan.BootstrapService].Restart; r != "on-failure" {
 		t.Errorf("bootstrap restart %q", r)
 	}
 }
@@ -126,10 +126,10 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // renderInto writes p's configs into a new temporary directory and
 // renders the compose file that refers to them.
-func renderInto(t *testing.T, p *selfboot.Plan) (dir string, yml []byte) {
+func renderInto(t *testing.T, p *stackplan.Plan) (dir string, yml []byte) {
 	t.Helper()
 	dir = t.TempDir()
-	files, err := selfboot.WriteFiles(p, dir, "")
+	files, err := stackplan.WriteFiles(p, dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

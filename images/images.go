@@ -45,6 +45,12 @@ type Options struct {
 	RedisVersion string
 	// Tag is one more tag of Repo to set, e.g. "dev"; optional.
 	Tag string
+	// OnlyTag sets Tag alone, not the version tag and latest: for a
+	// second image of the same build beside the one in use.
+	OnlyTag bool
+	// Labels are extra image labels, e.g. a build stamp that gives the
+	// same content another image ID (the build is otherwise reproducible).
+	Labels map[string]string
 }
 
 // BuildContext is what the engine builds: the tar (Dockerfile included),
@@ -100,9 +106,18 @@ func NewContext(opts Options) (*BuildContext, error) {
 	if err != nil {
 		return nil, err
 	}
+	for k, v := range opts.Labels {
+		if _, ours := lbl[k]; !ours {
+			lbl[k] = v
+		}
+	}
+	t := tags(opts.RedisVersion, opts.Tag)
+	if opts.OnlyTag {
+		t = []string{Repo + ":" + opts.Tag}
+	}
 	return &BuildContext{
 		Tar:          tar,
-		Tags:         tags(opts.RedisVersion, opts.Tag),
+		Tags:         t,
 		Labels:       lbl,
 		RedisVersion: opts.RedisVersion,
 		Source:       source,
@@ -122,6 +137,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("invalid base image reference %q", o.Base)
 	case o.Tag != "" && !tagPattern.MatchString(o.Tag):
 		return fmt.Errorf("invalid tag %q", o.Tag)
+	case o.OnlyTag && o.Tag == "":
+		return errors.New("only the extra tag was asked for, but no tag was given")
 	case o.RedisVersion != "" && !tagPattern.MatchString(o.RedisVersion):
 		return fmt.Errorf("invalid redis version %q", o.RedisVersion)
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // IPsec is what is known of a kernel's IPsec, as Swarm's encrypted overlay
@@ -78,7 +78,7 @@ func KernelRelease() string { return strings.TrimSpace(readFile("/proc/sys/kerne
 // machine's kernel (a local socket or loopback address, and the same
 // kernel release: the local engine or a lab host) and that kernel cannot
 // do ESP. An engine elsewhere cannot be judged from here.
-func checkEncrypted(ctx context.Context, d *docker.Client, log *cli.Logger) error {
+func checkEncrypted(ctx context.Context, d *docker.Client, log *status.Logger) error {
 	st, err := d.SwarmState(ctx)
 	if err != nil {
 		return err

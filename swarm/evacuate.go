@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeagent"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // Evacuated says where the nodes of a lost host went.
@@ -17,7 +16,7 @@ type Evacuated struct {
 	Host     string
 	Moved    map[string]string // node (node-7002) -> the host it runs on now
 	Warnings []string          // where the placement rule could not hold
-	Report   nodeagent.Report
+	Report   Report
 }
 
 // Evacuate re-places the nodes of cluster name whose tasks were on host
@@ -50,7 +49,7 @@ func Evacuate(ctx context.Context, name, host string, wait time.Duration, o Opti
 
 type evacuation struct {
 	o     Options
-	plan  *selfboot.Plan
+	plan  *stackplan.Plan
 	res   *Evacuated
 	lost  docker.SwarmMember
 	ready []docker.SwarmMember
@@ -97,7 +96,7 @@ func (e *evacuation) find(ctx context.Context, host string) error {
 // move pins every node of the lost host to its new host, then runs the
 // bootstrap again so the fresh nodes join.
 func (e *evacuation) move(ctx context.Context) error {
-	var moving []selfboot.Node
+	var moving []stackplan.Node
 	for _, n := range e.plan.Nodes {
 		if e.where[n.Service] == e.lost.ID {
 			moving = append(moving, n)
@@ -122,7 +121,7 @@ func (e *evacuation) move(ctx context.Context) error {
 		e.where[n.Service] = target.ID
 		e.res.Moved[n.Service] = target.Hostname
 	}
-	if err := e.o.Docker.ForceUpdate(ctx, serviceName(e.plan.Spec.Name, selfboot.BootstrapService)); err != nil {
+	if err := e.o.Docker.ForceUpdate(ctx, serviceName(e.plan.Spec.Name, stackplan.BootstrapService)); err != nil {
 		return err
 	}
 	st.End(true)
@@ -131,7 +130,7 @@ func (e *evacuation) move(ctx context.Context) error {
 
 // target is the ready host for n: one no other node of its group (its
 // master and that master's replicas) runs on, the least loaded first.
-func (e *evacuation) target(n selfboot.Node) docker.SwarmMember {
+func (e *evacuation) target(n stackplan.Node) docker.SwarmMember {
 	group := n.Index
 	if n.Master >= 0 {
 		group = n.Master

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // TestEvacuationTarget: a moved node goes to a ready host where no node of
@@ -15,20 +15,20 @@ import (
 func TestEvacuationTarget(t *testing.T) {
 	s := spec.Default()
 	s.Name, s.Password = "ev", "pw"
-	p, err := selfboot.FromSpec(s, false)
+	p, err := stackplan.FromSpec(s, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// node-7000..7002 masters on a, b, c; 7003 (of 7000) on b, 7004 (of 7001) on c, 7005 (of 7002) on a.
 	where := map[string]string{"node-7000": "a", "node-7001": "b", "node-7002": "c", "node-7003": "b", "node-7004": "c", "node-7005": "a"}
-	node := func(svc string) selfboot.Node {
+	node := func(svc string) stackplan.Node {
 		for _, n := range p.Nodes {
 			if n.Service == svc {
 				return n
 			}
 		}
 		t.Fatalf("no %s", svc)
-		return selfboot.Node{}
+		return stackplan.Node{}
 	}
 	ready := []docker.SwarmMember{{ID: "b", Hostname: "hb"}, {ID: "c", Hostname: "hc"}}
 	e := &evacuation{plan: p, res: &Evacuated{}, where: where, ready: ready}

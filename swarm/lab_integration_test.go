@@ -14,8 +14,8 @@ import (
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -28,7 +28,7 @@ type labTest struct {
 	o       lab.Options
 	mgr     *docker.Client // the lab's swarm manager
 	mgrHost string
-	plan    *selfboot.Plan
+	plan    *stackplan.Plan
 	refs    refs
 	pw      string
 	probe   []byte // testdata/labprobe, built
@@ -326,8 +326,8 @@ func (lt *labTest) runProbe(args ...string) ([]byte, error) {
 		Name: fmt.Sprintf("%s-probe-%d", lt.plan.Spec.Name, lt.runs), Image: lt.plan.Spec.Image, Cmd: cmd, Network: lt.refs.networkName,
 		Labels: map[string]string{docker.LabelCluster: lt.plan.Spec.Name, docker.LabelRole: "probe"},
 		Files: []docker.File{
-			{Path: dir + "labprobe", Mode: 0o500, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: lt.probe},
-			{Path: dir + "password", Mode: 0o400, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: []byte(lt.pw + "\n")},
+			{Path: dir + "labprobe", Mode: 0o500, UID: stackplan.RedisUID, GID: stackplan.RedisUID, Data: lt.probe},
+			{Path: dir + "password", Mode: 0o400, UID: stackplan.RedisUID, GID: stackplan.RedisUID, Data: []byte(lt.pw + "\n")},
 		},
 	})
 	if err == nil && res.ExitCode != 0 {

@@ -6,15 +6,15 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/netmode"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // What `docker stack deploy` would call the objects of the stack named
 // by the cluster, so a stack deployed either way is found by both.
 func networkName(stack string) string        { return netmode.Overlay.Network(netmode.Params{Cluster: stack}) }
-func secretName(stack string) string         { return stack + "_" + selfboot.PasswordSecret }
+func secretName(stack string) string         { return stack + "_" + stackplan.PasswordSecret }
 func serviceName(stack, short string) string { return stack + "_" + short }
-func volumeName(stack string, n selfboot.Node) string {
+func volumeName(stack string, n stackplan.Node) string {
 	return stack + "_" + volumeKey(n)
 }
 
@@ -37,13 +37,13 @@ type refs struct {
 }
 
 // sdkNodeService is node n as an SDK service, the same as the stack file's.
-func sdkNodeService(p *selfboot.Plan, n selfboot.Node, r refs, constraint string) docker.Service {
+func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint string) docker.Service {
 	stack := p.Spec.Name
 	s := baseSDKService(p, n.Service, p.NodeCommand(), p.NodeLabels(n), r)
 	s.Hostname, s.Init, s.StopGrace = n.Service, true, 30*time.Second
-	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: selfboot.ConfigPath,
+	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: 0o440}}
-	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), selfboot.DataDir, stackLabels(stack, p.Labels())
+	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), stackplan.DataDir, stackLabels(stack, p.Labels())
 	s.Restart = docker.RestartAny
 	if constraint != "" {
 		s.Constraints = []string{constraint}
@@ -51,27 +51,27 @@ func sdkNodeService(p *selfboot.Plan, n selfboot.Node, r refs, constraint string
 	return s
 }
 
-func sdkBootstrapService(p *selfboot.Plan, r refs) docker.Service {
-	s := baseSDKService(p, selfboot.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels(), r)
+func sdkBootstrapService(p *stackplan.Plan, r refs) docker.Service {
+	s := baseSDKService(p, stackplan.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels(), r)
 	s.Restart = docker.RestartOnFailure
 	return s
 }
 
 // checkJob is a one-shot `redis-dock check` on the stack's network, with
 // the stack's password secret.
-func checkJob(p *selfboot.Plan, r refs, wait time.Duration, extra ...string) docker.Service {
+func checkJob(p *stackplan.Plan, r refs, wait time.Duration, extra ...string) docker.Service {
 	args := append([]string{"--wait", wait.String()}, extra...)
 	labels := map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: "check"}
 	s := baseSDKService(p, "check-"+strconv.FormatInt(time.Now().UnixNano()%1e9, 36), p.CheckCommand(args...), labels, r)
 	return s
 }
 
-func baseSDKService(p *selfboot.Plan, short string, cmd []string, labels map[string]string, r refs) docker.Service {
+func baseSDKService(p *stackplan.Plan, short string, cmd []string, labels map[string]string, r refs) docker.Service {
 	stack := p.Spec.Name
 	l := stackLabels(stack, labels)
 	return docker.Service{
 		Name: serviceName(stack, short), Alias: short, Image: p.Spec.Image, Command: cmd,
 		Labels: l, ContainerLabels: l, Network: r.network, RestartDelay: 5 * time.Second,
-		Secrets: []docker.FileRef{{ID: r.secret, Name: r.secretName, Target: selfboot.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
+		Secrets: []docker.FileRef{{ID: r.secret, Name: r.secretName, Target: stackplan.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
 	}
 }

@@ -14,14 +14,14 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
-// Files and ConfigFile are selfboot's, which writes them.
-type Files = selfboot.Files
+// Files and ConfigFile are stackplan's, which writes them.
+type Files = stackplan.Files
 
 // ConfigFile is the name of a node's base config in Files.Dir.
-func ConfigFile(port int) string { return selfboot.ConfigFile(port) }
+func ConfigFile(port int) string { return stackplan.ConfigFile(port) }
 
 // Placement pins nodes to Swarm nodes so each replica runs on another
 // Swarm node than its master (and keeps its volume across restarts). With
@@ -34,7 +34,7 @@ type Placement struct {
 
 // hosts is the Swarm node each of p's nodes goes on ("" for none), as
 // topology's Plan.Hosts places them.
-func (pl Placement) hosts(p *selfboot.Plan) []string {
+func (pl Placement) hosts(p *stackplan.Plan) []string {
 	out := make([]string, len(p.Nodes))
 	for i, h := range p.Topology().Hosts(len(pl.Hosts)) {
 		out[i] = pl.Hosts[h]
@@ -43,19 +43,19 @@ func (pl Placement) hosts(p *selfboot.Plan) []string {
 }
 
 // Project is the stack as compose-go types.
-func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
+func Project(p *Plan, f Files, pl Placement) *types.Project {
 	pr := &types.Project{
 		Services: types.Services{},
-		Networks: types.Networks{selfboot.NetworkKey: {
+		Networks: types.Networks{stackplan.NetworkKey: {
 			Driver: "overlay", Attachable: true, Labels: p.Labels(),
 			Ipam: types.IPAMConfig{Config: []*types.IPAMPool{{Subnet: p.Subnet.String()}}},
 		}},
 		Volumes: types.Volumes{},
 		Configs: types.Configs{},
-		Secrets: types.Secrets{selfboot.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
+		Secrets: types.Secrets{stackplan.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
 	}
 	if p.Spec.Encrypted {
-		pr.Networks[selfboot.NetworkKey] = encrypted(pr.Networks[selfboot.NetworkKey])
+		pr.Networks[stackplan.NetworkKey] = encrypted(pr.Networks[stackplan.NetworkKey])
 	}
 	at := pl.hosts(p)
 	for i, n := range p.Nodes {
@@ -66,7 +66,7 @@ func Project(p *selfboot.Plan, f Files, pl Placement) *types.Project {
 		pr.Volumes[volumeKey(n)] = types.VolumeConfig{Labels: p.Labels()}
 		pr.Services[n.Service] = nodeService(p, n, pl.Key, at[i])
 	}
-	pr.Services[selfboot.BootstrapService] = bootstrapService(p)
+	pr.Services[stackplan.BootstrapService] = bootstrapService(p)
 	return pr
 }
 
@@ -77,15 +77,15 @@ func configName(cluster string, port int, conf []byte) string {
 	return fmt.Sprintf("%s_redis-%d-%s", cluster, port, hex.EncodeToString(sum[:4]))
 }
 
-func volumeKey(n selfboot.Node) string { return n.Service + "-data" }
+func volumeKey(n stackplan.Node) string { return n.Service + "-data" }
 
-func nodeService(p *selfboot.Plan, n selfboot.Node, key, host string) types.ServiceConfig {
+func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.ServiceConfig {
 	svc := baseService(p, n.Service, p.NodeCommand(), p.NodeLabels(n))
 	svc.Hostname = n.Service
 	svc.Init = boolPtr(true)
 	svc.StopGracePeriod = duration(30 * time.Second)
-	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: selfboot.DataDir}}
-	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: selfboot.ConfigPath,
+	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: stackplan.DataDir}}
+	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
@@ -95,8 +95,8 @@ func nodeService(p *selfboot.Plan, n selfboot.Node, key, host string) types.Serv
 	return svc
 }
 
-func bootstrapService(p *selfboot.Plan) types.ServiceConfig {
-	svc := baseService(p, selfboot.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels())
+func bootstrapService(p *stackplan.Plan) types.ServiceConfig {
+	svc := baseService(p, stackplan.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels())
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "on-failure", Delay: duration(5 * time.Second)}
 	return svc
 }
@@ -104,14 +104,14 @@ func bootstrapService(p *selfboot.Plan) types.ServiceConfig {
 // baseService is what node and bootstrap services share: the image, the
 // network (DNS round robin: the name resolves to the task itself, not a
 // virtual IP) and the password secret, readable by the redis user only.
-func baseService(p *selfboot.Plan, name string, cmd []string, labels map[string]string) types.ServiceConfig {
+func baseService(p *stackplan.Plan, name string, cmd []string, labels map[string]string) types.ServiceConfig {
 	one := 1
 	return types.ServiceConfig{
 		Name: name,
 		ContainerSpec: types.ContainerSpec{
 			Image: p.Spec.Image, Command: cmd, Labels: labels,
-			Networks: map[string]*types.ServiceNetworkConfig{selfboot.NetworkKey: nil},
-			Secrets: []types.ServiceSecretConfig{{Source: selfboot.PasswordSecret, Target: selfboot.PasswordSecret,
+			Networks: map[string]*types.ServiceNetworkConfig{stackplan.NetworkKey: nil},
+			Secrets: []types.ServiceSecretConfig{{Source: stackplan.PasswordSecret, Target: stackplan.PasswordSecret,
 				UID: uid, GID: uid, Mode: fileMode(0o400)}},
 		},
 		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
@@ -119,7 +119,7 @@ func baseService(p *selfboot.Plan, name string, cmd []string, labels map[string]
 }
 
 // uid is the node image's redis user, as Swarm wants it (a string).
-var uid = strconv.Itoa(selfboot.RedisUID)
+var uid = strconv.Itoa(stackplan.RedisUID)
 
 func boolPtr(b bool) *bool { return &b }
 
@@ -135,6 +135,6 @@ func abs(p string) string {
 }
 
 // WriteFiles writes the configs and password the stack file refers to.
-func WriteFiles(p *selfboot.Plan, dir, passwordFile string) (Files, error) {
-	return selfboot.WriteFiles(p, dir, passwordFile)
+func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
+	return stackplan.WriteFiles(p, dir, passwordFile)
 }

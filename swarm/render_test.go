@@ -15,17 +15,17 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/golden"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 const testPassword = "Sw4rm-s3cret-do-not-leak"
 
-func testPlan(t *testing.T, masters, replicas int) *selfboot.Plan {
+func testPlan(t *testing.T, masters, replicas int) *stackplan.Plan {
 	t.Helper()
 	s := spec.Default()
 	s.Name, s.Masters, s.Replicas, s.NodeTimeout, s.Password, s.Image = "demo", masters, replicas, 3000, testPassword, spec.DefaultImage
-	p, err := selfboot.New(s, netip.MustParsePrefix("10.214.7.0/24"), false)
+	p, err := stackplan.New(s, netip.MustParsePrefix("10.214.7.0/24"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestRenderLoadsBack(t *testing.T) {
 	if len(pr.Services) != 7 {
 		t.Fatalf("%d services, want 6 nodes and the bootstrap: %v", len(pr.Services), pr.ServiceNames())
 	}
-	net := pr.Networks[selfboot.NetworkKey]
+	net := pr.Networks[stackplan.NetworkKey]
 	if net.Driver != "overlay" || !net.Attachable || net.Ipam.Config[0].Subnet != "10.214.7.0/24" || net.Labels[docker.LabelCluster] != "demo" {
 		t.Errorf("network %+v", net)
 	}
@@ -105,16 +105,16 @@ func TestRenderLoadsBack(t *testing.T) {
 			t.Errorf("config %s: file %s holds %q (%v)", n.Service, cfg.File, b, err)
 		}
 	}
-	bs := pr.Services[selfboot.BootstrapService]
+	bs := pr.Services[stackplan.BootstrapService]
 	if bs.Deploy.RestartPolicy.Condition != "on-failure" || bs.Command[1] != "bootstrap" {
 		t.Errorf("bootstrap: restart %+v, command %v", bs.Deploy.RestartPolicy, bs.Command)
 	}
-	if pr.Secrets[selfboot.PasswordSecret].File != files.Password {
-		t.Errorf("secret file %s, want %s", pr.Secrets[selfboot.PasswordSecret].File, files.Password)
+	if pr.Secrets[stackplan.PasswordSecret].File != files.Password {
+		t.Errorf("secret file %s, want %s", pr.Secrets[stackplan.PasswordSecret].File, files.Password)
 	}
 }
 
-func checkNodeService(t *testing.T, svc types.ServiceConfig, n selfboot.Node, files Files) {
+func checkNodeService(t *testing.T, svc types.ServiceConfig, n stackplan.Node, files Files) {
 	t.Helper()
 	if svc.Deploy.EndpointMode != "dnsrr" || *svc.Deploy.Replicas != 1 || svc.Deploy.RestartPolicy.Condition != "any" {
 		t.Errorf("%s: deploy %+v", n.Service, svc.Deploy)
@@ -124,10 +124,10 @@ func checkNodeService(t *testing.T, svc types.ServiceConfig, n selfboot.Node, fi
 			t.Errorf("%s: labels %v", n.Service, l)
 		}
 	}
-	if len(svc.Configs) != 1 || svc.Configs[0].Target != selfboot.ConfigPath || svc.Configs[0].UID != "999" || *svc.Configs[0].Mode != 0o440 {
+	if len(svc.Configs) != 1 || svc.Configs[0].Target != stackplan.ConfigPath || svc.Configs[0].UID != "999" || *svc.Configs[0].Mode != 0o440 {
 		t.Errorf("%s: configs %+v", n.Service, svc.Configs)
 	}
-	if len(svc.Secrets) != 1 || svc.Secrets[0].Source != selfboot.PasswordSecret || svc.Secrets[0].UID != "999" || *svc.Secrets[0].Mode != 0o400 {
+	if len(svc.Secrets) != 1 || svc.Secrets[0].Source != stackplan.PasswordSecret || svc.Secrets[0].UID != "999" || *svc.Secrets[0].Mode != 0o400 {
 		t.Errorf("%s: secrets %+v", n.Service, svc.Secrets)
 	}
 	if len(svc.Volumes) != 1 || svc.Volumes[0].Target != "/data" || svc.Volumes[0].Type != "volume" {
@@ -201,7 +201,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // TestOverlayNetworkName: the overlay mode names the network the stack
 // file's key makes (docker stack deploy's <stack>_<key>).
 func TestOverlayNetworkName(t *testing.T) {
-	if got, want := networkName("demo"), "demo_"+selfboot.NetworkKey; got != want {
+	if got, want := networkName("demo"), "demo_"+stackplan.NetworkKey; got != want {
 		t.Errorf("networkName = %q, want %q", got, want)
 	}
 }

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -25,7 +25,7 @@ const keys = 10000
 type stackTest struct {
 	t    *testing.T
 	d    *docker.Client
-	plan *selfboot.Plan
+	plan *stackplan.Plan
 	refs refs
 	pw   string
 	full []byte // the host build, for the go-redis witness
@@ -111,8 +111,8 @@ func (st *stackTest) witness() {
 		Name: st.plan.Spec.Name + "-witness", Image: st.plan.Spec.Image, Cmd: cmd, Network: st.refs.networkName,
 		Labels: map[string]string{docker.LabelCluster: st.plan.Spec.Name, docker.LabelRole: "witness"},
 		Files: []docker.File{
-			{Path: dir + "redis-dock", Mode: 0o500, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: st.full},
-			{Path: dir + "password", Mode: 0o400, UID: selfboot.RedisUID, GID: selfboot.RedisUID, Data: []byte(st.pw + "\n")},
+			{Path: dir + "redis-dock", Mode: 0o500, UID: stackplan.RedisUID, GID: stackplan.RedisUID, Data: st.full},
+			{Path: dir + "password", Mode: 0o400, UID: stackplan.RedisUID, GID: stackplan.RedisUID, Data: []byte(st.pw + "\n")},
 		},
 	})
 	if err != nil || res.ExitCode != 0 || !strings.Contains(string(res.Stdout), `"verified": 10000`) {
@@ -225,6 +225,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func testLogger(t *testing.T) *cli.Logger { return cli.NewLogger(testWriter{t}, 1, false) }
+func testLogger(t *testing.T) *status.Logger { return status.NewLogger(testWriter{t}, 1, false) }
 
 func osWriteFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

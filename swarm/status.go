@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeagent"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // Status is a deployed stack: its services and, from a check inside the
@@ -15,8 +14,8 @@ import (
 type Status struct {
 	Name     string
 	Network  string
-	Services []docker.ServiceState
-	Report   nodeagent.Report
+	Services []ServiceState
+	Report   Report
 	Healthy  bool
 	Problem  string // why it is not healthy
 	Verdict  string // VerdictHealthy, VerdictServing or VerdictNotServing
@@ -49,7 +48,7 @@ func GetStatus(ctx context.Context, name string, wait time.Duration, o Options) 
 // by label: the stack may have been deployed under any name.
 // findStack finds the services of cluster name on this swarm manager and
 // what was deployed; hint ends the error when there are none.
-func findStack(ctx context.Context, d *docker.Client, name, hint string) ([]docker.ServiceState, *selfboot.Plan, refs, error) {
+func findStack(ctx context.Context, d *docker.Client, name, hint string) ([]docker.ServiceState, *stackplan.Plan, refs, error) {
 	if err := checkManager(ctx, d); err != nil {
 		return nil, nil, refs{}, err
 	}
@@ -64,14 +63,14 @@ func findStack(ctx context.Context, d *docker.Client, name, hint string) ([]dock
 	return services, p, r, err
 }
 
-func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*selfboot.Plan, refs, error) {
+func deployed(ctx context.Context, d *docker.Client, name string, services []docker.ServiceState) (*stackplan.Plan, refs, error) {
 	var r refs
 	var s Spec
 	found := false
 	for _, svc := range services {
-		if v := svc.Labels[docker.LabelSpec]; v != "" && svc.Labels[docker.LabelRole] == selfboot.BootstrapService {
+		if v := svc.Labels[docker.LabelSpec]; v != "" && svc.Labels[docker.LabelRole] == stackplan.BootstrapService {
 			var err error
-			if s, err = selfboot.ParseSpecLabel(v); err != nil {
+			if s, err = stackplan.ParseSpecLabel(v); err != nil {
 				return nil, r, err
 			}
 			found = true
@@ -84,14 +83,14 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 	if err != nil {
 		return nil, r, err
 	}
-	sec, err := d.ClusterSecret(ctx, name, "_"+selfboot.PasswordSecret)
+	sec, err := d.ClusterSecret(ctx, name, "_"+stackplan.PasswordSecret)
 	if err != nil {
 		return nil, r, err
 	}
 	r.network, r.networkName, r.secret, r.secretName = net.ID, net.Name, sec.ID, sec.Name
 	s.Name, s.Subnet, s.Password, s.Wait = name, net.Subnet.String(), "unused", time.Minute // the password stays in its secret
 	s.Encrypted = net.Encrypted
-	p, err := selfboot.FromSpec(s, false)
+	p, err := stackplan.FromSpec(s, false)
 	return p, r, err
 }
 
@@ -119,7 +118,7 @@ func (u *upRun) reuse(ctx context.Context, s Spec) (*Result, error) {
 
 // Down removes the stack of cluster name: services, configs, secret,
 // network, and the volumes when volumes is true.
-func Down(ctx context.Context, name string, volumes bool, o Options) (docker.StackRemoved, error) {
+func Down(ctx context.Context, name string, volumes bool, o Options) (Removed, error) {
 	st := o.log().Start("Removing stack %q", name)
 	defer st.End(false)
 	if err := o.Docker.Ping(ctx); err != nil {

@@ -10,23 +10,23 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Options are how to run a command, as opposed to what to build.
 type Options struct {
-	Docker *docker.Client
-	Logger *cli.Logger
-	Retain bool // keep what a failed Up made
+	Docker *Docker // Connect
+	Logger *Logger // NewLogger; nil: none
+	Retain bool    // keep what a failed Up made
 }
 
-func (o Options) log() *cli.Logger {
+func (o Options) log() *status.Logger {
 	if o.Logger == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return o.Logger
 }
@@ -35,7 +35,7 @@ func (o Options) log() *cli.Logger {
 type Result struct {
 	Spec     Spec   // with the subnet and password filled in
 	Network  string // the overlay clients attach to
-	Report   nodeagent.Report
+	Report   Report
 	Existing bool // the stack was already there
 	Elapsed  time.Duration
 }
@@ -106,9 +106,9 @@ func checkManager(ctx context.Context, d *docker.Client) error {
 
 type upRun struct {
 	o       Options
-	log     *cli.Logger
+	log     *status.Logger
 	created bool
-	plan    *selfboot.Plan
+	plan    *stackplan.Plan
 	refs    refs
 }
 
@@ -135,7 +135,7 @@ func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 		}
 		s.Subnet = subnet.String()
 	}
-	p, err := selfboot.FromSpec(*s, false)
+	p, err := stackplan.FromSpec(*s, false)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (u *upRun) freeSubnet(ctx context.Context, name string) (netip.Prefix, erro
 	if err != nil {
 		return netip.Prefix{}, err
 	}
-	start := selfboot.DefaultSubnet(name).Addr().As4()[2]
+	start := stackplan.DefaultSubnet(name).Addr().As4()[2]
 	for i := 0; i < 256; i++ {
 		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 214, start + byte(i), 0}), 24)
 		if !overlaps(cand, used) {
@@ -190,7 +190,7 @@ func (u *upRun) waitHealthy(ctx context.Context) (*Result, error) {
 
 // runCheck runs `redis-dock check` as a job and parses its report; the
 // error says what was wrong when the cluster is not healthy.
-func runCheck(ctx context.Context, d *docker.Client, p *selfboot.Plan, r refs, wait time.Duration, extra ...string) (nodeagent.Report, error) {
+func runCheck(ctx context.Context, d *docker.Client, p *stackplan.Plan, r refs, wait time.Duration, extra ...string) (nodeagent.Report, error) {
 	var rep nodeagent.Report
 	ctx, cancel := context.WithTimeout(ctx, wait+2*time.Minute) // the job's own start and stop
 	defer cancel()

@@ -6,12 +6,10 @@ import (
 	"strconv"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 )
 
 // Render renders the stack file.
-func Render(p *selfboot.Plan, f Files, pl Placement) ([]byte, error) {
+func Render(p *Plan, f Files, pl Placement) ([]byte, error) {
 	b, err := Project(p, f, pl).MarshalYAML()
 	if err != nil {
 		return nil, fmt.Errorf("failed to render the stack file: %w", err)

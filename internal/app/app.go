@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Version is set at build time with -ldflags "-X ...app.Version=...".
@@ -23,7 +23,7 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit code %d", e.Code) }
 // Run executes the CLI with args and returns the process exit code.
 func Run(args []string) int {
 	quietRedisLogs()
-	env := &cli.Env{Logger: cli.Default(), Stdout: os.Stdout}
+	env := &status.Env{Logger: status.Default(), Stdout: os.Stdout}
 	root := newRoot(env)
 	root.SetArgs(args)
 	ctx, sig, stop := interrupts()
@@ -44,7 +44,7 @@ func Run(args []string) int {
 	return 1
 }
 
-func newRoot(env *cli.Env) *cobra.Command {
+func newRoot(env *status.Env) *cobra.Command {
 	var verbosity int
 	var quiet bool
 	root := &cobra.Command{
@@ -54,7 +54,7 @@ func newRoot(env *cli.Env) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(*cobra.Command, []string) {
-			env.Logger = cli.NewLogger(os.Stderr, verbosity, quiet)
+			env.Logger = status.NewLogger(os.Stderr, verbosity, quiet)
 		},
 	}
 	root.PersistentFlags().IntVarP(&verbosity, "verbosity", "v", 0, "log verbosity (0: status lines, 1: step details, 2: debug)")

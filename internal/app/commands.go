@@ -5,7 +5,6 @@ package app
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/bootstrap"
 	"github.com/redis-dock/redis-dock/internal/command/check"
 	"github.com/redis-dock/redis-dock/internal/command/image"
@@ -17,13 +16,14 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
 	tlscmd "github.com/redis-dock/redis-dock/internal/command/tls"
 	"github.com/redis-dock/redis-dock/internal/command/up"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // exitCode is the error that makes the program exit with code, no message.
 func exitCode(code int) error { return ExitError{Code: code} }
 
 // addCommands registers every sub-command; each lives in internal/command.
-func addCommands(root *cobra.Command, env *cli.Env) {
+func addCommands(root *cobra.Command, env *status.Env) {
 	root.AddCommand(
 		up.NewCommand(env),
 		list.NewCommand(env),

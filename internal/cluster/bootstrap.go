@@ -4,34 +4,34 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/form"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
 // pollInterval is how often health is polled.
-const pollInterval = bootstrap.PollInterval
+const pollInterval = form.PollInterval
 
-// Health is the verdict on a cluster (see bootstrap.Health).
-type Health = bootstrap.Health
+// Health is the verdict on a cluster (see form.Health).
+type Health = form.Health
 
 // CheckHealth looks at every node once, concurrently.
 func CheckHealth(ctx context.Context, ns []*redisx.Node, names []string) Health {
-	return bootstrap.CheckHealth(ctx, ns, names)
+	return form.CheckHealth(ctx, ns, names)
 }
 
-func closeAll(ns []*redisx.Node) { bootstrap.CloseAll(ns) }
+func closeAll(ns []*redisx.Node) { form.CloseAll(ns) }
 
 func each(ctx context.Context, ns []*redisx.Node, f func(context.Context, int, *redisx.Node) error) error {
-	return bootstrap.Each(ctx, ns, f)
+	return form.Each(ctx, ns, f)
 }
 
 // former describes this run's nodes to the bootstrap package.
-func (u *upRun) former() *bootstrap.Cluster {
-	c := &bootstrap.Cluster{Name: u.spec.Name, Password: u.spec.Password, TLS: provision.Auth(u.spec, u.tls).TLS,
+func (u *upRun) former() *form.Cluster {
+	c := &form.Cluster{Name: u.spec.Name, Password: u.spec.Password, TLS: provision.Auth(u.spec, u.tls).TLS,
 		Wait: u.spec.Wait, Log: u.log, Gone: u.gone}
 	for _, n := range u.plan.Nodes {
-		c.Members = append(c.Members, bootstrap.Member{Node: n, Admin: AdminAddr(u.spec, n.Port), PeerIP: u.peerAddr(n)})
+		c.Members = append(c.Members, form.Member{Node: n, Admin: AdminAddr(u.spec, n.Port), PeerIP: u.peerAddr(n)})
 	}
 	return c
 }
@@ -39,7 +39,7 @@ func (u *upRun) former() *bootstrap.Cluster {
 // bootstrap forms the cluster and waits until it is healthy.
 func (u *upRun) bootstrap(ctx context.Context) error { return u.former().Run(ctx) }
 
-func describeMaps(maps map[string][]string) string { return bootstrap.DescribeMaps(maps) }
+func describeMaps(maps map[string][]string) string { return form.DescribeMaps(maps) }
 
 // gone reports a node container of this cluster that exited while up
 // waits for it: no wait can end healthy then, so up fails at once (and

@@ -9,10 +9,10 @@ import (
 	"strconv"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 	"github.com/redis-dock/redis-dock/templates"
 )
@@ -76,4 +76,4 @@ func cut(s string) (string, string, bool) {
 
 // WithLogger is a redisdock.Option (its type is that option's) that logs
 // to the CLI's logger, which the public API does not expose.
-func WithLogger(l *cli.Logger) func(*Options) { return func(o *Options) { o.Logger = l } }
+func WithLogger(l *status.Logger) func(*Options) { return func(o *Options) { o.Logger = l } }

@@ -75,7 +75,7 @@ func TestIntegrationUpBridge(t *testing.T) {
 	d, s, o, res := upTest(t, "up", nil)
 	testutil.AssertClientTopology(t, res.Seeds(), res.Spec.Password, s.Masters, s.Replicas)
 	rdb := withKeys(t, res, "k", 10000)
-	checkEndpoints(t, rdb, s)
+	checkEndpoints(t, rdb, s, "localhost")
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
 	testutil.AssertNoPasswordInInspect(t, d, s.Name, res.Spec.Password)
 
@@ -97,8 +97,10 @@ func TestIntegrationUpBridge(t *testing.T) {
 }
 
 // checkEndpoints asserts every endpoint a host client sees is
-// localhost:<published port>.
-func checkEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
+// host:<one of the cluster's ports> (localhost and the published port on
+// a bridge; the bind address with host networking), and that the slots
+// are covered.
+func checkEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec, want string) {
 	t.Helper()
 	slots, err := rdb.ClusterSlots(context.Background()).Result()
 	if err != nil {
@@ -110,8 +112,8 @@ func checkEndpoints(t *testing.T, rdb *redis.ClusterClient, s spec.Spec) {
 		for _, n := range sl.Nodes {
 			host, port, _ := net.SplitHostPort(n.Addr)
 			p, _ := strconv.Atoi(port)
-			if host != "localhost" || p < s.Port || p >= s.Port+s.Nodes() {
-				t.Errorf("CLUSTER SLOTS endpoint %s, want localhost:%d..%d", n.Addr, s.Port, s.Port+s.Nodes()-1)
+			if host != want || p < s.Port || p >= s.Port+s.Nodes() {
+				t.Errorf("CLUSTER SLOTS endpoint %s, want %s:%d..%d", n.Addr, want, s.Port, s.Port+s.Nodes()-1)
 			}
 		}
 	}

@@ -128,16 +128,8 @@ func TestIntegrationUpInterrupted(t *testing.T) {
 	d := testutil.ParallelDocker(t)
 	s, _ := newSpec(t, d, "sigup")
 	p := testutil.StartCLI(t, "up", "--name", s.Name, "--port", strconv.Itoa(s.Port))
-	first := waitContainer(t, d, s.Name, p)
-	p.Signal(t, syscall.SIGTERM)
-	code, stderr := p.Wait()
-	if code != 143 {
-		t.Errorf("exit code %d after SIGTERM, want 143; stderr:\n%s", code, stderr)
-	}
-	if !strings.Contains(stderr, "removed what this run created") || !strings.Contains(stderr, first) {
-		t.Errorf("stderr does not list what was removed (%s among it):\n%s", first, stderr)
-	}
-	testutil.AssertNothingLeft(t, d, s.Name)
+	first := p.WaitContainer(t, d, s.Name)
+	p.AssertUndone(t, d, syscall.SIGTERM, s.Name, first)
 }
 
 // TestIntegrationScaleInterrupted sends SIGTERM to `redis-dock scale
@@ -190,26 +182,6 @@ func TestIntegrationScaleInterrupted(t *testing.T) {
 	checkShares(t, s.Name, 4, o)
 	checkKeys(t, clientFor(res), keys)
 	testutil.RedisCliCheck(t, res.Seeds()[0], res.Spec.Password)
-}
-
-// waitContainer waits until a container of the cluster exists and returns
-// its name; the test fails if the process ends first.
-func waitContainer(t *testing.T, d *docker.Client, name string, p *testutil.CLI) string {
-	t.Helper()
-	for {
-		cts, err := d.List(context.Background(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cts) > 0 {
-			return cts[0].Name
-		}
-		select {
-		case <-p.Done():
-			t.Fatalf("up ended before creating a container:\n%s", p.Stderr())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
 }
 
 // TestIntegrationUpLock: a lock held by a live run makes `up` wait, then

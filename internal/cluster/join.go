@@ -5,14 +5,14 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/form"
 )
 
 // joiner forms the cluster in the background while its nodes start (see
-// bootstrap.Stream): startNodes hands it each node as its container
+// form.Stream): startNodes hands it each node as its container
 // runs, and Up waits for it before checking health.
 type joiner struct {
-	s      *bootstrap.Stream
+	s      *form.Stream
 	g      *errgroup.Group
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // lingerQuiet is how long nodes about to be removed must have answered
@@ -20,7 +20,7 @@ const lingerQuiet = 2 * time.Second
 // their map on those. So the nodes stay until their MOVED count has not
 // grown for lingerQuiet. A client idle through all of it can still
 // hold a stale map.
-func linger(ctx context.Context, gone []*member, max time.Duration, log *cli.Logger) {
+func linger(ctx context.Context, gone []*member, max time.Duration, log *status.Logger) {
 	if len(gone) == 0 || max <= 0 {
 		return
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // FailoverOptions shape a manual failover.
@@ -106,7 +106,7 @@ func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o O
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m
 // is a master with slots and every reachable node sees it as a master.
-func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *cli.Logger) error {
+func promote(ctx context.Context, l *live, m *member, fo FailoverOptions, log *status.Logger) error {
 	if m.master() {
 		return fmt.Errorf("node %s is a master already, not a replica (see `redis-dock status --name %s`)", m.name(), l.spec.Name)
 	}

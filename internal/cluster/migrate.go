@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // MoveOptions tune how slots move; zero values take the defaults.
@@ -68,7 +68,7 @@ const migrateTimeout = 10 * time.Second
 type mover struct {
 	l    *live
 	opt  MoveOptions
-	log  *cli.Logger
+	log  *status.Logger
 	prog *progress
 }
 

@@ -26,7 +26,7 @@ func TestIntegrationUpBridgeNoPassword(t *testing.T) {
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds()})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "open", 1000)
-	checkEndpoints(t, rdb, s)
+	checkEndpoints(t, rdb, s, "localhost")
 	testutil.RedisCliCheck(t, res.Seeds()[0], "")
 	checkOpenNodes(t, res.Seeds(), "no")
 	checkPublishedOnLoopback(t, d, s)
@@ -44,7 +44,7 @@ func TestIntegrationHostNoPassword(t *testing.T) {
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds()})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "open", 1000)
-	checkHostEndpoints(t, rdb, s)
+	checkEndpoints(t, rdb, s, s.BindAddress()) // loopback, so allowed without a password
 	testutil.RedisCliCheck(t, res.Seeds()[0], "")
 	checkOpenNodes(t, res.Seeds(), "yes")
 	if st, err := GetStatus(ctx, s.Name, o); err != nil || !st.Healthy || st.Network != spec.NetworkHost {

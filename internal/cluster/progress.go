@@ -5,13 +5,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // progress prints, every interval while slots move, a status line with
 // slots and keys moved, the rate and the time left.
 type progress struct {
-	log        *cli.Logger
+	log        *status.Logger
 	totalSlots int64
 	totalKeys  int64
 	slots      atomic.Int64
@@ -21,7 +21,7 @@ type progress struct {
 	done       chan struct{}
 }
 
-func startProgress(log *cli.Logger, slots int, keys int64, every time.Duration) *progress {
+func startProgress(log *status.Logger, slots int, keys int64, every time.Duration) *progress {
 	p := &progress{log: log, totalSlots: int64(slots), totalKeys: keys, start: time.Now(),
 		stopc: make(chan struct{}), done: make(chan struct{})}
 	go p.loop(every)

@@ -6,15 +6,15 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
 // arrangeReplicas makes every node in others replicate one of masters,
 // spread evenly, moving as few as it can. It returns the names of the
 // nodes it told to (re)replicate.
-func arrangeReplicas(ctx context.Context, l *live, masters, others []*member, wait time.Duration, log *cli.Logger) ([]string, error) {
+func arrangeReplicas(ctx context.Context, l *live, masters, others []*member, wait time.Duration, log *status.Logger) ([]string, error) {
 	var ids []string
 	for _, m := range masters {
 		ids = append(ids, m.id())
@@ -63,7 +63,7 @@ func arrangeReplicas(ctx context.Context, l *live, masters, others []*member, wa
 // then the containers go before the ban ends), and removes their
 // containers and volumes. Nodes in gone must own no slots and have no
 // replicas that stay.
-func removeMembers(ctx context.Context, l *live, gone []*member, o Options, log *cli.Logger) error {
+func removeMembers(ctx context.Context, l *live, gone []*member, o Options, log *status.Logger) error {
 	if len(gone) == 0 {
 		return nil
 	}

@@ -14,7 +14,7 @@ func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result
 	u.plan = planFor(u.spec)
 	err := provision.Confirm(ctx, u.o, &u.spec, provision.Existing{
 		Containers: existing, Spec: old, Labelled: ok, Noun: "nodes",
-		Instead: "change its size with `redis-dock scale`, or ",
+		Instead: "change its size with `redis-dock scale`, its image or config with `redis-dock upgrade`, or ",
 	}, u.plan.Nodes)
 	if err != nil {
 		return nil, err

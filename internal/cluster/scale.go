@@ -6,11 +6,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ScaleOptions say what size to scale a cluster to, and how.
@@ -74,7 +74,6 @@ func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*Scale
 	if so.Linger == 0 {
 		so.Linger = 30 * time.Second
 	}
-	want.TLSDays = spec.DefaultTLSDays // not in the label, like Wait; new certificates end with the CA's at the latest
 	if err := want.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,7 +96,7 @@ type scaleRun struct {
 	want spec.Spec
 	so   ScaleOptions
 	o    Options
-	log  *cli.Logger
+	log  *status.Logger
 	res  *ScaleResult
 	l    *live
 	cr   *provision.Creation // the nodes this run started (removed again if it stops before they join)

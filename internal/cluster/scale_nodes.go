@@ -9,7 +9,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -26,7 +28,7 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 	if err := u.checkPorts(); err != nil {
 		return err
 	}
-	if err := u.ensureImage(ctx); err != nil {
+	if err := provision.EnsureImage(ctx, u.o, u.spec); err != nil {
 		return err
 	}
 	for _, n := range nodes { // a new node starts empty, never from an old node's volume
@@ -88,20 +90,12 @@ func (sc *scaleRun) startNodes(ctx context.Context, u *upRun) error {
 // missingNodes plans the nodes to create: indexes below the new size that
 // have no container, with `up`'s ports and addresses for those indexes.
 func (sc *scaleRun) missingNodes(ctx context.Context, roles rolePlan) ([]topology.Node, error) {
-	p := topology.Params{Cluster: sc.want.Name, Masters: sc.want.Masters, Replicas: sc.want.Replicas,
-		Port: sc.want.Port, BusPort: sc.want.FirstBusPort()}
-	if net := sc.want.Net().Network(); net != "" {
-		subnet, ok, err := sc.o.Docker.NetworkSubnet(ctx, net)
-		if err != nil {
-			return nil, err
-		}
-		if !ok || !subnet.IsValid() {
-			return nil, fmt.Errorf("cluster %q has no network %s with a subnet; recreate it with `redis-dock down` and `up`", sc.want.Name, net)
-		}
-		p.Subnet = subnet
+	plan, err := runningPlan(ctx, sc.want, sc.o)
+	if err != nil {
+		return nil, err
 	}
 	var out []topology.Node
-	for _, n := range topology.New(p).Nodes {
+	for _, n := range plan.Nodes {
 		if sc.l.byIndex(n.Index) != nil {
 			continue
 		}
@@ -164,4 +158,23 @@ func (sc *scaleRun) meetOne(ctx context.Context, m *member) error {
 		}
 	}
 	return m.conn.MeetAll(ctx, peers)
+}
+
+// runningPlan is `up`'s plan of s's nodes (ports, roles, static addresses
+// on the subnet the cluster's network has), for a cluster that runs: the
+// nodes scale adds and the ones upgrade makes again get these.
+func runningPlan(ctx context.Context, s spec.Spec, o Options) (topology.Plan, error) {
+	p := topology.Params{Cluster: s.Name, Masters: s.Masters, Replicas: s.Replicas,
+		Port: s.Port, BusPort: s.FirstBusPort()}
+	if net := s.Net().Network(); net != "" {
+		subnet, ok, err := o.Docker.NetworkSubnet(ctx, net)
+		if err != nil {
+			return topology.Plan{}, err
+		}
+		if !ok || !subnet.IsValid() {
+			return topology.Plan{}, fmt.Errorf("cluster %q has no network %s with a subnet; recreate it with `redis-dock down` and `up`", s.Name, net)
+		}
+		p.Subnet = subnet
+	}
+	return topology.New(p), nil
 }

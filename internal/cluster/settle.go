@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
+	"github.com/redis-dock/redis-dock/internal/form"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 )
 
@@ -26,11 +26,11 @@ func (l *live) waitHealthy(ctx context.Context, timeout time.Duration) error {
 	return awaitHealthy(ctx, l.spec.Name, ns, names, timeout)
 }
 
-// awaitHealthy is every day-2 command's wait for health (bootstrap.Poll).
+// awaitHealthy is every day-2 command's wait for health (form.Poll).
 func awaitHealthy(ctx context.Context, name string, ns []*redisx.Node, names []string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if h := bootstrap.Poll(ctx, ns, names, nil); !h.OK {
+	if h := form.Poll(ctx, ns, names, nil); !h.OK {
 		return fmt.Errorf("cluster %q not healthy within %s: %s (`redis-dock heal --name %s` repairs it)", name, timeout, h, name)
 	}
 	return nil

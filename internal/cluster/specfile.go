@@ -23,8 +23,10 @@ import (
 // shape, and currentSpec prefers it over the label. Containers that
 // `scale` creates carry the new spec in their label as well. So `up` with
 // the scaled spec finds the same cluster, and `up` with the old one is
-// told that the size differs. Only the size (masters, replicas) ever
-// differs between the file and the label.
+// told that the size differs. `upgrade` writes it too (the image and the
+// node settings it set, at runtime or in new containers). Only the size,
+// the image and the node settings (node-timeout, appendonly, config) ever
+// differ between the file and the label.
 const SpecPath = images.ConfigDir + "/redis-dock.json"
 
 // currentSpec is the cluster's spec: the first spec label found,
@@ -39,15 +41,22 @@ func currentSpec(ctx context.Context, d *docker.Client, cts []docker.Container) 
 	if len(nodes) == 0 {
 		return s, true
 	}
-	b, err := d.ReadFile(ctx, nodes[0].ID, SpecPath)
-	if err != nil {
-		return s, true // never scaled: the label is the spec
-	}
-	var scaled spec.Spec
-	if json.Unmarshal(b, &scaled) == nil && scaled.Masters > 0 {
-		s.Masters, s.Replicas = scaled.Masters, scaled.Replicas
+	if f, ok := readSpecFile(ctx, d, nodes[0]); ok {
+		s.Masters, s.Replicas = f.Masters, f.Replicas
+		s.Image, s.NodeTimeout, s.AppendOnly, s.Config = f.Image, f.NodeTimeout, f.AppendOnly, f.Config
 	}
 	return s, true
+}
+
+// readSpecFile reads the spec file of one container; ok is false when it
+// has none (never scaled nor upgraded: its label is its spec).
+func readSpecFile(ctx context.Context, d *docker.Client, c docker.Container) (spec.Spec, bool) {
+	var f spec.Spec
+	b, err := d.ReadFile(ctx, c.ID, SpecPath)
+	if err != nil || json.Unmarshal(b, &f) != nil || f.Masters <= 0 {
+		return f, false
+	}
+	return f, true
 }
 
 // writeSpecFile records s as the current spec in every container.

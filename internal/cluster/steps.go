@@ -13,18 +13,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
-// checkHost refuses names taken by things redis-dock did not make for
-// this cluster, and host ports that something else listens on.
-func (u *upRun) checkHost(ctx context.Context) error {
-	u.plan = planFor(u.spec)
-	return u.cr.CheckHost(ctx, u.log, u.spec, u.plan.Nodes, true)
-}
-
 func (u *upRun) checkPorts() error { return provision.CheckPorts(u.spec, u.plan.Nodes, true) }
-
-func (u *upRun) ensureImage(ctx context.Context) error {
-	return provision.EnsureImage(ctx, u.o, u.spec)
-}
 
 // checkTLS reads and checks the certificates a user brought (--tls-ca,
 // --tls-cert-dir) before anything else, as Validate checks flags.
@@ -44,10 +33,6 @@ func (u *upRun) resolveTLS(context.Context) (err error) {
 	return err
 }
 
-func (u *upRun) resolvePassword(context.Context) error {
-	return provision.ResolvePassword(&u.spec, u.o)
-}
-
 // createNetwork makes the cluster's own network, when its mode has one,
 // and plans the static node addresses on it.
 func (u *upRun) createNetwork(ctx context.Context) error {
@@ -62,7 +47,7 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 
 // startNodes creates every node's volume and container, copies its
 // config in and starts it: all masters at once, then all replicas, so
-// that the masters' writable delay (see bootstrap.Stream) runs while the
+// that the masters' writable delay (see form.Stream) runs while the
 // replicas start. Unless the nodes are to stay fresh, each node joins the
 // cluster as soon as it runs.
 func (u *upRun) startNodes(ctx context.Context) error {

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -66,7 +66,7 @@ func Up(ctx context.Context, s spec.Spec, o Options) (*Result, error) {
 type upRun struct {
 	spec  spec.Spec
 	o     Options
-	log   *cli.Logger
+	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	fresh bool                // leave the nodes fresh, forming nothing while they start (Provision)
 	joins *joiner             // forming while the nodes start
@@ -92,20 +92,16 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	return &Result{Spec: u.spec, Nodes: u.plan.Nodes, Start: started, Boot: time.Since(t1), TLS: u.tls}, nil
 }
 
-// claim takes the cluster's lock: from here on no other run creates it.
-func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
-
-// provision checks the host, builds the image if needed, claims the
-// name, then makes the network and the nodes; it returns how long making
-// them took.
+// provision checks the host, builds the image if needed, settles the
+// password and claims the name (provision's Prepare), then makes the
+// network and the nodes; it returns how long making them took.
 func (u *upRun) provision(ctx context.Context) (time.Duration, error) {
-	steps := []func(context.Context) error{
-		u.checkHost, u.resolveTLS, u.ensureImage, u.resolvePassword, u.claim,
+	u.plan = planFor(u.spec)
+	if err := u.resolveTLS(ctx); err != nil {
+		return 0, err
 	}
-	for _, step := range steps {
-		if err := step(ctx); err != nil {
-			return 0, err
-		}
+	if err := u.cr.Prepare(ctx, &u.spec, u.plan.Nodes, true); err != nil {
+		return 0, err
 	}
 	t0 := time.Now()
 	for _, step := range []func(context.Context) error{u.createNetwork, u.startNodes, u.readAddresses} {

@@ -13,7 +13,7 @@ import (
 	"github.com/docker/docker/pkg/jsonmessage"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ImageInfo is what redis-dock reads from an image.
@@ -27,7 +27,7 @@ type ImageInfo struct {
 
 // BuildImage builds the context with the classic builder (API 1.41 engines
 // have no BuildKit session here), logging the build output at -v 1.
-func (c *Client) BuildImage(ctx context.Context, bc *images.BuildContext, log *cli.Logger) error {
+func (c *Client) BuildImage(ctx context.Context, bc *images.BuildContext, log *status.Logger) error {
 	resp, err := c.api.ImageBuild(ctx, bytes.NewReader(bc.Tar), build.ImageBuildOptions{
 		Tags:        bc.Tags,
 		Labels:      bc.Labels,
@@ -77,7 +77,7 @@ func (c *Client) ImageInspect(ctx context.Context, ref string) (ImageInfo, error
 
 // logWriter turns the build's output into log lines at verbosity 1.
 type logWriter struct {
-	log *cli.Logger
+	log *status.Logger
 	buf bytes.Buffer
 }
 

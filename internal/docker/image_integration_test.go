@@ -16,8 +16,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -66,7 +66,7 @@ func buildImage(ctx context.Context, t *testing.T, c *docker.Client) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.BuildImage(ctx, bc, cli.Discard()); err != nil {
+	if err := c.BuildImage(ctx, bc, status.Discard()); err != nil {
 		t.Fatal(err)
 	}
 	return bc.Tags[0]

@@ -11,4 +11,7 @@ const (
 	LabelNetwork  = "redis-dock.network"
 	LabelVersion  = "redis-dock.redis-version"
 	LabelImageTag = "redis-dock.image"
+	// LabelConfig is a hash of the node settings a container was made
+	// with (see provision.ConfigHash): upgrade skips nodes that match.
+	LabelConfig = "redis-dock.config-hash"
 )

@@ -13,11 +13,21 @@ import (
 // RemoveNode force-removes one node container and then its data volume
 // (missing ones are not errors), as a scale-in does for each node it drops.
 func (c *Client) RemoveNode(ctx context.Context, id, volume string) error {
+	if err := c.RemoveContainer(ctx, id); err != nil {
+		return err
+	}
+	return c.RemoveVolume(ctx, volume)
+}
+
+// RemoveContainer force-removes one container and keeps its volumes (a
+// missing container is not an error), as upgrade does before it makes
+// the node again from a new image on the same volume.
+func (c *Client) RemoveContainer(ctx context.Context, id string) error {
 	err := c.api.ContainerRemove(ctx, id, container.RemoveOptions{Force: true})
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("failed to remove container %s: %w", id, err)
 	}
-	return c.RemoveVolume(ctx, volume)
+	return nil
 }
 
 // RemoveVolume removes a named volume; a missing one is not an error.
@@ -60,4 +70,16 @@ func (c *Client) Reconnect(ctx context.Context, id, networkName string, ip netip
 		return fmt.Errorf("failed to connect %s to %s as %s: %w", id, networkName, ip, err)
 	}
 	return nil
+}
+
+// VolumeExists reports whether the named volume exists.
+func (c *Client) VolumeExists(ctx context.Context, name string) (bool, error) {
+	_, err := c.api.VolumeInspect(ctx, name)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("failed to inspect volume %q: %w", name, err)
+	}
+	return true, nil
 }

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -25,7 +25,7 @@ func TestIntegrationRemoveClusterDuringCreate(t *testing.T) {
 	d := testutil.ParallelDocker(t)
 	ctx := context.Background()
 	ref := images.DefaultNodeImage()
-	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, cli.Discard()); err != nil {
+	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, status.Discard()); err != nil {
 		t.Fatal(err)
 	}
 	for round, delay := range []time.Duration{0, 80 * time.Millisecond, 160 * time.Millisecond, 240 * time.Millisecond} {

@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Limits of --hosts.
@@ -46,13 +46,13 @@ type Config struct {
 // Options are how to run a command.
 type Options struct {
 	Docker *docker.Client // the outer engine
-	Logger *cli.Logger
+	Logger *status.Logger
 	Retain bool // keep what a failed Up made
 }
 
-func (o Options) log() *cli.Logger {
+func (o Options) log() *status.Logger {
 	if o.Logger == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return o.Logger
 }

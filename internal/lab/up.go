@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ErrNoNesting says this machine's engine cannot run a lab host's engine.
@@ -61,7 +61,7 @@ func Up(ctx context.Context, c Config, o Options) (*Result, error) {
 type upRun struct {
 	c       Config
 	o       Options
-	log     *cli.Logger
+	log     *status.Logger
 	res     *Result
 	created bool
 	node    []byte // the node image, saved

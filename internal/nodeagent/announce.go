@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Announcer tells the other nodes this node's new address. A node that
@@ -23,7 +23,7 @@ type Announcer struct {
 	Peers    []Endpoint // the other nodes
 	Password string
 	Lookup   Lookup
-	Log      *cli.Logger
+	Log      *status.Logger
 }
 
 // Run waits for the local server, then repeats a round over the peers

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -63,7 +63,7 @@ func TestAnnouncerAfterMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Cluster(shape, members, testPW, time.Minute, cli.Discard()).Converge(ctx); err != nil {
+	if _, err := Cluster(shape, members, testPW, time.Minute, status.Discard()).Converge(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range procs {
@@ -75,7 +75,7 @@ func TestAnnouncerAfterMove(t *testing.T) {
 		dns.set(shape.Host(port), ip)
 		testutil.StartRedis(t, dirs[i], nodeConf(ip, port), ip, port)
 		a := &Announcer{Self: netip.MustParseAddr(ip), Port: port, BusPort: port + 10000, Peers: shape.Peers(port),
-			Password: testPW, Lookup: dns.lookup, Log: cli.Discard()}
+			Password: testPW, Lookup: dns.lookup, Log: status.Discard()}
 		go func() { errs <- a.Run(ctx) }()
 	}
 	for range procs {
@@ -87,7 +87,7 @@ func TestAnnouncerAfterMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := Cluster(shape, members, testPW, time.Minute, cli.Discard())
+	c := Cluster(shape, members, testPW, time.Minute, status.Discard())
 	ns := c.Dial()
 	defer func() {
 		for _, n := range ns {

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/form"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Report is what `redis-dock check` prints: the verdict and every node
@@ -37,7 +37,7 @@ type CheckOptions struct {
 	Write  int           // keys to write and read back
 	Verify int           // keys written earlier to read back
 	Prefix string        // key prefix
-	Log    *cli.Logger
+	Log    *status.Logger
 }
 
 // reportTimeout bounds the look the report is made of: the wait for
@@ -60,7 +60,7 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	}
 	c := Cluster(s, members, password, o.Wait, o.Log)
 	ns := c.Dial()
-	defer bootstrap.CloseAll(ns)
+	defer form.CloseAll(ns)
 	var err error
 	if len(missing) > 0 {
 		err = fmt.Errorf("cluster %q is not healthy: %s", s.Name, unresolved(missing))
@@ -69,7 +69,7 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	}
 	rctx, rcancel := context.WithTimeout(ctx, reportTimeout)
 	defer rcancel()
-	h := bootstrap.CheckHealth(rctx, ns, c.Names())
+	h := form.CheckHealth(rctx, ns, c.Names())
 	r.Healthy, r.Problems = err == nil && h.OK, h.Problems
 	r.Nodes = reportNodes(rctx, c, ns)
 	if len(missing) > 0 {
@@ -92,7 +92,7 @@ func unresolved(names []string) string {
 	return fmt.Sprintf("%s resolve to no running task", strings.Join(names, ", "))
 }
 
-func reportNodes(ctx context.Context, c *bootstrap.Cluster, ns []*redisx.Node) []NodeReport {
+func reportNodes(ctx context.Context, c *form.Cluster, ns []*redisx.Node) []NodeReport {
 	out := make([]NodeReport, len(ns))
 	for i, n := range ns {
 		out[i] = NodeReport{Name: c.Members[i].Name, Addr: n.Addr}

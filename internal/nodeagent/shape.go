@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/bootstrap"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/form"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -83,16 +83,16 @@ func DNS(ctx context.Context, host string) ([]netip.Addr, error) {
 // reports), waiting (until ctx ends) for each to resolve to exactly one
 // address: a node's task may not be scheduled
 // yet, or an old task may still be registered.
-func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, error) {
+func (s Shape) Members(ctx context.Context, lookup Lookup) ([]form.Member, error) {
 	plan := s.Plan()
-	out := make([]bootstrap.Member, len(plan.Nodes))
+	out := make([]form.Member, len(plan.Nodes))
 	for i, n := range plan.Nodes {
 		ip, err := ResolveOne(ctx, lookup, s.Host(n.Port))
 		if err != nil {
 			return nil, err
 		}
 		n.IP, n.Name = ip, s.Host(n.Port)
-		out[i] = bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
+		out[i] = form.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
 	}
 	return out, nil
 }
@@ -101,9 +101,9 @@ func (s Shape) Members(ctx context.Context, lookup Lookup) ([]bootstrap.Member, 
 // the names that do not resolve to one address before ctx ends (a node
 // whose host is away has no task) are returned as missing instead of
 // failing the rest.
-func (s Shape) Resolve(ctx context.Context, lookup Lookup) (members []bootstrap.Member, missing []string) {
+func (s Shape) Resolve(ctx context.Context, lookup Lookup) (members []form.Member, missing []string) {
 	plan := s.Plan()
-	got := make([]*bootstrap.Member, len(plan.Nodes))
+	got := make([]*form.Member, len(plan.Nodes))
 	var wg sync.WaitGroup
 	for i, n := range plan.Nodes {
 		wg.Add(1)
@@ -111,7 +111,7 @@ func (s Shape) Resolve(ctx context.Context, lookup Lookup) (members []bootstrap.
 			defer wg.Done()
 			if ip, err := ResolveOne(ctx, lookup, s.Host(n.Port)); err == nil {
 				n.IP, n.Name = ip, s.Host(n.Port)
-				got[i] = &bootstrap.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
+				got[i] = &form.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
 			}
 		}()
 	}
@@ -148,6 +148,6 @@ func ResolveOne(ctx context.Context, lookup Lookup, host string) (netip.Addr, er
 }
 
 // Cluster describes resolved members to the bootstrap package.
-func Cluster(s Shape, members []bootstrap.Member, password string, wait time.Duration, log *cli.Logger) *bootstrap.Cluster {
-	return &bootstrap.Cluster{Name: s.Name, Members: members, Password: password, Wait: wait, Log: log}
+func Cluster(s Shape, members []form.Member, password string, wait time.Duration, log *status.Logger) *form.Cluster {
+	return &form.Cluster{Name: s.Name, Members: members, Password: password, Wait: wait, Log: log}
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // refresh rebuilds the present node image ref when the node binary it
 // carries (its LabelNodeBinary) is not the one a build would use now.
 // When no node binary is at hand to compare with, the image is kept.
-func refresh(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *cli.Logger) (bool, error) {
+func refresh(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *status.Logger) (bool, error) {
 	info, err := api.ImageInspect(ctx, ref)
 	if err != nil {
 		return false, err

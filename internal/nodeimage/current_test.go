@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // TestEnsureRebuildsStaleNodeImage checks that a present node image is
@@ -37,7 +37,7 @@ func TestEnsureRebuildsStaleNodeImage(t *testing.T) {
 			clear(verified)
 			f := newFake()
 			f.present[images.DefaultImage] = docker.ImageInfo{ID: "sha256:old", Labels: tt.labels}
-			built, err := ensure(context.Background(), f, images.DefaultImage, opts, cli.Discard())
+			built, err := ensure(context.Background(), f, images.DefaultImage, opts, status.Discard())
 			if err != nil || built != tt.built {
 				t.Fatalf("ensure: built %v, err %v; want built %v", built, err, tt.built)
 			}
@@ -45,7 +45,7 @@ func TestEnsureRebuildsStaleNodeImage(t *testing.T) {
 				t.Errorf("rebuilt image labels %v, want %s=%s", f.present[images.DefaultImage].Labels, images.LabelNodeBinary, want)
 			}
 			f.present[images.DefaultImage] = docker.ImageInfo{ID: "sha256:changed"}
-			if built, err := ensure(context.Background(), f, images.DefaultImage, opts, cli.Discard()); err != nil || built {
+			if built, err := ensure(context.Background(), f, images.DefaultImage, opts, status.Discard()); err != nil || built {
 				t.Errorf("second ensure: built %v, err %v; want the first check remembered", built, err)
 			}
 		})
@@ -58,7 +58,7 @@ func TestEnsureKeepsImageWithoutNodeBinary(t *testing.T) {
 	clear(verified)
 	t.Setenv("PATH", t.TempDir()) // no redis-server, no go
 	f := newFake(images.DefaultImage)
-	built, err := ensure(context.Background(), f, images.DefaultImage, images.Options{}, cli.Discard())
+	built, err := ensure(context.Background(), f, images.DefaultImage, images.Options{}, status.Discard())
 	if err != nil || built || len(f.built) != 0 {
 		t.Fatalf("built %v (%d builds), err %v; want the image kept", built, len(f.built), err)
 	}

@@ -12,15 +12,15 @@ import (
 	"sync"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // imageAPI is the part of the Docker client this package uses.
 type imageAPI interface {
 	ImageExists(ctx context.Context, ref string) (bool, error)
 	ImageInspect(ctx context.Context, ref string) (docker.ImageInfo, error)
-	BuildImage(ctx context.Context, bc *images.BuildContext, log *cli.Logger) error
+	BuildImage(ctx context.Context, bc *images.BuildContext, log *status.Logger) error
 }
 
 // mu serializes Ensure and Build in one process; lockBuilds does across
@@ -37,17 +37,17 @@ var (
 // redis-dock/node tag, or rebuilding it when it carries another node
 // binary than the one it would be built with now (so an old image never
 // lacks newer in-image commands). built says whether it had to be built.
-func Ensure(ctx context.Context, c *docker.Client, ref string, opts images.Options, log *cli.Logger) (built bool, err error) {
+func Ensure(ctx context.Context, c *docker.Client, ref string, opts images.Options, log *status.Logger) (built bool, err error) {
 	return ensure(ctx, c, ref, opts, log)
 }
 
 // Build builds a node image from opts (defaults as in Ensure) and returns
 // what was built; the command `redis-dock image build` uses it.
-func Build(ctx context.Context, c *docker.Client, opts images.Options, log *cli.Logger) (*images.BuildContext, error) {
+func Build(ctx context.Context, c *docker.Client, opts images.Options, log *status.Logger) (*images.BuildContext, error) {
 	return build(ctx, c, opts, log)
 }
 
-func ensure(ctx context.Context, api imageAPI, ref string, opts images.Options, log *cli.Logger) (bool, error) {
+func ensure(ctx context.Context, api imageAPI, ref string, opts images.Options, log *status.Logger) (bool, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	exists, err := api.ImageExists(ctx, ref)
@@ -87,7 +87,7 @@ func ensure(ctx context.Context, api imageAPI, ref string, opts images.Options, 
 
 // buildTag builds the node image ref, whose tag is tag, from opts with
 // defaults filled in; why says why it is built.
-func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *cli.Logger, why string) error {
+func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Options, log *status.Logger, why string) error {
 	bc, _, err := newContext(ctx, api, opts)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func buildTag(ctx context.Context, api imageAPI, ref, tag string, opts images.Op
 	return nil
 }
 
-func build(ctx context.Context, api imageAPI, opts images.Options, log *cli.Logger) (*images.BuildContext, error) {
+func build(ctx context.Context, api imageAPI, opts images.Options, log *status.Logger) (*images.BuildContext, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	unlock, err := lockBuilds(ctx)
@@ -154,7 +154,7 @@ func hasTag(tags []string, tag string) bool {
 
 // withDefaults fills in redis-server from PATH and the node binary (found,
 // or built from the module source into a temporary dir that cleanup removes).
-func withDefaults(ctx context.Context, opts images.Options, log *cli.Logger) (images.Options, func(), error) {
+func withDefaults(ctx context.Context, opts images.Options, log *status.Logger) (images.Options, func(), error) {
 	cleanup := func() {}
 	if opts.RedisBinary == "" && opts.Base == "" {
 		p, err := exec.LookPath("redis-server")
@@ -176,7 +176,7 @@ func withDefaults(ctx context.Context, opts images.Options, log *cli.Logger) (im
 
 // buildNode builds the node binary when a Go toolchain and this module's
 // source are at hand; otherwise it returns notFound.
-func buildNode(ctx context.Context, opts images.Options, notFound error, log *cli.Logger) (images.Options, func(), error) {
+func buildNode(ctx context.Context, opts images.Options, notFound error, log *status.Logger) (images.Options, func(), error) {
 	cleanup := func() {}
 	wd, err := os.Getwd()
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -24,14 +24,14 @@ func TestIntegrationEnsure(t *testing.T) {
 	defer cancel()
 	node := testutil.NodeBinary(ctx, t)
 	opts := images.Options{RedisBinary: "/usr/bin/redis-server", NodeBinary: node}
-	if _, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, cli.Discard()); err != nil {
+	if _, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, status.Discard()); err != nil {
 		t.Fatal(err)
 	}
-	built, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, cli.Discard())
+	built, err := nodeimage.Ensure(ctx, c, images.DefaultImage, opts, status.Discard())
 	if err != nil || built {
 		t.Errorf("second Ensure: built %v, err %v; want present", built, err)
 	}
-	_, err = nodeimage.Ensure(ctx, c, "redis-dock-test/absent:none", opts, cli.Discard())
+	_, err = nodeimage.Ensure(ctx, c, "redis-dock-test/absent:none", opts, status.Discard())
 	if err == nil || !strings.Contains(err.Error(), "--image") {
 		t.Errorf("absent image: err = %v, want one naming --image", err)
 	}

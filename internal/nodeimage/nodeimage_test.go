@@ -13,8 +13,8 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 const hostRedis = "/usr/bin/redis-server"
@@ -38,7 +38,7 @@ func (f *fakeAPI) ImageInspect(_ context.Context, ref string) (docker.ImageInfo,
 	return info, nil
 }
 
-func (f *fakeAPI) BuildImage(_ context.Context, bc *images.BuildContext, _ *cli.Logger) error {
+func (f *fakeAPI) BuildImage(_ context.Context, bc *images.BuildContext, _ *status.Logger) error {
 	f.built = append(f.built, bc)
 	for _, t := range bc.Tags {
 		f.present[t] = docker.ImageInfo{ID: "sha256:new", Labels: bc.Labels}
@@ -80,7 +80,7 @@ func TestEnsure(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(tt.present...)
-			built, err := ensure(context.Background(), f, tt.ref, opts, cli.Discard())
+			built, err := ensure(context.Background(), f, tt.ref, opts, status.Discard())
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -96,7 +96,7 @@ func TestEnsure(t *testing.T) {
 }
 
 func TestEnsureMissingNodeImageHint(t *testing.T) {
-	_, err := ensure(context.Background(), newFake(), "ghcr.io/x/y:1", images.Options{}, cli.Discard())
+	_, err := ensure(context.Background(), newFake(), "ghcr.io/x/y:1", images.Options{}, status.Discard())
 	if err == nil || !strings.Contains(err.Error(), "redis-dock image build") || !strings.Contains(err.Error(), "pulled") {
 		t.Errorf("err = %v", err)
 	}
@@ -105,14 +105,14 @@ func TestEnsureMissingNodeImageHint(t *testing.T) {
 func TestBuildFromBase(t *testing.T) {
 	f := newFake()
 	f.present["redis:7.2"] = docker.ImageInfo{Size: 100e6, Env: []string{"PATH=/bin", "REDIS_VERSION=7.2.4"}}
-	bc, err := build(context.Background(), f, images.Options{Base: "redis:7.2", NodeBinary: staticELF(t)}, cli.Discard())
+	bc, err := build(context.Background(), f, images.Options{Base: "redis:7.2", NodeBinary: staticELF(t)}, status.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bc.RedisVersion != "7.2.4" || bc.Tags[0] != "redis-dock/node:7.2.4" || len(f.built) != 1 {
 		t.Errorf("version %q, tags %v, %d builds", bc.RedisVersion, bc.Tags, len(f.built))
 	}
-	_, err = build(context.Background(), f, images.Options{Base: "redis:6", NodeBinary: staticELF(t)}, cli.Discard())
+	_, err = build(context.Background(), f, images.Options{Base: "redis:6", NodeBinary: staticELF(t)}, status.Discard())
 	if err == nil || !strings.Contains(err.Error(), "--base redis:6") {
 		t.Errorf("missing base: err = %v", err)
 	}
@@ -159,13 +159,13 @@ func TestWithDefaultsRedisFromPath(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "redis-server"), []byte("#!/bin/sh\n"), 0o755)
 	t.Setenv("PATH", dir)
-	opts, cleanup, err := withDefaults(context.Background(), images.Options{NodeBinary: "n"}, cli.Discard())
+	opts, cleanup, err := withDefaults(context.Background(), images.Options{NodeBinary: "n"}, status.Discard())
 	defer cleanup()
 	if err != nil || opts.RedisBinary != filepath.Join(dir, "redis-server") {
 		t.Errorf("RedisBinary = %q, %v", opts.RedisBinary, err)
 	}
 	t.Setenv("PATH", t.TempDir())
-	if _, _, err := withDefaults(context.Background(), images.Options{NodeBinary: "n"}, cli.Discard()); err == nil {
+	if _, _, err := withDefaults(context.Background(), images.Options{NodeBinary: "n"}, status.Discard()); err == nil {
 		t.Error("no error without redis-server on PATH")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/portcheck"
@@ -47,11 +46,27 @@ func CheckNames(ctx context.Context, d *docker.Client, s spec.Spec, names []stri
 	return nil
 }
 
-// CheckHost is up's first step for every topology, under one status
-// line: CheckNames and CheckPorts for the planned nodes. A failure while
-// another run creates the cluster says so (Contended).
-func (c *Creation) CheckHost(ctx context.Context, log *cli.Logger, s spec.Spec, nodes []topology.Node, bus bool) error {
-	st := log.Start("Checking names and host ports")
+// Prepare is what every topology's up does before it makes anything:
+// check the host for the planned nodes (their bus ports too when bus),
+// find or build the image, settle the password in s, and take the lock.
+func (c *Creation) Prepare(ctx context.Context, s *spec.Spec, nodes []topology.Node, bus bool) error {
+	if err := c.checkHost(ctx, *s, nodes, bus); err != nil {
+		return err
+	}
+	if err := EnsureImage(ctx, c.o, *s); err != nil {
+		return err
+	}
+	if err := ResolvePassword(s, c.o); err != nil {
+		return err
+	}
+	return c.Claim(ctx, s.Image)
+}
+
+// checkHost runs CheckNames and CheckPorts for the planned nodes under
+// one status line. A failure while another run creates the cluster says
+// so (Contended).
+func (c *Creation) checkHost(ctx context.Context, s spec.Spec, nodes []topology.Node, bus bool) error {
+	st := c.o.Log().Start("Checking names and host ports")
 	defer st.End(false)
 	names := make([]string, len(nodes))
 	for i, n := range nodes {

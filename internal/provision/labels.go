@@ -1,6 +1,8 @@
 package provision
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
@@ -14,9 +16,11 @@ func SpecLabel(s spec.Spec) string {
 	return string(b)
 }
 
-// ParseSpecLabel reads the spec label of a container.
+// ParseSpecLabel reads the spec label of a container. --tls-days is not
+// in it: certificates for nodes added later get the default (never past
+// the CA's end).
 func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
-	var s spec.Spec
+	s := spec.Spec{TLSDays: spec.DefaultTLSDays}
 	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
 		return s, false
 	}
@@ -32,4 +36,18 @@ func SpecOf(cts []docker.Container) (spec.Spec, bool) {
 		}
 	}
 	return spec.Spec{}, false
+}
+
+// ConfigHash names the node settings of s (what every node's redis.conf
+// shares, spec.NodeSettings) without the password itself: two specs with
+// the same hash render the same configs. s must carry the cluster's
+// password (or none), since protected mode follows from it.
+func ConfigHash(s spec.Spec) string {
+	set := s.NodeSettings()
+	if set.Password != "" {
+		set.Password = "set" // whether there is one, never what it is
+	}
+	b, _ := json.Marshal(set)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }

@@ -17,7 +17,9 @@ func NodeSpec(s spec.Spec, n topology.Node, cmd []string) docker.NodeSpec {
 	c := s.Net().Container(n.IP, n.Port)
 	return docker.NodeSpec{
 		Name: n.Name, Image: s.Image, IP: c.IP, HostIP: c.HostIP, Cmd: cmd,
-		Labels:  docker.NodeLabels(s.Name, n.Role, n.Port, n.Index, map[string]string{docker.LabelSpec: SpecLabel(s)}),
+		Labels: docker.NodeLabels(s.Name, n.Role, n.Port, n.Index, map[string]string{
+			docker.LabelSpec: SpecLabel(s), docker.LabelConfig: ConfigHash(s),
+		}),
 		Network: c.Network, Publish: c.Publish, StopTimeout: 10,
 	}
 }

@@ -10,8 +10,8 @@ package provision
 
 import (
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ConfigPath is where each data node's rendered config lives in its
@@ -20,15 +20,15 @@ const ConfigPath = images.ConfigDir + "/redis.conf"
 
 // Options are how to run a command, as opposed to what to build.
 type Options struct {
-	Logger *cli.Logger
+	Logger *status.Logger
 	Docker *docker.Client
 	Retain bool // keep what a failed Up made, for debugging
 }
 
 // Log is the logger, or one that discards when none is set.
-func (o Options) Log() *cli.Logger {
+func (o Options) Log() *status.Logger {
 	if o.Logger == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return o.Logger
 }

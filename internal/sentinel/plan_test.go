@@ -12,8 +12,8 @@ import (
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/provision"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/topology"
 	"github.com/redis-dock/redis-dock/templates"
 )
@@ -175,7 +175,7 @@ func TestProtectedModeAgrees(t *testing.T) {
 			}
 			got["cluster mode"] = directive(files[0].Data, "protected-mode")
 			if network == spec.NetworkBridge {
-				p, err := selfboot.New(cs, netip.MustParsePrefix("10.214.3.0/24"), true)
+				p, err := stackplan.New(cs, netip.MustParsePrefix("10.214.3.0/24"), true)
 				if err != nil {
 					t.Fatal(err)
 				}

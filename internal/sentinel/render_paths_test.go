@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/swarm"
 	"github.com/redis-dock/redis-dock/templates"
 )
@@ -56,8 +56,8 @@ func TestEveryPathRendersTheSpecsSettings(t *testing.T) {
 		s.Normalize()
 		return s
 	}
-	selfbootConf := func(t *testing.T, s spec.Spec, hostname bool, write func(*selfboot.Plan, string) error) []byte {
-		p, err := selfboot.FromSpec(s, hostname)
+	stackConf := func(t *testing.T, s spec.Spec, hostname bool, write func(*stackplan.Plan, string) error) []byte {
+		p, err := stackplan.FromSpec(s, hostname)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestEveryPathRendersTheSpecsSettings(t *testing.T) {
 		if err := write(p, dir); err != nil {
 			t.Fatal(err)
 		}
-		conf, err := os.ReadFile(filepath.Join(dir, selfboot.ConfigFile(7001)))
+		conf, err := os.ReadFile(filepath.Join(dir, stackplan.ConfigFile(7001)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,13 +82,13 @@ func TestEveryPathRendersTheSpecsSettings(t *testing.T) {
 		{"sentinel bridge", sentinelSpec(spec.NetworkBridge), renderSentinelData, true},
 		{"sentinel host", sentinelSpec(spec.NetworkHost), renderSentinelData, true},
 		{"compose", clusterSpec(spec.NetworkBridge), func(t *testing.T, s spec.Spec) []byte {
-			return selfbootConf(t, s, s.Endpoint == spec.EndpointHostname, func(p *selfboot.Plan, dir string) error {
-				_, err := selfboot.WriteFiles(p, dir, "")
+			return stackConf(t, s, s.Endpoint == spec.EndpointHostname, func(p *stackplan.Plan, dir string) error {
+				_, err := stackplan.WriteFiles(p, dir, "")
 				return err
 			})
 		}, false},
 		{"swarm", clusterSpec(spec.NetworkBridge), func(t *testing.T, s spec.Spec) []byte {
-			return selfbootConf(t, s, false, func(p *selfboot.Plan, dir string) error {
+			return stackConf(t, s, false, func(p *stackplan.Plan, dir string) error {
 				_, err := swarm.WriteFiles(p, dir, "")
 				return err
 			})

@@ -9,11 +9,12 @@ package sentinel
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -76,7 +77,7 @@ func Up(ctx context.Context, s spec.Spec, o provision.Options) (*Result, error) 
 type upRun struct {
 	spec  spec.Spec
 	o     provision.Options
-	log   *cli.Logger
+	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	nodes []topology.Node
 }
@@ -91,10 +92,9 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if n := u.spec.SentinelCount(); n%2 == 0 {
 		u.log.Warnf("--sentinels %d: an even number tolerates no more failures than %d; an odd number is best", n, n-1)
 	}
-	for _, step := range []func(context.Context) error{u.checkHost, u.ensureImage, u.resolvePassword, u.claim} {
-		if err := step(ctx); err != nil {
-			return nil, err
-		}
+	u.nodes = plan(u.spec, netip.Prefix{})
+	if err := u.cr.Prepare(ctx, &u.spec, u.nodes, false); err != nil {
+		return nil, err
 	}
 	t0 := time.Now()
 	if err := u.createNetwork(ctx); err != nil {

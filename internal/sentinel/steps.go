@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"context"
-	"net/netip"
 
 	"golang.org/x/sync/errgroup"
 
@@ -10,24 +9,6 @@ import (
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
-
-// checkHost refuses names taken by things redis-dock did not make for
-// this group, and host ports that something else listens on.
-func (u *upRun) checkHost(ctx context.Context) error {
-	u.nodes = plan(u.spec, netip.Prefix{})
-	return u.cr.CheckHost(ctx, u.log, u.spec, u.nodes, false)
-}
-
-func (u *upRun) ensureImage(ctx context.Context) error {
-	return provision.EnsureImage(ctx, u.o, u.spec)
-}
-
-// claim takes the group's lock: from here on no other run creates it.
-func (u *upRun) claim(ctx context.Context) error { return u.cr.Claim(ctx, u.spec.Image) }
-
-func (u *upRun) resolvePassword(context.Context) error {
-	return provision.ResolvePassword(&u.spec, u.o)
-}
 
 // createNetwork makes the group's own network, when its mode has one,
 // and plans the static addresses on it.

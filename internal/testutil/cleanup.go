@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // RemoveOnCleanup removes whatever carries cluster's label when t ends,
@@ -34,7 +34,7 @@ func RemoveOnCleanup(t testing.TB, d *docker.Client, cluster string) {
 }
 
 // Logger returns a verbose logger whose lines go to t.Log.
-func Logger(t testing.TB) *cli.Logger { return cli.NewLogger(logWriter{t}, 2, false) }
+func Logger(t testing.TB) *status.Logger { return status.NewLogger(logWriter{t}, 2, false) }
 
 type logWriter struct{ t testing.TB }
 

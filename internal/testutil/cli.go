@@ -12,11 +12,13 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // CLI is the built redis-dock binary running as a subprocess, its
@@ -125,15 +127,52 @@ func (p *CLI) Wait() (int, string) {
 	return p.cmd.ProcessState.ExitCode(), p.Stderr()
 }
 
+// WaitContainer waits until a container of cluster exists, while p runs
+// up, and returns its name; the test fails if p ends first.
+func (p *CLI) WaitContainer(t testing.TB, d *docker.Client, cluster string) string {
+	t.Helper()
+	for {
+		cts, err := d.List(context.Background(), cluster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cts) > 0 {
+			return cts[0].Name
+		}
+		select {
+		case <-p.Done():
+			t.Fatalf("up ended before creating a container:\n%s", p.Stderr())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// AssertUndone signals p, a run of up that has created the container
+// first of cluster, and asserts that it exits with 128+sig, says that it
+// removed what it created (first among it) and leaves nothing that
+// carries the cluster's label.
+func (p *CLI) AssertUndone(t testing.TB, d *docker.Client, sig syscall.Signal, cluster, first string) {
+	t.Helper()
+	p.Signal(t, sig)
+	code, stderr := p.Wait()
+	if code != 128+int(sig) {
+		t.Errorf("exit code %d after signal %q, want %d; stderr:\n%s", code, sig, 128+int(sig), stderr)
+	}
+	if !strings.Contains(stderr, "removed what this run created") || !strings.Contains(stderr, first) {
+		t.Errorf("stderr does not list what was removed (%s among it):\n%s", first, stderr)
+	}
+	AssertNothingLeft(t, d, cluster)
+}
+
 // Done is closed when the process has ended.
 func (p *CLI) Done() <-chan struct{} { return p.done }
 
 // RunCommand runs the command newCmd builds with args, its status lines,
 // usage and errors discarded, and returns what it printed to stdout.
-func RunCommand(t testing.TB, newCmd func(*cli.Env) *cobra.Command, args ...string) (string, error) {
+func RunCommand(t testing.TB, newCmd func(*status.Env) *cobra.Command, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	cmd := newCmd(&cli.Env{Logger: cli.NewLogger(io.Discard, 0, true), Stdout: &out})
+	cmd := newCmd(&status.Env{Logger: status.NewLogger(io.Discard, 0, true), Stdout: &out})
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // PinNodeImage makes sure the node image is current and gives it a tag of
@@ -20,7 +20,7 @@ func PinNodeImage(t testing.TB, d *docker.Client) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	ref := images.DefaultNodeImage()
-	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, cli.Discard()); err != nil {
+	if _, err := nodeimage.Ensure(ctx, d, ref, images.Options{}, status.Discard()); err != nil {
 		t.Fatal(err)
 	}
 	info, err := d.ImageInspect(ctx, ref)

@@ -25,10 +25,10 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -124,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer d.Close()
-	b := &bench{d: d, opt: o, log: cli.NewLogger(stderr, o.verbose, o.verbose == 0),
+	b := &bench{d: d, opt: o, log: status.NewLogger(stderr, o.verbose, o.verbose == 0),
 		track: newTracker(d), res: newResults(o.sizes), prefix: "bench-" + randomHex(4)}
 	err = b.runAll(ctx, stderr)
 	interrupted := ctx.Err() != nil

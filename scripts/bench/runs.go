@@ -15,19 +15,19 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/portcheck"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // bench runs the measurements and keeps their results.
 type bench struct {
 	d      *docker.Client
 	opt    options
-	log    *cli.Logger
+	log    *status.Logger
 	track  *tracker
 	res    *results
 	prefix string // bench-<random>, the start of every cluster name

@@ -26,10 +26,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 type config struct {
@@ -72,9 +72,9 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	defer d.Close()
-	log := cli.Discard()
+	log := status.Discard()
 	if c.verbose {
-		log = cli.NewLogger(os.Stderr, 0, false)
+		log = status.NewLogger(os.Stderr, 0, false)
 	}
 	o := cluster.Options{Docker: d, Logger: log}
 	s, err := benchSpec(c)

@@ -11,13 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns the bootstrap command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	var f nodeflags.Flags
 	var wait time.Duration
 	cmd := &cobra.Command{

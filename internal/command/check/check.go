@@ -8,14 +8,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns the check command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	var f nodeflags.Flags
 	o := nodeagent.CheckOptions{}
 	cmd := &cobra.Command{

@@ -6,19 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/images"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/nodeimage"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns `image` with its `build` sub-command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	return cmdutil.Group("image", "Work with the redis-dock node image", newBuild(env))
 }
 
@@ -27,9 +28,11 @@ type buildFlags struct {
 	base        string
 	nodeBinary  string
 	tag         string
+	onlyTag     bool
+	labels      map[string]string
 }
 
-func newBuild(env *cli.Env) *cobra.Command {
+func newBuild(env *status.Env) *cobra.Command {
 	f := &buildFlags{}
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -47,15 +50,18 @@ func newBuild(env *cli.Env) *cobra.Command {
 	fl.StringVar(&f.base, "base", "", "local image with Redis to build on instead (e.g. redis:7.2)")
 	fl.StringVar(&f.nodeBinary, "node-binary", "", "static redis-dock binary to add (default: "+images.NodeBinaryName+" beside redis-dock)")
 	fl.StringVar(&f.tag, "tag", "", "one more tag of "+images.Repo+" to set")
+	fl.BoolVar(&f.onlyTag, "only-tag", false, "set only --tag (not the version tag and latest)")
+	fl.StringToStringVar(&f.labels, "label", nil, "extra image label KEY=VALUE (repeatable); another value gives the same content another image ID")
 	return cmd
 }
 
-func runBuild(cmd *cobra.Command, env *cli.Env, d *docker.Client, f *buildFlags) error {
+func runBuild(cmd *cobra.Command, env *status.Env, d *docker.Client, f *buildFlags) error {
 	if err := d.Ping(cmd.Context()); err != nil {
 		return err
 	}
 	bc, err := nodeimage.Build(cmd.Context(), d, images.Options{
 		RedisBinary: f.redisBinary, Base: f.base, NodeBinary: f.nodeBinary, Tag: f.tag,
+		OnlyTag: f.onlyTag, Labels: f.labels,
 	}, env.Logger)
 	if err != nil {
 		return err
@@ -69,6 +75,14 @@ func runBuild(cmd *cobra.Command, env *cli.Env, d *docker.Client, f *buildFlags)
 func (f *buildFlags) validate() error {
 	if f.redisBinary != "" && f.base != "" {
 		return errors.New("--redis-binary and --base are mutually exclusive")
+	}
+	if f.onlyTag && f.tag == "" {
+		return errors.New("--only-tag: give the tag to set with --tag")
+	}
+	for k := range f.labels {
+		if strings.HasPrefix(k, "redis-dock.") {
+			return fmt.Errorf("--label %s: the redis-dock. prefix is the image's own; choose another key", k)
+		}
 	}
 	if err := regularFile("--redis-binary", f.redisBinary); err != nil {
 		return err

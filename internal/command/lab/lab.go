@@ -3,21 +3,22 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // DefaultName is --name's default.
 const DefaultName = "lab"
 
 // NewCommand returns `lab` and its sub-commands.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lab",
 		Short: "Run several Docker Swarm hosts as containers on this machine, to rehearse multi-host deployments",
@@ -31,50 +32,37 @@ func NewCommand(env *cli.Env) *cobra.Command {
 
 // run returns a RunE that connects to the outer engine for fn; retain,
 // when not nil, is the --retain flag.
-func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
+func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
 	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, lab.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
 }
 
-func nameFlag(cmd *cobra.Command, name *string) {
-	cmd.Flags().StringVar(name, "name", DefaultName, "lab name")
+// named is how lab's commands find their lab (--name) and make its
+// options.
+func named(env *status.Env) engine.Named[lab.Options] {
+	return engine.Named[lab.Options]{Env: env, Default: DefaultName, Usage: "lab name",
+		Options: func(d *docker.Client, log *status.Logger) lab.Options { return lab.Options{Docker: d, Logger: log} }}
 }
 
-func newEnv(env *cli.Env) *cobra.Command {
-	var name string
-	cmd := &cobra.Command{
-		Use:   "env",
-		Short: "Print the DOCKER_HOST of the lab's swarm manager, for eval $(redis-dock lab env)",
-		Args:  cobra.NoArgs,
-		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o lab.Options) error {
-			host, err := lab.Env(cmd.Context(), name, o)
-			if err != nil {
-				return err
+func newEnv(env *status.Env) *cobra.Command {
+	return named(env).Command("env", "Print the DOCKER_HOST of the lab's swarm manager, for eval $(redis-dock lab env)", cobra.NoArgs,
+		func(ctx context.Context, name string, _ []string, o lab.Options) error {
+			host, err := lab.Env(ctx, name, o)
+			if err == nil {
+				fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", host)
 			}
-			fmt.Fprintf(env.Stdout, "export DOCKER_HOST=%s\n", host)
-			return nil
-		}),
-	}
-	nameFlag(cmd, &name)
-	return cmd
+			return err
+		})
 }
 
-func newDown(env *cli.Env) *cobra.Command {
-	var name string
-	cmd := &cobra.Command{
-		Use:   "down",
-		Short: "Remove the lab: its hosts, their engines and disks, its network",
-		Args:  cobra.NoArgs,
-		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o lab.Options) error {
-			r, err := lab.Down(cmd.Context(), name, o)
-			if err != nil {
-				return err
+func newDown(env *status.Env) *cobra.Command {
+	return named(env).Command("down", "Remove the lab: its hosts, their engines and disks, its network", cobra.NoArgs,
+		func(ctx context.Context, name string, _ []string, o lab.Options) error {
+			r, err := lab.Down(ctx, name, o)
+			if err == nil {
+				fmt.Fprintf(env.Stdout, "Removed %d hosts, %d volumes, %d networks of lab %q\n", r.Containers, r.Volumes, r.Networks, name)
 			}
-			fmt.Fprintf(env.Stdout, "Removed %d hosts, %d volumes, %d networks of lab %q\n", r.Containers, r.Volumes, r.Networks, name)
-			return nil
-		}),
-	}
-	nameFlag(cmd, &name)
-	return cmd
+			return err
+		})
 }

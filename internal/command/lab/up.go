@@ -6,12 +6,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/lab"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
-func newUp(env *cli.Env) *cobra.Command {
+func newUp(env *status.Env) *cobra.Command {
 	c := lab.Config{Name: DefaultName, Hosts: lab.DefaultHosts, Managers: 1, Image: spec.DefaultNodeImage()}
 	var retain bool
 	cmd := &cobra.Command{
@@ -40,7 +40,7 @@ func newUp(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func printUp(env *cli.Env, r *lab.Result) {
+func printUp(env *status.Env, r *lab.Result) {
 	w := env.Stdout
 	fmt.Fprintf(w, "Lab %q is up: %d hosts on %s (%s).\n", r.Name, len(r.Hosts), r.Subnet, r.Elapsed.Round(time.Millisecond))
 	for _, h := range r.Hosts {

@@ -10,13 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns the list command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List clusters with their node count and state",

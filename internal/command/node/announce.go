@@ -9,13 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // newAnnounce is the helper `node` leaves running beside redis-server.
-func newAnnounce(env *cli.Env) *cobra.Command {
+func newAnnounce(env *status.Env) *cobra.Command {
 	var f nodeflags.Flags
 	var ip string
 	var port, bus int

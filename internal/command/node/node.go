@@ -13,9 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/nodeflags"
 	"github.com/redis-dock/redis-dock/internal/nodeagent"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 type flags struct {
@@ -28,7 +28,7 @@ type flags struct {
 }
 
 // NewCommand returns the node command with its hidden announce helper.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	f := &flags{}
 	cmd := &cobra.Command{
 		Use:   "node",
@@ -47,7 +47,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func run(env *cli.Env, f *flags) error {
+func run(env *status.Env, f *flags) error {
 	subnet, err := netip.ParsePrefix(f.subnet)
 	if err != nil {
 		return fmt.Errorf("--subnet %q: want the network's CIDR, such as 10.214.5.0/24", f.subnet)

@@ -26,10 +26,8 @@ var verbs = []struct{ verb, short string }{
 // newFault is `redis-dock fault`: break a cluster on purpose, to rehearse
 // what clients and operators do when a node dies, hangs or is cut off.
 func newFault(t *target) *cobra.Command {
-	cmd := t.command(&cobra.Command{
-		Use:   "fault",
-		Short: "Inject a fault: kill, stop, start, pause, unpause, partition, reconnect or restart nodes (NODE = port or container)",
-	})
+	cmd := t.command("fault", "Inject a fault: kill, stop, start, pause, unpause, partition, reconnect or restart nodes (NODE = port or container)",
+		nil, nil)
 	for _, v := range verbs {
 		verb, use, args := v.verb, v.verb+" NODE...", cobra.MinimumNArgs(1)
 		if verb == "restart" {
@@ -53,10 +51,8 @@ func newFault(t *target) *cobra.Command {
 // fault: a slot failed over, every slot served, or full health.
 func newWait(t *target) *cobra.Command {
 	var timeout time.Duration
-	cmd := t.command(&cobra.Command{
-		Use:   "wait",
-		Short: "Wait until a slot has failed over, every slot is served, or the cluster is healthy",
-	})
+	cmd := t.command("wait", "Wait until a slot has failed over, every slot is served, or the cluster is healthy",
+		nil, nil)
 	cmd.PersistentFlags().DurationVar(&timeout, "timeout", 60*time.Second, "how long to wait before failing")
 	cmd.AddCommand(&cobra.Command{
 		Use:   "failover SLOT",

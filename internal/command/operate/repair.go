@@ -1,6 +1,8 @@
 package operate
 
 import (
+	"context"
+
 	"fmt"
 	"io"
 	"strconv"
@@ -15,16 +17,13 @@ import (
 // newFailover is `redis-dock failover`: promote a replica by hand.
 func newFailover(t *target) *cobra.Command {
 	var fo redisdock.FailoverOptions
-	cmd := t.command(&cobra.Command{
-		Use:   "failover <port>",
-		Short: "Promote the replica on <port> to master (CLUSTER FAILOVER; --force when its master is down)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := t.command("failover <port>", "Promote the replica on <port> to master (CLUSTER FAILOVER; --force when its master is down)",
+		cobra.ExactArgs(1), func(ctx context.Context, args []string) error {
 			port, err := strconv.Atoi(args[0])
 			if err != nil || port < 1 || port > 65535 {
 				return fmt.Errorf("<port> %q: give the client port of a replica, such as 7003", args[0])
 			}
-			res, err := redisdock.Failover(cmd.Context(), t.name, port, fo, t.log())
+			res, err := redisdock.Failover(ctx, t.name, port, fo, t.log())
 			if err != nil {
 				return err
 			}
@@ -34,8 +33,7 @@ func newFailover(t *target) *cobra.Command {
 			}
 			t.printf("%s is master of %d slots%s (%s).\n", res.Node, res.Slots, from, res.Elapsed.Round(time.Millisecond))
 			return nil
-		},
-	})
+		})
 	fs := cmd.Flags()
 	fs.BoolVar(&fo.Force, "force", false, "fail over without the master's agreement, for when it is down (CLUSTER FAILOVER FORCE)")
 	fs.DurationVar(&fo.Timeout, "timeout", 0, "how long to wait for the replica to become master (default: 10s or 4 node timeouts)")
@@ -46,19 +44,15 @@ func newFailover(t *target) *cobra.Command {
 // trouble.
 func newHeal(t *target) *cobra.Command {
 	var ho redisdock.HealOptions
-	cmd := t.command(&cobra.Command{
-		Use:     "heal",
-		Aliases: []string{"fix"},
-		Short:   "Start stopped nodes, re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := redisdock.Heal(cmd.Context(), t.name, ho, t.log())
+	cmd := t.command("heal", "Start stopped nodes, re-meet moved nodes, close open slots, re-replicate orphans; --cover-slots assigns unserved slots",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			res, err := redisdock.Heal(ctx, t.name, ho, t.log())
 			if res != nil {
 				printHealed(t.Stdout, t.name, res, err == nil)
 			}
 			return err
-		},
-	})
+		})
+	cmd.Aliases = []string{"fix"}
 	fs := cmd.Flags()
 	fs.BoolVar(&ho.CoverSlots, "cover-slots", false, "assign slots no running master serves (their keys on a dead node are lost)")
 	fs.DurationVar(&ho.Wait, "wait", 60*time.Second, "how long to wait for the cluster to settle and be healthy")

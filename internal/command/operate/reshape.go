@@ -1,6 +1,8 @@
 package operate
 
 import (
+	"context"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -17,28 +19,24 @@ import (
 // and replicas while it serves, moving slots and keys live.
 func newScale(t *target) *cobra.Command {
 	so := redisdock.ScaleOptions{Masters: -1, Replicas: -1}
-	cmd := t.command(&cobra.Command{
-		Use:   "scale --masters M [--replicas R]",
-		Short: "Add or remove masters and replicas; slots and keys move live, the cluster keeps serving",
-		Long: "Scale a cluster made by `up`. New nodes get the next ports and addresses and join; slots move " +
-			"(MIGRATE, in pipelines) until every master owns an even share; masters that go are drained " +
-			"first, then forgotten by every node and removed with their volumes. Run it again to resume " +
-			"after an interruption.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := t.command("scale --masters M [--replicas R]", "Add or remove masters and replicas; slots and keys move live, the cluster keeps serving",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
 			if so.Masters < 0 && so.Replicas < 0 {
 				return errors.New("--masters or --replicas: give the size to scale to")
 			}
 			if so.Linger == 0 {
 				so.Linger = -1 // the flag's 0 means none; the library's means its default
 			}
-			res, err := redisdock.Scale(cmd.Context(), t.name, so, t.log())
+			res, err := redisdock.Scale(ctx, t.name, so, t.log())
 			if err == nil {
 				t.printScaled(res)
 			}
 			return err
-		},
-	})
+		})
+	cmd.Long = "Scale a cluster made by `up`. New nodes get the next ports and addresses and join; slots move " +
+		"(MIGRATE, in pipelines) until every master owns an even share; masters that go are drained " +
+		"first, then forgotten by every node and removed with their volumes. Run it again to resume " +
+		"after an interruption."
 	fs := cmd.Flags()
 	fs.IntVar(&so.Masters, "masters", -1, "number of masters (at least 3; default: unchanged)")
 	fs.IntVar(&so.Replicas, "replicas", -1, "replicas per master (default: unchanged)")
@@ -69,12 +67,9 @@ func (t *target) printScaled(r *redisdock.ScaleResult) {
 // shares, moving keys live.
 func newRebalance(t *target) *cobra.Command {
 	var ro redisdock.RebalanceOptions
-	cmd := t.command(&cobra.Command{
-		Use:   "rebalance",
-		Short: "Move slots (and their keys, live) until every master owns an even share",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := redisdock.Rebalance(cmd.Context(), t.name, ro, t.log())
+	cmd := t.command("rebalance", "Move slots (and their keys, live) until every master owns an even share",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			res, err := redisdock.Rebalance(ctx, t.name, ro, t.log())
 			if err != nil {
 				return err
 			}
@@ -85,8 +80,7 @@ func newRebalance(t *target) *cobra.Command {
 			}
 			t.printf("Cluster %q is balanced over %d masters: moved %s.\n", t.name, res.Masters, moved(res.Moved))
 			return nil
-		},
-	})
+		})
 	fs := cmd.Flags()
 	fs.BoolVar(&ro.UseEmptyMasters, "use-empty-masters", false, "give masters without slots a share too")
 	fs.DurationVar(&ro.Wait, "wait", 60*time.Second, "how long to wait for the cluster to settle")

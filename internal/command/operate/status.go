@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // ExitUnhealthy is status's exit code for a cluster that is not healthy.
@@ -21,43 +21,35 @@ const ExitUnhealthy = 2
 // non-zero exit code without a message.
 func newStatus(t *target, exitCode func(int) error) *cobra.Command {
 	var asJSON bool
-	cmd := t.command(&cobra.Command{
-		Use:   "status",
-		Short: "Show each node's role, slots, keys and links; exit 0 only when healthy",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if done, err := statusSentinel(cmd.Context(), t.Env, t.name, asJSON, exitCode); done || err != nil {
+	cmd := t.command("status", "Show each node's role, slots, keys and links; exit 0 only when healthy",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			if done, err := statusSentinel(ctx, t.Env, t.name, asJSON, exitCode); done || err != nil {
 				return err
 			}
-			st, err := redisdock.GetStatus(cmd.Context(), t.name)
+			st, err := redisdock.GetStatus(ctx, t.name)
 			if err != nil {
 				return err
 			}
 			return cmdutil.Verdict{JSON: asJSON, Value: st, Table: func() { printTable(t.Env, st) },
 				Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(t.Stdout)
-		},
-	})
+		})
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
 // newPassword is `redis-dock password`: print a cluster's password.
 func newPassword(t *target) *cobra.Command {
-	return t.command(&cobra.Command{
-		Use:   "password",
-		Short: "Print a cluster's password (read from its nodes; stored nowhere else)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			pw, err := redisdock.Password(cmd.Context(), t.name)
+	return t.command("password", "Print a cluster's password (read from its nodes; stored nowhere else)",
+		cobra.NoArgs, func(ctx context.Context, _ []string) error {
+			pw, err := redisdock.Password(ctx, t.name)
 			if err == nil {
 				t.printf("%s\n", pw)
 			}
 			return err
-		},
-	})
+		})
 }
 
-func printTable(env *cli.Env, st *redisdock.Status) {
+func printTable(env *status.Env, st *redisdock.Status) {
 	tls := ""
 	if st.TLS {
 		tls = ", TLS only"
@@ -77,7 +69,7 @@ func printTable(env *cli.Env, st *redisdock.Status) {
 
 // statusSentinel shows a sentinel group; done is false when the named
 // cluster's spec label says it is not one (or nothing carries the name).
-func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool, exitCode func(int) error) (done bool, err error) {
+func statusSentinel(ctx context.Context, env *status.Env, name string, asJSON bool, exitCode func(int) error) (done bool, err error) {
 	if ok, err := redisdock.IsSentinel(ctx, name); !ok || err != nil {
 		return false, err
 	}
@@ -89,7 +81,7 @@ func statusSentinel(ctx context.Context, env *cli.Env, name string, asJSON bool,
 		Healthy: st.Healthy, ExitCode: exitCode, Code: ExitUnhealthy}.Print(env.Stdout)
 }
 
-func printSentinel(env *cli.Env, st *redisdock.SentinelStatus) {
+func printSentinel(env *status.Env, st *redisdock.SentinelStatus) {
 	w := env.Stdout
 	fmt.Fprintf(w, "Sentinel group %s (network %s, master name %s, quorum %d)\n", st.Name, st.Network, st.MasterName, st.Quorum)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/sentinel"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 func TestPrintSentinel(t *testing.T) {
@@ -23,7 +23,7 @@ func TestPrintSentinel(t *testing.T) {
 		Problems: []string{"shop-7002: container not running"},
 	}
 	var out bytes.Buffer
-	printSentinel(&cli.Env{Stdout: &out}, st)
+	printSentinel(&status.Env{Stdout: &out}, st)
 	for _, want := range []string{
 		"Sentinel group shop (network bridge, master name shop, quorum 2)",
 		"shop-7000  7000  running    master",

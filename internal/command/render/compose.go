@@ -4,16 +4,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redis-dock/redis-dock/compose"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCompose returns `compose render`: the cluster as a compose file that
 // `docker compose up` alone turns into a working cluster on a bridge
 // network.
-func NewCompose(env *cli.Env) *cobra.Command {
+func NewCompose(env *status.Env) *cobra.Command {
 	var dir, out string
 	sub := &cobra.Command{
 		Short: "Print a compose file (and write the configs and password it refers to into --dir)",
@@ -29,7 +29,7 @@ func NewCompose(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func renderCompose(env *cli.Env, s spec.Spec, dir, out string) error {
+func renderCompose(env *status.Env, s spec.Spec, dir, out string) error {
 	r, err := compose.Render(s, dir)
 	if err != nil {
 		return err

@@ -7,15 +7,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewConfig returns `config render`: the per-port redis.conf files, for
 // running nodes by hand (host networking, as in the seeds).
-func NewConfig(env *cli.Env) *cobra.Command {
+func NewConfig(env *status.Env) *cobra.Command {
 	var out, dir string
 	sub := &cobra.Command{Short: "Write redis-<port>.conf for every node of a spec into --out"}
 	cmd := group("config", "Work with node configs", sub, (*flags.SpecFlags).Register,
@@ -37,7 +37,7 @@ func NewConfig(env *cli.Env) *cobra.Command {
 }
 
 // writeConfigs writes s's redis.conf files, data directory dir, into out.
-func writeConfigs(env *cli.Env, s spec.Spec, dir, out string) error {
+func writeConfigs(env *status.Env, s spec.Spec, dir, out string) error {
 	files, err := cluster.RenderConfigs(s, dir)
 	if err != nil {
 		return err

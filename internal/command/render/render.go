@@ -8,15 +8,15 @@ package render
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // Commands returns the compose, stack and config commands, each with its
 // render sub-command.
-func Commands(env *cli.Env) []*cobra.Command {
+func Commands(env *status.Env) []*cobra.Command {
 	return []*cobra.Command{NewCompose(env), NewStack(env), NewConfig(env)}
 }
 

@@ -5,17 +5,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
-	"github.com/redis-dock/redis-dock/internal/selfboot"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/swarm"
 )
 
 // NewStack returns `stack render`: the cluster as a stack file that
 // `docker stack deploy` alone turns into a working cluster.
-func NewStack(env *cli.Env) *cobra.Command {
+func NewStack(env *status.Env) *cobra.Command {
 	f := &stackFlags{}
 	sub := &cobra.Command{
 		Short: "Print a stack file (and write the configs and password it refers to into --dir)",
@@ -39,7 +39,7 @@ type stackFlags struct {
 	placement []string
 }
 
-func renderStack(env *cli.Env, s spec.Spec, f *stackFlags) error {
+func renderStack(env *status.Env, s spec.Spec, f *stackFlags) error {
 	if err := swarm.CheckSpec(s); err != nil {
 		return err
 	}
@@ -48,14 +48,14 @@ func renderStack(env *cli.Env, s spec.Spec, f *stackFlags) error {
 			env.Logger.Warnf("%s", w)
 		}
 	}
-	p, err := selfboot.FromSpec(s, false)
+	p, err := stackplan.FromSpec(s, false)
 	if err != nil {
 		return err
 	}
 	if f.dir == "" {
 		f.dir = p.Spec.Name + "-stack"
 	}
-	selfboot.KeepPassword(p, f.dir)
+	stackplan.KeepPassword(p, f.dir)
 	generated, err := p.Spec.ResolvePassword()
 	if err != nil {
 		return err

@@ -3,14 +3,15 @@
 package swarm
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
@@ -24,7 +25,7 @@ const (
 
 // NewCommand returns `swarm` with up, status and down; exitCode builds the
 // error that carries a non-zero exit code without a message.
-func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
+func NewCommand(env *status.Env, exitCode func(int) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "swarm", Short: "Run a cluster as a Docker Swarm stack on an overlay network"}
 	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env), newEvacuate(env))
 	return cmd
@@ -32,34 +33,32 @@ func NewCommand(env *cli.Env, exitCode func(int) error) *cobra.Command {
 
 // run returns a RunE that connects to the engine for fn; retain, when
 // not nil, is the --retain flag.
-func run(env *cli.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
+func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
 	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
 		return fn(cmd, args, rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
 	})
 }
 
-func nameFlag(cmd *cobra.Command, name *string) {
-	cmdutil.NameFlag(cmd.Flags(), name, "cluster name (the stack's name)")
+// named is how swarm's commands find their stack (--name) and make its
+// options.
+func named(env *status.Env) engine.Named[rdswarm.Options] {
+	return engine.Named[rdswarm.Options]{Env: env, Default: cmdutil.DefaultName, Usage: "cluster name (the stack's name)",
+		Options: func(d *docker.Client, log *status.Logger) rdswarm.Options {
+			return rdswarm.Options{Docker: d, Logger: log}
+		}}
 }
 
-func newDown(env *cli.Env) *cobra.Command {
-	var name string
+func newDown(env *status.Env) *cobra.Command {
 	var volumes bool
-	cmd := &cobra.Command{
-		Use:   "down",
-		Short: "Remove the stack's services, configs, secret and network (and volumes with --volumes)",
-		Args:  cobra.NoArgs,
-		RunE: run(env, nil, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
-			r, err := rdswarm.Down(cmd.Context(), name, volumes, o)
-			if err != nil {
-				return err
+	cmd := named(env).Command("down", "Remove the stack's services, configs, secret and network (and volumes with --volumes)", cobra.NoArgs,
+		func(ctx context.Context, name string, _ []string, o rdswarm.Options) error {
+			r, err := rdswarm.Down(ctx, name, volumes, o)
+			if err == nil {
+				fmt.Fprintf(env.Stdout, "Removed %d services, %d configs, %d secrets, %d networks, %d volumes of cluster %q\n",
+					r.Services, r.Configs, r.Secrets, r.Networks, r.Volumes, name)
 			}
-			fmt.Fprintf(env.Stdout, "Removed %d services, %d configs, %d secrets, %d networks, %d volumes of cluster %q\n",
-				r.Services, r.Configs, r.Secrets, r.Networks, r.Volumes, name)
-			return nil
-		}),
-	}
-	nameFlag(cmd, &name)
+			return err
+		})
 	cmd.Flags().BoolVar(&volumes, "volumes", false, "also remove the data volumes on this engine (the data is lost)")
 	return cmd
 }

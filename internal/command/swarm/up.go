@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
-func newUp(env *cli.Env) *cobra.Command {
+func newUp(env *status.Env) *cobra.Command {
 	sf := flags.NewSpecFlags()
 	var retain bool
 	cmd := &cobra.Command{
@@ -42,7 +42,7 @@ func newUp(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func printUp(env *cli.Env, r *rdswarm.Result) {
+func printUp(env *status.Env, r *rdswarm.Result) {
 	w, s := env.Stdout, r.Spec
 	verb := "deployed and healthy"
 	if r.Existing {

@@ -10,16 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/command/cmdutil"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns `tls` with its sub-commands.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	return cmdutil.Group("tls", "Certificates of a cluster made with --tls", newCA(env), newClient(env))
 }
 
-func newCA(env *cli.Env) *cobra.Command {
+func newCA(env *status.Env) *cobra.Command {
 	var name, out string
 	cmd := &cobra.Command{
 		Use:   "ca",
@@ -38,7 +38,7 @@ func newCA(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func newClient(env *cli.Env) *cobra.Command {
+func newClient(env *status.Env) *cobra.Command {
 	var name, dir string
 	cmd := &cobra.Command{
 		Use:   "client",

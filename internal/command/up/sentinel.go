@@ -7,13 +7,13 @@ import (
 	"time"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // upSentinel is `up --mode sentinel`.
-func upSentinel(ctx context.Context, env *cli.Env, s spec.Spec, retain bool) error {
+func upSentinel(ctx context.Context, env *status.Env, s spec.Spec, retain bool) error {
 	res, err := redisdock.UpSentinel(ctx, s, cluster.WithLogger(env.Logger), redisdock.WithRetain(retain))
 	if err != nil {
 		return err

@@ -9,14 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	redisdock "github.com/redis-dock/redis-dock"
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // NewCommand returns the up command.
-func NewCommand(env *cli.Env) *cobra.Command {
+func NewCommand(env *status.Env) *cobra.Command {
 	sf := flags.NewSpecFlags()
 	var retain bool
 	cmd := &cobra.Command{
@@ -45,7 +45,7 @@ func NewCommand(env *cli.Env) *cobra.Command {
 	return cmd
 }
 
-func printSummary(env *cli.Env, c *redisdock.Cluster) {
+func printSummary(env *status.Env, c *redisdock.Cluster) {
 	w, s := env.Stdout, c.Spec()
 	fmt.Fprintf(w, "Cluster %q is healthy: %d masters, %d replicas (%s).\n", s.Name, s.Masters, s.Nodes()-s.Masters, c.Elapsed().Round(time.Millisecond))
 	fmt.Fprintf(w, "Seeds: %s\n", strings.Join(c.Addrs(), ","))

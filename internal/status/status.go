@@ -1,6 +1,6 @@
-// Package cli prints kind-style status lines (✓ / ✗ with the step's time)
+// Package status prints kind-style status lines (✓ / ✗ with the step's time)
 // and levelled log lines, to stderr, so stdout stays for results.
-package cli
+package status
 
 import (
 	"fmt"

@@ -1,8 +1,8 @@
-// Package bootstrap forms a Redis Cluster out of running, reachable nodes
+// Package form forms a Redis Cluster out of running, reachable nodes
 // and waits for it to be healthy. It needs only go-redis (through redisx),
 // so the in-image redis-dock (no Docker SDK) uses it as well as `up`.
 // Whom a node that serves nothing follows is topology's policy.
-package bootstrap
+package form
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/redis-dock/redis-dock/internal/cli"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -36,7 +36,7 @@ type Cluster struct {
 	Password string
 	TLS      *redisx.TLS   // nil: the nodes speak plain TCP
 	Wait     time.Duration // overall deadline
-	Log      *cli.Logger
+	Log      *status.Logger
 	// Gone, when set, is asked every GoneInterval while Run waits whether
 	// a member has died (its container exited): a non-nil answer ends Run
 	// at once with that error instead of at the end of Wait.
@@ -54,9 +54,9 @@ func (c *Cluster) nudger() *nudger {
 	return c.nudge
 }
 
-func (c *Cluster) log() *cli.Logger {
+func (c *Cluster) log() *status.Logger {
 	if c.Log == nil {
-		return cli.Discard()
+		return status.Discard()
 	}
 	return c.Log
 }

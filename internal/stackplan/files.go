@@ -1,4 +1,4 @@
-package selfboot
+package stackplan
 
 import (
 	"fmt"

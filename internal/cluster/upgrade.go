@@ -1,0 +1,357 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/status"
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// UpgradeOptions say what to roll through a cluster, and how.
+type UpgradeOptions struct {
+	Image string // the new node image; "" keeps the cluster's
+	// Config replaces the extra redis.conf directives (up's --config);
+	// nil keeps them, an empty slice removes them all.
+	Config        []string
+	DryRun        bool          // plan only
+	AllowDowntime bool          // replace masters without replicas in place
+	Wait          time.Duration // for each node and final health (default 60s)
+}
+
+// UpgradeResult is what an upgrade did (or, dry, would do).
+type UpgradeResult struct {
+	Spec      spec.Spec // the cluster's spec now (with its password)
+	Plan      string    // the steps, one a line
+	Replaced  []string  // containers made again from the new image/config
+	Failovers []string  // "old -> new" masters
+	SetLive   []string  // nodes given the new config at runtime
+	Runtime   []string  // directives set at runtime (CONFIG SET)
+	Restart   []string  // directives that needed a new container
+	Skipped   []string  // nodes already on the new image and config
+	Elapsed   time.Duration
+}
+
+// Upgrade rolls a new image and/or config through a cluster made by `up`
+// (bridge or host network) while it serves: each node's container is
+// made again, as `up` makes it, on its own volume (node ID and data),
+// address and port. Replicas go first, one at a time, each waited for
+// until linked and caught up with its master; then each master is failed
+// over to its upgraded replica and replaced as a replica. The cluster is
+// checked healthy (bootstrap's verdict) after every node. Settings Redis
+// accepts at runtime are set with CONFIG SET and CONFIG REWRITE instead,
+// with no restart. Nodes on the new image and config already are
+// skipped, so running Upgrade again resumes an interrupted one.
+func Upgrade(ctx context.Context, name string, uo UpgradeOptions, o Options) (*UpgradeResult, error) {
+	begin := time.Now()
+	h, err := open(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	want, err := upgradeSpec(h, uo)
+	if err != nil {
+		return nil, err
+	}
+	ur := &upgradeRun{h: h, want: want, uo: uo, o: o, log: o.Log(), res: &UpgradeResult{Spec: want},
+		cr: provision.NewCreation(o, name), changes: map[string][]configChange{}}
+	if !uo.DryRun {
+		if err := ur.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
+			return nil, err
+		}
+		defer ur.cr.Release(ctx)
+	}
+	if err := ur.run(ctx); err != nil {
+		return ur.res, err
+	}
+	ur.res.Elapsed = time.Since(begin)
+	return ur.res, nil
+}
+
+// upgradeSpec is the cluster's spec with the new image and config,
+// refused when the cluster is not one upgrade can change.
+func upgradeSpec(h *handle, uo UpgradeOptions) (spec.Spec, error) {
+	s := h.spec
+	if s.Mode != "" && s.Mode != spec.ModeCluster {
+		return s, fmt.Errorf("cluster %q runs in %s mode: upgrade changes Redis Cluster mode clusters made by `up`", s.Name, s.Mode)
+	}
+	for _, c := range h.cts {
+		if _, ok := provision.ParseSpecLabel(c.Labels); !ok {
+			return s, fmt.Errorf("node %s carries no spec label (made by compose or Swarm?): upgrade changes clusters made by `redis-dock up`", c.Name)
+		}
+	}
+	if s.Network != spec.NetworkBridge && s.Network != spec.NetworkHost {
+		return s, fmt.Errorf("cluster %q runs on network %q: upgrade changes bridge and host clusters", s.Name, s.Network)
+	}
+	if uo.Image != "" {
+		s.Image = uo.Image
+	}
+	if uo.Config != nil {
+		s.Config = slices.Clone(uo.Config)
+	}
+	s.Wait = uo.Wait
+	if s.Wait <= 0 {
+		s.Wait = spec.Default().Wait
+	}
+	return s, s.Validate()
+}
+
+// upgradeRun carries one Upgrade's state from step to step.
+type upgradeRun struct {
+	h       *handle
+	want    spec.Spec
+	uo      UpgradeOptions
+	o       Options
+	log     *status.Logger
+	res     *UpgradeResult
+	cr      *provision.Creation
+	imageID string                    // the new image's ID ("" when it is missing: dry run)
+	plan    topology.Plan             // up's plan of the nodes (addresses, role labels)
+	changes map[string][]configChange // runtime changes by node
+}
+
+func (ur *upgradeRun) run(ctx context.Context) error {
+	l, err := ur.prepare(ctx)
+	if l != nil {
+		defer func() { l.close() }()
+	}
+	if err != nil {
+		return err
+	}
+	shards, err := ur.shards(ctx, l)
+	if err != nil {
+		return err
+	}
+	plan, err := planUpgrade(shards, ur.uo.AllowDowntime)
+	if err != nil {
+		return err
+	}
+	ur.res.Plan = plan.String()
+	if ur.uo.DryRun {
+		return nil
+	}
+	st := ur.log.Start("Checking cluster %q is healthy before upgrading", ur.want.Name)
+	if err := l.waitHealthy(ctx, ur.want.Wait); err != nil {
+		st.End(false)
+		return err
+	}
+	st.End(true)
+	return ur.execute(ctx, plan)
+}
+
+// prepare plans the nodes' addresses, makes sure the new image is there
+// and may run here, makes again any node whose container is gone, and
+// reads every node, refusing a cluster with a node down.
+func (ur *upgradeRun) prepare(ctx context.Context) (*live, error) {
+	var err error
+	if ur.plan, err = runningPlan(ctx, ur.want, ur.o); err != nil {
+		return nil, err
+	}
+	if !ur.uo.DryRun {
+		if err := provision.EnsureImage(ctx, ur.o, ur.want); err != nil {
+			return nil, err
+		}
+	}
+	l, err := loadLive(ctx, ur.h, ur.o)
+	if err != nil {
+		return nil, err
+	}
+	if err := ur.checkImage(ctx, l); err != nil {
+		return l, err
+	}
+	if !ur.uo.DryRun {
+		if l, err = ur.restoreMissing(ctx, l); err != nil {
+			return l, err
+		}
+	}
+	return l, l.requireAll()
+}
+
+// execute runs the plan's steps in order, stopping between two steps when
+// ctx is cancelled (each step ends with the cluster healthy), then records
+// the new spec.
+func (ur *upgradeRun) execute(ctx context.Context, plan upgradePlan) error {
+	for i, step := range plan {
+		if err := ctx.Err(); err != nil { // an interrupt: stop between nodes
+			return fmt.Errorf("%w after %d of %d upgrade steps (the cluster is healthy; run upgrade again to resume)", err, i, len(plan))
+		}
+		if err := ur.step(ctx, step); err != nil {
+			return fmt.Errorf("upgrade step %d of %d (%s): %w", i+1, len(plan), step, err)
+		}
+	}
+	return ur.finish(ctx)
+}
+
+// checkImage reads the new image's ID (run has built a missing
+// redis-dock/node tag, as up does) and refuses an image whose Redis major
+// version is lower than a running node's: it may not read their data.
+func (ur *upgradeRun) checkImage(ctx context.Context, l *live) error {
+	info, err := ur.o.Docker.ImageInspect(ctx, ur.want.Image)
+	if err != nil {
+		if ur.uo.DryRun {
+			ur.log.Warnf("image %s is not present (upgrade builds redis-dock/node tags): every node would be replaced", ur.want.Image)
+			return nil
+		}
+		return err
+	}
+	ur.imageID = info.ID
+	running, from := "", ""
+	for _, m := range l.members {
+		inf, err := m.conn.Info(ctx, "server")
+		if err != nil {
+			return fmt.Errorf("node %s: %w", m.name(), err)
+		}
+		if v := inf["redis_version"]; major(v) > major(running) {
+			running, from = v, m.name()
+		}
+	}
+	next := info.Labels[images.LabelRedisVersion]
+	if next == "" {
+		ur.log.Warnf("image %s carries no %s label: cannot check that it reads the data of Redis %s", ur.want.Image, images.LabelRedisVersion, running)
+		return nil
+	}
+	return checkVersion(ur.want.Image, next, running, from)
+}
+
+// checkVersion refuses image, holding Redis next, when its major version
+// is lower than running, the newest Redis a node (from) runs.
+func checkVersion(image, next, running, from string) error {
+	if major(next) < major(running) {
+		return fmt.Errorf("--image %s holds Redis %s, older than the Redis %s that %s runs: it may not read the nodes' data; choose an image of Redis %d or newer",
+			image, next, running, from, major(running))
+	}
+	return nil
+}
+
+// major is the major number of a Redis version ("7.2.4" -> 7), -1 if none.
+func major(v string) int {
+	n, err := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// shards reads the running shards with each node's action.
+func (ur *upgradeRun) shards(ctx context.Context, l *live) ([]shardState, error) {
+	var out []shardState
+	for _, m := range l.masters() {
+		sh := shardState{Empty: m.slots() == 0}
+		var err error
+		if sh.Master, err = ur.nodeState(ctx, m); err != nil {
+			return nil, err
+		}
+		for _, r := range l.members {
+			if !r.master() && r.self.MasterID == m.id() {
+				ns, err := ur.nodeState(ctx, r)
+				if err != nil {
+					return nil, err
+				}
+				sh.Replicas = append(sh.Replicas, ns)
+			}
+		}
+		out = append(out, sh)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Master.Name < out[j].Master.Name })
+	return out, nil
+}
+
+// nodeState decides what node m needs: nothing when it runs the new
+// image with the new config; the config at runtime when only settings
+// Redis accepts at runtime differ; a new container otherwise.
+func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, error) {
+	ns := nodeState{Name: m.name(), Action: replaceNode}
+	old, hash := ur.nodeConfig(ctx, m.ct)
+	imageOK := ur.imageID != "" && m.ct.ImageID == ur.imageID
+	if imageOK && hash == provision.ConfigHash(ur.want) {
+		ns.Action = keepNode
+		if !slices.Contains(ur.res.Replaced, m.name()) { // not made again by restoreMissing
+			ur.res.Skipped = append(ur.res.Skipped, m.name())
+		}
+		return ns, nil
+	}
+	n := ur.planNode(m)
+	oldConf, err := renderNode(old, n)
+	if err != nil {
+		return ns, err
+	}
+	newConf, err := renderNode(ur.want, n)
+	if err != nil {
+		return ns, err
+	}
+	set, restart := configChanges(oldConf, newConf)
+	if imageOK && len(set) == 0 && len(restart) == 0 { // nothing rendered differs
+		ns.Action = keepNode
+		ur.res.Skipped = append(ur.res.Skipped, m.name())
+		return ns, nil
+	}
+	if len(restart) == 0 && len(set) > 0 {
+		ok, refused, err := runtimeSettable(ctx, m.conn, set)
+		if err != nil {
+			return ns, err
+		}
+		restart = refused
+		if imageOK && len(refused) == 0 {
+			ns.Action = setConfig
+			ur.changes[m.name()] = ok
+			for _, c := range ok {
+				ur.res.Runtime = addOnce(ur.res.Runtime, c.Key)
+			}
+		}
+	}
+	for _, k := range restart {
+		ur.res.Restart = addOnce(ur.res.Restart, k)
+	}
+	return ns, nil
+}
+
+func addOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// nodeConfig is the spec container c's node settings come from (its spec
+// file when upgrade or scale wrote one, else its label, with the
+// cluster's password) and their hash: the config hash label when the
+// label is the source.
+func (ur *upgradeRun) nodeConfig(ctx context.Context, c docker.Container) (spec.Spec, string) {
+	s, fromFile := readSpecFile(ctx, ur.o.Docker, c)
+	if !fromFile {
+		s, _ = provision.ParseSpecLabel(c.Labels)
+	}
+	s.Password = ur.h.spec.Password
+	if h := c.Labels[docker.LabelConfig]; !fromFile && h != "" {
+		return s, h
+	}
+	return s, provision.ConfigHash(s)
+}
+
+// finish records the new spec in every container (see SpecPath) and
+// checks health once more.
+func (ur *upgradeRun) finish(ctx context.Context) error {
+	l, err := ur.reload(ctx)
+	if err != nil {
+		return err
+	}
+	defer l.close()
+	if err := writeSpecFile(ctx, ur.o.Docker, l.h.cts, ur.want); err != nil {
+		return err
+	}
+	st := ur.log.Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := l.waitHealthy(ctx, ur.want.Wait); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
+}

@@ -1,0 +1,109 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/templates"
+)
+
+// configChange is one directive whose value differs between a node's
+// old and new redis.conf.
+type configChange struct {
+	Key   string
+	Value string // the new arguments, joined as CONFIG SET takes them
+}
+
+// configChanges compares two rendered configs of one node: directives
+// that appear once in the new one with another value can be set at
+// runtime (if Redis allows it, see runtimeSettable); directives removed,
+// or given more than once (save, rename-command), need a restart.
+func configChanges(old, new []byte) (set []configChange, restart []string) {
+	o, n := directives(old), directives(new)
+	for _, k := range sortedKeys(n) {
+		if slices.Equal(o[k], n[k]) {
+			continue
+		}
+		if len(n[k]) == 1 && len(o[k]) <= 1 {
+			set = append(set, configChange{Key: k, Value: n[k][0]})
+		} else {
+			restart = append(restart, k)
+		}
+	}
+	for _, k := range sortedKeys(o) {
+		if _, kept := n[k]; !kept {
+			restart = append(restart, k)
+		}
+	}
+	sort.Strings(restart)
+	return set, restart
+}
+
+// directives maps each directive of a config (lower case) to the
+// arguments of each of its lines.
+func directives(conf []byte) map[string][]string {
+	out := map[string][]string{}
+	for _, line := range strings.Split(string(conf), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		args, err := templates.SplitArgs(line)
+		if err != nil || len(args) == 0 {
+			continue
+		}
+		k := strings.ToLower(args[0])
+		out[k] = append(out[k], strings.Join(args[1:], " "))
+	}
+	return out
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// runtimeSettable splits changes into those node n accepts at runtime
+// and those it refuses (immutable or protected settings): each is tried
+// by setting it to the value it has now, which changes nothing.
+func runtimeSettable(ctx context.Context, n *redisx.Node, changes []configChange) (ok []configChange, refused []string, err error) {
+	for _, c := range changes {
+		cur, err := n.Command(ctx, "CONFIG", "GET", c.Key)
+		if err != nil {
+			return nil, nil, fmt.Errorf("CONFIG GET %s on %s: %w", c.Key, n.Addr, err)
+		}
+		kv, _ := cur.([]any)
+		if len(kv) < 2 { // Redis does not know it: only a restart reads it
+			refused = append(refused, c.Key)
+			continue
+		}
+		if _, err := n.Command(ctx, "CONFIG", "SET", c.Key, kv[1]); err != nil {
+			refused = append(refused, c.Key)
+			continue
+		}
+		ok = append(ok, c)
+	}
+	return ok, refused, nil
+}
+
+// setRuntime sets the changes on n and has it rewrite its own config
+// file (the copy in its container), so a restart keeps them.
+func setRuntime(ctx context.Context, n *redisx.Node, changes []configChange) error {
+	for _, c := range changes {
+		if _, err := n.Command(ctx, "CONFIG", "SET", c.Key, c.Value); err != nil {
+			return fmt.Errorf("CONFIG SET %s %s on %s: %w", c.Key, c.Value, n.Addr, err)
+		}
+	}
+	if _, err := n.Command(ctx, "CONFIG", "REWRITE"); err != nil {
+		return fmt.Errorf("CONFIG REWRITE on %s: %w", n.Addr, err)
+	}
+	return nil
+}

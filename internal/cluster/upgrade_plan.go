@@ -1,0 +1,124 @@
+package cluster
+
+import (
+	"fmt"
+	"strings"
+)
+
+// upgradeAction is what an upgrade does to one node.
+type upgradeAction int
+
+const (
+	keepNode    upgradeAction = iota // on the new image and config already
+	setConfig                        // CONFIG SET + CONFIG REWRITE, no restart
+	replaceNode                      // a new container on the same volume
+)
+
+// shardState is one master and its replicas, each with its action: the
+// input of planUpgrade, read from the running cluster.
+type shardState struct {
+	Master   nodeState
+	Replicas []nodeState
+	Empty    bool // the master serves no slot (a scale left it so)
+}
+
+// nodeState is one node of a shard and what it needs.
+type nodeState struct {
+	Name   string
+	Action upgradeAction
+}
+
+// stepKind is one kind of upgrade step.
+type stepKind string
+
+const (
+	stepSet      stepKind = "set"      // runtime config on Node
+	stepReplace  stepKind = "replace"  // Node is a replica (of Of): replace it
+	stepFailover stepKind = "failover" // promote To in place of master Node
+	stepDowntime stepKind = "downtime" // replace master Node, which has no replica
+)
+
+// upgradeStep is one step of the plan.
+type upgradeStep struct {
+	Kind stepKind
+	Node string // the node the step works on
+	Of   string // for replace: the master it replicates (at plan time)
+	To   string // for failover: the replica promoted
+	// Empty marks a downtime step whose master serves no slot: no
+	// client notices it.
+	Empty bool
+}
+
+func (s upgradeStep) String() string {
+	switch s.Kind {
+	case stepSet:
+		return fmt.Sprintf("set the new config on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", s.Node)
+	case stepFailover:
+		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER)", s.Node, s.To)
+	case stepDowntime:
+		if s.Empty {
+			return fmt.Sprintf("replace master %s, which serves no slot", s.Node)
+		}
+		return fmt.Sprintf("replace master %s, which has no replica: its slots are down meanwhile (--allow-downtime)", s.Node)
+	}
+	return fmt.Sprintf("replace %s (replica of %s)", s.Node, s.Of)
+}
+
+// upgradePlan is the ordered steps of an upgrade.
+type upgradePlan []upgradeStep
+
+func (p upgradePlan) String() string {
+	if len(p) == 0 {
+		return "nothing to do: every node runs the new image and config\n"
+	}
+	var b strings.Builder
+	for i, s := range p {
+		fmt.Fprintf(&b, "%2d. %s\n", i+1, s)
+	}
+	return b.String()
+}
+
+// planUpgrade orders the work so that no shard ever has two nodes down
+// and every slot keeps a master: runtime config first (nothing stops);
+// then the replicas, one shard after another; then each master, failed
+// over to its first replica (upgraded by then) and replaced as a
+// replica. A master to replace without a replica is refused, naming its
+// shard, unless downtime is allowed.
+func planUpgrade(shards []shardState, allowDowntime bool) (upgradePlan, error) {
+	var p upgradePlan
+	for _, sh := range shards {
+		for _, n := range append([]nodeState{sh.Master}, sh.Replicas...) {
+			if n.Action == setConfig {
+				p = append(p, upgradeStep{Kind: stepSet, Node: n.Name})
+			}
+		}
+	}
+	for _, sh := range shards {
+		for _, r := range sh.Replicas {
+			if r.Action == replaceNode {
+				p = append(p, upgradeStep{Kind: stepReplace, Node: r.Name, Of: sh.Master.Name})
+			}
+		}
+	}
+	var alone []string
+	for _, sh := range shards {
+		if sh.Master.Action != replaceNode {
+			continue
+		}
+		if len(sh.Replicas) == 0 {
+			if !sh.Empty {
+				alone = append(alone, sh.Master.Name)
+			}
+			p = append(p, upgradeStep{Kind: stepDowntime, Node: sh.Master.Name, Empty: sh.Empty})
+			continue
+		}
+		to := sh.Replicas[0].Name
+		p = append(p, upgradeStep{Kind: stepFailover, Node: sh.Master.Name, To: to},
+			upgradeStep{Kind: stepReplace, Node: sh.Master.Name, Of: to})
+	}
+	if len(alone) > 0 && !allowDowntime {
+		return nil, fmt.Errorf("--allow-downtime: the shards of master %s have no replica, so their slots would be down while each is replaced; "+
+			"add replicas first (`redis-dock scale --replicas 1`) or pass --allow-downtime", strings.Join(alone, ", "))
+	}
+	return p, nil
+}

@@ -1,0 +1,133 @@
+package cluster
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/golden"
+	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// TestPlanUpgrade checks the order of an upgrade's steps against golden
+// files: runtime config first, then every replica shard by shard, then
+// each master after a failover to its first replica; nodes current
+// already are skipped (a resumed upgrade), and a master without replica
+// is refused, naming it, unless downtime is allowed.
+func TestPlanUpgrade(t *testing.T) {
+	r, s, k := replaceNode, setConfig, keepNode
+	shard := func(master string, ma upgradeAction, replicas ...any) shardState {
+		sh := shardState{Master: nodeState{Name: master, Action: ma}}
+		for i := 0; i < len(replicas); i += 2 {
+			sh.Replicas = append(sh.Replicas, nodeState{Name: replicas[i].(string), Action: replicas[i+1].(upgradeAction)})
+		}
+		return sh
+	}
+	for _, c := range []struct {
+		name     string
+		shards   []shardState
+		downtime bool
+	}{
+		{"3x1", []shardState{shard("a-0", r, "a-3", r), shard("a-1", r, "a-4", r), shard("a-2", r, "a-5", r)}, false},
+		{"3x2", []shardState{shard("a-0", r, "a-3", r, "a-6", r), shard("a-1", r, "a-4", r, "a-7", r), shard("a-2", r, "a-5", r, "a-8", r)}, false},
+		// interrupted after two replicas and one master's failover: the
+		// old master a-0 is a replica of a-3 now
+		{"resumed", []shardState{shard("a-3", k, "a-0", r), shard("a-1", r, "a-4", k), shard("a-2", r, "a-5", r)}, false},
+		{"runtime-config", []shardState{shard("a-0", s, "a-3", s), shard("a-1", s, "a-4", k), shard("a-2", s, "a-5", s)}, false},
+		{"no-replica-allowed", []shardState{shard("a-0", r), shard("a-1", r, "a-3", r), shard("a-2", k)}, true},
+		{"nothing", []shardState{shard("a-0", k, "a-3", k)}, false},
+		// a master a scale left without slots or replicas: replaced in
+		// place without --allow-downtime
+		{"empty-master", []shardState{shard("a-0", r, "a-3", r), {Master: nodeState{Name: "a-1", Action: r}, Empty: true}}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := planUpgrade(c.shards, c.downtime)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, filepath.Join("testdata", "upgrade-"+c.name+".golden"), []byte(p.String()))
+		})
+	}
+	_, err := planUpgrade([]shardState{shard("a-0", r), shard("a-1", r, "a-3", r), shard("a-2", r)}, false)
+	if err == nil || !strings.Contains(err.Error(), "--allow-downtime") || !strings.Contains(err.Error(), "a-0, a-2") {
+		t.Errorf("masters without replica: err %v, want one naming --allow-downtime and a-0, a-2", err)
+	}
+	if _, err := planUpgrade([]shardState{shard("a-0", k), shard("a-1", r, "a-3", r)}, false); err != nil {
+		t.Errorf("a master without replica that needs nothing: %v, want no refusal", err)
+	}
+}
+
+// TestConfigChanges: changed and added single directives can be set at
+// runtime; removed ones and ones given more than once need a restart.
+func TestConfigChanges(t *testing.T) {
+	old := []byte("port 7000\nmaxmemory 10mb\nsave 900 1\nsave 300 10\nnotify-keyspace-events Ex\n")
+	new := []byte("port 7000\nmaxmemory 20mb\nsave 60 1\nhz 20\n")
+	set, restart := configChanges(old, new)
+	if got := formatChanges(set); got != "hz=20 maxmemory=20mb" {
+		t.Errorf("set at runtime: %s, want hz=20 maxmemory=20mb", got)
+	}
+	if strings.Join(restart, " ") != "notify-keyspace-events save" {
+		t.Errorf("restart: %v, want notify-keyspace-events save", restart)
+	}
+}
+
+func formatChanges(cs []configChange) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Key+"="+c.Value)
+	}
+	return strings.Join(out, " ")
+}
+
+// TestConfigHash: the hash follows the node settings, whether there is a
+// password but not which, and nothing else of the spec.
+func TestConfigHash(t *testing.T) {
+	base := spec.Default()
+	base.Password = "one"
+	h := provision.ConfigHash(base)
+	other := base
+	other.Password, other.Image, other.Masters = "two", "x:y", 5
+	if provision.ConfigHash(other) != h {
+		t.Errorf("the hash changed with the password's value, the image or the size")
+	}
+	for name, edit := range map[string]func(*spec.Spec){
+		"config":       func(s *spec.Spec) { s.Config = []string{"maxmemory 1mb"} },
+		"node-timeout": func(s *spec.Spec) { s.NodeTimeout++ },
+		"appendonly":   func(s *spec.Spec) { s.AppendOnly = !s.AppendOnly },
+		"no password":  func(s *spec.Spec) { s.Password = "" },
+	} {
+		s := base
+		edit(&s)
+		if provision.ConfigHash(s) == h {
+			t.Errorf("%s: the hash did not change", name)
+		}
+	}
+}
+
+// TestMajor reads the major number of Redis versions, -1 for none: an
+// image without a version is never "older".
+func TestMajor(t *testing.T) {
+	for v, want := range map[string]int{"7.0.15": 7, "6.2.14": 6, "10.0": 10, "": -1, "unstable": -1} {
+		if got := major(v); got != want {
+			t.Errorf("major(%q) = %d, want %d", v, got, want)
+		}
+	}
+}
+
+// TestCheckVersion: a lower major version is refused, naming the image,
+// both versions and the node; the same or a newer one, or a patch or
+// minor step down, is not.
+func TestCheckVersion(t *testing.T) {
+	err := checkVersion("redis-dock/node:6.2.14", "6.2.14", "7.0.15", "c-7000")
+	for _, want := range []string{"--image redis-dock/node:6.2.14", "6.2.14", "7.0.15", "c-7000"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("6.2.14 over 7.0.15: err %v, want one naming %q", err, want)
+		}
+	}
+	for _, next := range []string{"7.0.15", "7.0.1", "7.2.4", "8.0.0"} {
+		if err := checkVersion("i", next, "7.0.15", "c-7000"); err != nil {
+			t.Errorf("%s over 7.0.15: %v", next, err)
+		}
+	}
+}
