@@ -61,7 +61,7 @@ func (l *liveLoad) fail(ctx context.Context, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.errs) < 20 {
-		l.errs = append(l.errs, fmt.Sprintf(format, args...))
+		l.errs = append(l.errs, time.Now().Format("15:04:05.000 ")+fmt.Sprintf(format, args...))
 	}
 }
 

@@ -127,6 +127,7 @@ func upgradeCLISIGTERM(t *testing.T, d *docker.Client, second string) {
 	load := startLoad(t, res.Seeds(), res.Spec.Password, 20000, 3)
 	waits := startWaitSampler(res.Seeds(), res.Spec.Password)
 	third := fmt.Sprintf("%s-%d", s.Name, s.Port+5) // replicas are p+3..p+5
+	t.Logf("upgrade at %s", time.Now().Format("15:04:05.000"))
 	p := testutil.StartCLI(t, "-v", "1", "upgrade", "--name", s.Name, "--image", second)
 	if !p.WaitLine("Replacing " + third) {
 		t.Fatalf("upgrade ended before replacing %s:\n%s", third, p.Stderr())
@@ -140,9 +141,12 @@ func upgradeCLISIGTERM(t *testing.T, d *docker.Client, second string) {
 	if err := WaitHealthy(context.Background(), s.Name, 5*time.Second, o); err != nil {
 		t.Errorf("after the interrupted upgrade: %v", err)
 	}
-	p = testutil.StartCLI(t, "upgrade", "--name", s.Name, "--image", second)
-	if code, stderr := p.Wait(); code != 0 {
-		t.Fatalf("upgrade again: exit %d\n%s", code, stderr)
+	t.Logf("upgrade again at %s", time.Now().Format("15:04:05.000"))
+	p = testutil.StartCLI(t, "-v", "1", "upgrade", "--name", s.Name, "--image", second)
+	code, stderr = p.Wait()
+	t.Logf("upgrade again, ended at %s:\n%s", time.Now().Format("15:04:05.000"), stderr)
+	if code != 0 {
+		t.Fatalf("upgrade again: exit %d", code)
 	}
 	waits.finish(t, res.Seeds(), res.Spec.Password)
 	load.finish(t, res.Seeds(), res.Spec.Password)
