@@ -22,11 +22,6 @@ import (
 	"github.com/redis-dock/redis-dock/templates"
 )
 
-// upgradeTag is the second node image the upgrade tests roll to: the
-// same build as the clusters' image, with one more label, so another
-// image ID.
-const upgradeTag = "upgrade2"
-
 // TestIntegrationUpgradeUnderLoad rolls a second image through a 3x1
 // cluster holding 20,000 keys while a go-redis ClusterClient reads and
 // writes (and a sampler writes with WAIT 1): every container is made
@@ -224,14 +219,15 @@ func (b nodesBefore) checkUnchanged(t *testing.T, d *docker.Client) {
 	}
 }
 
-// secondImage builds images.Repo:upgradeTag from the same inputs as the
+// secondImage builds images.Repo under a tag of this run's own from the same inputs as the
 // clusters' image plus one label, checks its ID differs, and removes it
 // when the test ends (after the clusters, which use it).
 func secondImage(t *testing.T, d *docker.Client) string {
 	t.Helper()
 	ctx := context.Background()
-	ref := images.Repo + ":" + upgradeTag
-	if _, err := nodeimage.Build(ctx, d, images.Options{Tag: upgradeTag, OnlyTag: true,
+	tag := testutil.UniqueName("upgrade") // another run on the same engine has its own
+	ref := images.Repo + ":" + tag
+	if _, err := nodeimage.Build(ctx, d, images.Options{Tag: tag, OnlyTag: true,
 		Labels: map[string]string{"test.redis-dock.build": "second"}}, testutil.Logger(t)); err != nil {
 		t.Fatal(err)
 	}
