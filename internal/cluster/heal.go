@@ -117,7 +117,7 @@ func repair(ctx context.Context, h *handle, ho HealOptions, o Options, res *Heal
 }
 
 func (hr *healRun) steps(ctx context.Context) error {
-	for _, step := range []func(context.Context) error{hr.remeet, hr.closeSlots, hr.cover, hr.orphans} {
+	for _, step := range []func(context.Context) error{hr.remeet, hr.agree, hr.closeSlots, hr.cover, hr.orphans} {
 		if err := step(ctx); err != nil {
 			return err
 		}

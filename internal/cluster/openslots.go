@@ -136,13 +136,14 @@ func repairOpenSlots(ctx context.Context, mv *mover) (int, error) {
 // as a replica; either way its state can turn fail ("CLUSTERDOWN") and
 // it refuses every key MIGRATE brings, so no open slot could be closed.
 // Only the open slots must be put right; for the others a refusal is
-// left to gossip.
+// left to gossip. Replicas are left out: Redis refuses SETSLOT on them,
+// and they take the slot map from their master.
 func (mv *mover) alignOwners(ctx context.Context, open []*openSlot, owners [16384]string) error {
 	isOpen := map[int]bool{}
 	for _, o := range open {
 		isOpen[o.Slot] = true
 	}
-	for _, m := range mv.l.members {
+	for _, m := range mv.l.masters() {
 		var seen [16384]string
 		for _, n := range m.view {
 			for _, r := range n.Slots {

@@ -1,0 +1,119 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/redis-dock/redis-dock/internal/topology"
+)
+
+// agree tells every node that has a slot's owner wrong who owns it, for
+// every slot, not only the open ones. A node that missed a failover's or
+// a move's claim (it was paused, or killed and started again while the
+// others moved on) can keep a slot map of its own, and with it
+// cluster_state:fail, for longer than gossip takes to put it right: its
+// peers do not resend an old claim. A master that still claims a slot
+// the others gave to another master lets it go when it holds no key of
+// it; with keys it is left alone (nothing stored is dropped) and named.
+func (hr *healRun) agree(ctx context.Context) error {
+	l := hr.l
+	owners := l.agreedOwners()
+	wrong, held := l.viewsOff(owners)
+	if wrong == 0 && len(held) == 0 {
+		return nil
+	}
+	st := hr.o.Log().Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held))
+	defer st.End(false)
+	mv := &mover{l: l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}
+	if err := mv.alignOwners(ctx, l.openSlots(), owners); err != nil {
+		return err
+	}
+	for m, slots := range held {
+		n, err := m.conn.CountKeysInSlots(ctx, slots)
+		if err != nil {
+			return fmt.Errorf("counting the keys %s holds in slots it claims against the others: %w", m.name(), err)
+		}
+		var empty []int
+		for i, s := range slots {
+			if n[i] == 0 {
+				empty = append(empty, s)
+			} else {
+				hr.o.Log().Warnf("%s claims slot %d, which the others give to %s, and holds %d keys of it: left as it is",
+					m.name(), s, l.nameOf(m, owners[s]), n[i])
+			}
+		}
+		byOwner := map[string][]int{}
+		for _, s := range empty {
+			byOwner[owners[s]] = append(byOwner[owners[s]], s)
+		}
+		for owner, ss := range byOwner {
+			hr.o.Log().V(1, "   %s gives up %d slots (%d-%d) to %s", m.name(), len(ss), ss[0], ss[len(ss)-1], l.nameOf(m, owner))
+			if err := m.conn.SetSlots(ctx, ss, "NODE", owner); err != nil {
+				return fmt.Errorf("telling %s that %s owns slots %d-%d: %w", m.name(), l.nameOf(m, owner), ss[0], ss[len(ss)-1], err)
+			}
+		}
+	}
+	_ = l.refresh(ctx)
+	st.End(true)
+	return nil
+}
+
+// agreedOwners is, for every slot, the master that claims it; where two
+// masters claim one slot, the one that more members' views give it to
+// (the higher config epoch on a tie, as Redis decides).
+func (l *live) agreedOwners() [topology.SlotCount]string {
+	var out [topology.SlotCount]string
+	claims := map[int][]*member{}
+	for _, m := range l.masters() {
+		for _, r := range m.self.Slots {
+			for s := r[0]; s <= r[1]; s++ {
+				claims[s] = append(claims[s], m)
+				out[s] = m.id()
+			}
+		}
+	}
+	for s, ms := range claims {
+		if len(ms) < 2 {
+			continue
+		}
+		votes := map[string]int{}
+		for _, v := range l.members {
+			votes[viewOwner(v, s)]++
+		}
+		best := slices.MaxFunc(ms, func(a, b *member) int {
+			if d := votes[a.id()] - votes[b.id()]; d != 0 {
+				return d
+			}
+			return int(a.self.ConfigEpoch - b.self.ConfigEpoch)
+		})
+		out[s] = best.id()
+	}
+	return out
+}
+
+// viewsOff counts the masters whose view gives a slot to another node
+// than owners says (leaving out the slots they claim themselves), and
+// lists, per master, the slots it claims that owners gives to another.
+// Replicas are left out: they take no SETSLOT and follow their master.
+func (l *live) viewsOff(owners [topology.SlotCount]string) (int, map[*member][]int) {
+	wrong, held := 0, map[*member][]int{}
+	for _, m := range l.masters() {
+		off := false
+		for s, owner := range owners {
+			if owner == "" {
+				continue
+			}
+			switch o := viewOwner(m, s); {
+			case o == m.id() && owner != m.id():
+				held[m] = append(held[m], s)
+			case o != owner && o != m.id() && owner != m.id():
+				off = true
+			}
+		}
+		if off {
+			wrong++
+		}
+	}
+	return wrong, held
+}
