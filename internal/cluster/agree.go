@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -60,8 +61,9 @@ func (hr *healRun) agree(ctx context.Context) error {
 }
 
 // agreedOwners is, for every slot, the master that claims it; where two
-// masters claim one slot, the one that more members' views give it to
-// (the higher config epoch on a tie, as Redis decides).
+// masters claim one slot, the one with the higher config epoch, as Redis
+// decides (so heal only hastens what gossip would do), and on a tie the
+// one that more members' views give it to.
 func (l *live) agreedOwners() [topology.SlotCount]string {
 	var out [topology.SlotCount]string
 	claims := map[int][]*member{}
@@ -82,10 +84,10 @@ func (l *live) agreedOwners() [topology.SlotCount]string {
 			votes[viewOwner(v, s)]++
 		}
 		best := slices.MaxFunc(ms, func(a, b *member) int {
-			if d := votes[a.id()] - votes[b.id()]; d != 0 {
-				return d
+			if a.self.ConfigEpoch != b.self.ConfigEpoch {
+				return cmp.Compare(a.self.ConfigEpoch, b.self.ConfigEpoch)
 			}
-			return int(a.self.ConfigEpoch - b.self.ConfigEpoch)
+			return votes[a.id()] - votes[b.id()]
 		})
 		out[s] = best.id()
 	}

@@ -61,8 +61,7 @@ func TestAgreedOwnersAndViewsOff(t *testing.T) {
 		nodesText("r", bClaims, map[string]int{"a": 1, "b": 4, "c": 3}),
 	)
 	// a's own line claims 0-5460, b's claims 0-10: a conflict, which the
-	// views decide (b and r give 0-10 to b, a and c to a: a tie; b's
-	// epoch in its own line is higher)
+	// higher config epoch decides (b's, 4), as Redis would
 	owners := l.agreedOwners()
 	for s, want := range map[int]string{0: "b", 10: "b", 11: "a", 5461: "b", 10923: "b", 11000: "b", 11001: "c", 16383: "c"} {
 		if owners[s] != want {
