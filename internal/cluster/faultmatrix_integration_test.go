@@ -346,6 +346,7 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 		}
 	}
 	if err := WaitHealthy(ctx, m.s.Name, 2*time.Minute, m.o); err != nil {
+		m.dump()
 		t.Fatalf("RECOVERY: %v", err)
 	}
 	stop()
@@ -393,6 +394,31 @@ func (m *matrix) inject(verb, node string) {
 	m.t.Helper()
 	if _, err := Inject(context.Background(), m.s.Name, verb, []string{node}, m.o); err != nil {
 		m.t.Fatalf("%s %s: %v", verb, node, err)
+	}
+}
+
+// dump logs every answering node's CLUSTER NODES and cluster state, for
+// a recovery that failed: it only reads.
+func (m *matrix) dump() {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := GetStatus(ctx, m.s.Name, m.o)
+	if err != nil {
+		m.t.Logf("dump: %v", err)
+		return
+	}
+	for _, n := range st.Nodes {
+		c := redis.NewClient(&redis.Options{Addr: AdminAddr(m.s, n.Port), Password: m.s.Password})
+		nodes, err := c.ClusterNodes(ctx).Result()
+		info, _ := c.ClusterInfo(ctx).Result()
+		c.Close()
+		state := ""
+		for _, l := range strings.Split(info, "\n") {
+			if strings.HasPrefix(l, "cluster_state:") || strings.HasPrefix(l, "cluster_current_epoch:") || strings.HasPrefix(l, "cluster_my_epoch:") {
+				state += strings.TrimSpace(l) + " "
+			}
+		}
+		m.t.Logf("dump: %s (%s, %s) %s err=%v\n%s", n.Name, n.Role, n.Container, state, err, nodes)
 	}
 }
 
@@ -493,7 +519,9 @@ func (m *matrix) unbalance() {
 		// flag another failing for a moment (CLUSTERDOWN); heal finishes
 		// the slots the move left open, and what moved unbalances enough
 		m.t.Logf("setup: the reshard stopped (%v); heal finishes what it left open", err)
+		m.dump()
 		if _, err := Heal(ctx, m.s.Name, HealOptions{Wait: 2 * time.Minute}, m.o); err != nil {
+			m.dump()
 			m.t.Fatal(err)
 		}
 	}
