@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package redisdock runs real Redis Clusters in Docker, for programs and
 // for tests. It is the front door the redis-dock CLI itself uses.
 //
@@ -12,6 +14,10 @@
 //
 // Nodes announce themselves as localhost:<published port>, so MOVED and
 // ASK redirects work from the host on Linux and Docker Desktop alike.
+//
+// The package hands out go-redis clients, so it and the commands built on
+// it are host-only (//go:build !nodeimage): the node image's small build
+// has no go-redis cluster client to make them with.
 package redisdock
 
 import (

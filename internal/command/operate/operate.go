@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package operate holds the commands that act on one cluster that exists,
 // found by its --name label, a file for each kind of work: down; status
 // and password (status.go); scale and rebalance, which move slots

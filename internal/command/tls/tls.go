@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package tls is `redis-dock tls`: print a TLS cluster's CA, or write its
 // client certificate, for clients such as redis-cli --tls.
 package tls
