@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -171,7 +170,7 @@ func upLab(t *testing.T) *labTest {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mgr.Close() })
-	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: buildProbe(t), image: image}
+	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: testutil.ReadStaticBinary(t, "./testdata/labprobe"), image: image}
 	lt.checkLabStatus()
 	return lt
 }
@@ -432,20 +431,4 @@ func (lt *labTest) stack() *stackTest {
 
 func portOf(addr string) string {
 	return addr[strings.LastIndex(addr, ":")+1:]
-}
-
-// buildProbe builds testdata/labprobe, static, for the node image.
-func buildProbe(t *testing.T) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "labprobe")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./testdata/labprobe")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building labprobe: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
