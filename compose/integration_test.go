@@ -120,18 +120,11 @@ func freeSubnet(t *testing.T, d *docker.Client) netip.Prefix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 256; i++ {
-		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 215, byte((int(time.Now().UnixNano()) + i) % 256), 0}), 24)
-		free := true
-		for _, u := range used {
-			free = free && !u.Overlaps(cand)
-		}
-		if free {
-			return cand
-		}
+	subnet, err := docker.FreeSubnetIn(netip.MustParsePrefix("10.215.0.0/16"), int(time.Now().UnixNano()%256), used)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free /24 in 10.215.0.0/16")
-	return netip.Prefix{}
+	return subnet
 }
 
 func checkGone(t *testing.T, d *docker.Client, name string) {
