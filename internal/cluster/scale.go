@@ -53,12 +53,9 @@ type ScaleResult struct {
 // SpecPath). Running Scale again after a failure resumes the work.
 func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*ScaleResult, error) {
 	begin := time.Now()
-	h, err := open(ctx, name, o)
+	h, err := openCluster(ctx, name, "scale", o)
 	if err != nil {
 		return nil, err
-	}
-	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
-		return nil, fmt.Errorf("cluster %q runs in %s mode: scale changes Redis Cluster mode clusters only", name, h.spec.Mode)
 	}
 	want := h.spec
 	if so.Masters >= 0 {
