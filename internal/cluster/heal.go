@@ -174,11 +174,7 @@ func (hr *healRun) remeet(ctx context.Context) error {
 	}
 	st := hr.o.Log().Start("Re-meeting %d nodes at their current addresses", len(moved))
 	defer st.End(false)
-	if err := hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight))
 }
 
 // addressesRight reports a node that still has another's address wrong or

@@ -124,11 +124,7 @@ func (sc *scaleRun) run(ctx context.Context) error {
 	}
 	st := sc.log.Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	if err := sc.l.waitHealthy(ctx, sc.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(sc.l.waitHealthy(ctx, sc.want.Wait))
 }
 
 // load (re)reads the cluster: containers, spec, and every node's view.
@@ -202,11 +198,7 @@ func (sc *scaleRun) reset(ctx context.Context, roles rolePlan) error {
 			return err
 		}
 	}
-	if err := sc.l.waitSettled(ctx, sc.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(sc.l.waitSettled(ctx, sc.want.Wait))
 }
 
 func (sc *scaleRun) peersOf(m *member) []redisx.Peer {
