@@ -75,16 +75,13 @@ func WithRetain(retain bool) Option { return func(o *cluster.Options) { o.Retain
 // Up creates the cluster described by s, or confirms that it is already up
 // with that spec, and returns once it is healthy.
 func Up(ctx context.Context, s Spec, opts ...Option) (*Cluster, error) {
-	o, err := connect(opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := cluster.Up(ctx, s, o)
-	if err != nil {
-		o.Docker.Close()
-		return nil, err
-	}
-	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: o.Docker, result: res}, nil
+	return keepingDocker(opts, func(o cluster.Options) (*Cluster, error) {
+		res, err := cluster.Up(ctx, s, o)
+		if err != nil {
+			return nil, err
+		}
+		return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: o.Docker, result: res}, nil
+	})
 }
 
 // Existing reports whether Up found the cluster already there.

@@ -29,16 +29,13 @@ type SentinelGroup struct {
 // master. Down removes it; Close only lets go of it.
 // redisdocktest.StartSentinel makes one for a test.
 func NewSentinelGroup(ctx context.Context, s Spec, opts ...Option) (*SentinelGroup, error) {
-	o, err := connect(opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := sentinel.Up(ctx, s, o)
-	if err != nil {
-		o.Docker.Close()
-		return nil, err
-	}
-	return &SentinelGroup{res: res, docker: o.Docker}, nil
+	return keepingDocker(opts, func(o cluster.Options) (*SentinelGroup, error) {
+		res, err := sentinel.Up(ctx, s, o)
+		if err != nil {
+			return nil, err
+		}
+		return &SentinelGroup{res: res, docker: o.Docker}, nil
+	})
 }
 
 func (g *SentinelGroup) opts() cluster.Options { return cluster.Options{Docker: g.docker} }
