@@ -48,13 +48,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	compose := composeCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, testutil.PinNodeImage(t, d)
-	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := stackplan.FromSpec(s, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := composePlan(t, d, "cmp", false)
 	if _, err := p.Spec.ResolvePassword(); err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +57,25 @@ func TestIntegrationComposeUp(t *testing.T) {
 		t.Fatal("the compose file contains the password")
 	}
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
-	checkStatus(t, d, s.Name, len(p.Nodes), s.Port)
+	checkStatus(t, d, p.Spec.Name, len(p.Nodes), p.Spec.Port)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 10000)
 	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
+}
+
+// composePlan plans a 3x1 compose project of a unique name (prefix plus
+// random hex), on free ports and a free subnet, with the test's image.
+func composePlan(t *testing.T, d *docker.Client, prefix string, noPassword bool) *stackplan.Plan {
+	t.Helper()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName(prefix), 2000, testutil.PinNodeImage(t, d), noPassword
+	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
+	p, err := stackplan.FromSpec(s, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // composeUp writes yml into dir and starts it as project p.Spec.Name with

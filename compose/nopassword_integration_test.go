@@ -7,8 +7,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/spec"
-	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -22,13 +20,7 @@ func TestIntegrationComposeNoPassword(t *testing.T) {
 	compose := composeCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName("cmpnopw"), 2000, testutil.PinNodeImage(t, d), true
-	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := stackplan.FromSpec(s, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := composePlan(t, d, "cmpnopw", true)
 	dir, yml := renderInto(t, p)
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})

@@ -58,6 +58,22 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	golden.Check(t, path, got)
 }
 
+// writeAndRender writes a 3x1 plan's files into dir and renders its
+// stack file, as stack render does.
+func writeAndRender(t *testing.T, dir string) (*stackplan.Plan, Files, []byte) {
+	t.Helper()
+	p := testPlan(t, 3, 1)
+	files, err := WriteFiles(p, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, err := Render(p, files, Placement{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, files, yml
+}
+
 // load reads a rendered stack file back with compose-go's loader.
 func load(t *testing.T, dir string, yml []byte) *types.Project {
 	t.Helper()
@@ -77,15 +93,7 @@ func load(t *testing.T, dir string, yml []byte) *types.Project {
 // with its config and the password secret, readable by the redis user.
 func TestRenderLoadsBack(t *testing.T) {
 	dir := t.TempDir()
-	p := testPlan(t, 3, 1)
-	files, err := WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := Render(p, files, Placement{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, files, yml := writeAndRender(t, dir)
 	pr := load(t, dir, yml)
 	if len(pr.Services) != 7 {
 		t.Fatalf("%d services, want 6 nodes and the bootstrap: %v", len(pr.Services), pr.ServiceNames())
@@ -143,15 +151,7 @@ func checkNodeService(t *testing.T, svc types.ServiceConfig, n stackplan.Node, f
 // file, the configs or the environment: only in the secret's file.
 func TestRenderHoldsNoPassword(t *testing.T) {
 	dir := t.TempDir()
-	p := testPlan(t, 3, 1)
-	files, err := WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := Render(p, files, Placement{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, files, yml := writeAndRender(t, dir)
 	if bytes.Contains(yml, []byte(testPassword)) {
 		t.Fatal("the stack file contains the password")
 	}
