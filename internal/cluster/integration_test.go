@@ -36,6 +36,17 @@ func clientFor(r *Result) *redis.ClusterClient {
 	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.Seeds(), Password: r.Spec.Password})
 }
 
+// mustStatus is GetStatus for a test: a cluster whose status cannot be
+// read fails it.
+func mustStatus(t testing.TB, name string, o Options) *Status {
+	t.Helper()
+	st, err := GetStatus(context.Background(), name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // upTest runs t in parallel with the other integration tests and brings
 // up a cluster for it: newSpec's spec, changed by edit when not nil. The
 // test fails when it does not come up.
@@ -168,10 +179,7 @@ func checkRestart(t *testing.T, rdb *redis.ClusterClient, s spec.Spec, o Options
 }
 
 func nodeIDs(t *testing.T, name string, o Options) map[string]string {
-	st, err := GetStatus(context.Background(), name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	ids := map[string]string{}
 	for _, n := range st.Nodes {
 		ids[n.Name] = n.ID

@@ -162,10 +162,7 @@ func checkTLSFiles(t *testing.T, d *docker.Client, cluster, pw string) {
 func tlsMoves(t *testing.T, name string, o Options) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := GetStatus(ctx, name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	var masters, replicas []NodeStatus
 	for _, n := range st.Nodes {
 		if n.Role == "master" {
@@ -199,10 +196,7 @@ func tlsMoves(t *testing.T, name string, o Options) {
 func tlsFailover(t *testing.T, name string, o Options) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := GetStatus(ctx, name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	var master NodeStatus
 	for _, n := range st.Nodes {
 		if n.Role == "master" && strings.HasPrefix(n.Slots, "0-") {
