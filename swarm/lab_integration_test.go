@@ -142,34 +142,43 @@ func (lt *labTest) waitNodeDown(host string) {
 	lt.t.Fatalf("the swarm did not see %s go down within a minute", host)
 }
 
-func upLab(t *testing.T) *labTest {
+// startLab starts a lab of c (named prefix plus random hex) on outer,
+// taken down and checked gone when the test ends, and connects to its
+// manager's engine.
+func startLab(t *testing.T, outer *docker.Client, prefix string, c lab.Config) (string, lab.Options, *lab.Result, *docker.Client) {
 	t.Helper()
-	outer := testutil.Docker(t)
-	image := testutil.PinNodeImage(t, outer)
-	name := testutil.UniqueName("lab")
+	c.Name = testutil.UniqueName(prefix)
 	o := lab.Options{Docker: outer, Logger: testutil.Logger(t)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		if _, err := lab.Down(ctx, name, o); err != nil {
+		if _, err := lab.Down(ctx, c.Name, o); err != nil {
 			t.Errorf("lab down: %v", err)
 		}
-		testutil.AssertNothingLeft(t, outer, lab.ClusterLabel(name))
-		if _, err := os.Stat(filepath.Join(lab.RunDir, name)); err == nil {
-			t.Errorf("lab down left %s", filepath.Join(lab.RunDir, name))
+		testutil.AssertNothingLeft(t, outer, lab.ClusterLabel(c.Name))
+		if _, err := os.Stat(filepath.Join(lab.RunDir, c.Name)); err == nil {
+			t.Errorf("lab down left %s", filepath.Join(lab.RunDir, c.Name))
 		}
 	})
 	begin := time.Now()
-	res, err := lab.Up(context.Background(), lab.Config{Name: name, Hosts: 3, Managers: 1, Image: image}, o)
+	res, err := lab.Up(context.Background(), c, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("lab up, 3 hosts: %s", time.Since(begin).Round(100*time.Millisecond))
+	t.Logf("lab up, %d hosts: %s", c.Hosts, time.Since(begin).Round(100*time.Millisecond))
 	mgr, err := docker.NewAt(res.Manager())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mgr.Close() })
+	return c.Name, o, res, mgr
+}
+
+func upLab(t *testing.T) *labTest {
+	t.Helper()
+	outer := testutil.Docker(t)
+	image := testutil.PinNodeImage(t, outer)
+	name, o, res, mgr := startLab(t, outer, "lab", lab.Config{Hosts: 3, Managers: 1, Image: image})
 	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: testutil.ReadStaticBinary(t, "./testdata/labprobe"), image: image}
 	lt.checkLabStatus()
 	return lt
