@@ -44,11 +44,7 @@ func composeCLI(t *testing.T) []string {
 // it on 127.0.0.1 (10,000 keys through go-redis, redis-cli --cluster
 // check), the file holds no password, and `down -v` leaves nothing.
 func TestIntegrationComposeUp(t *testing.T) {
-	d := testutil.Docker(t)
-	compose := composeCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	p := composePlan(t, d, "cmp", false)
+	ctx, d, compose, p := composeTest(t, "cmp", false)
 	if _, err := p.Spec.ResolvePassword(); err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +60,16 @@ func TestIntegrationComposeUp(t *testing.T) {
 	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
 }
 
-// composePlan plans a 3x1 compose project of a unique name (prefix plus
-// random hex), on free ports and a free subnet, with the test's image.
-func composePlan(t *testing.T, d *docker.Client, prefix string, noPassword bool) *stackplan.Plan {
+// composeTest starts a compose test: the engine, the compose command (or
+// a skip without one), a 5-minute context and the plan of a 3x1 project
+// of a unique name (prefix plus random hex), on free ports and a free
+// subnet, with the test's image.
+func composeTest(t *testing.T, prefix string, noPassword bool) (context.Context, *docker.Client, []string, *stackplan.Plan) {
 	t.Helper()
+	d := testutil.Docker(t)
+	compose := composeCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName(prefix), 2000, testutil.PinNodeImage(t, d), noPassword
 	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
@@ -75,7 +77,7 @@ func composePlan(t *testing.T, d *docker.Client, prefix string, noPassword bool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return ctx, d, compose, p
 }
 
 // composeUp writes yml into dir and starts it as project p.Spec.Name with

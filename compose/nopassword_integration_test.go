@@ -1,9 +1,7 @@
 package compose
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,11 +14,7 @@ import (
 // published ports, the nodes run with protected-mode off and no
 // password, and `down -v` leaves nothing.
 func TestIntegrationComposeNoPassword(t *testing.T) {
-	d := testutil.Docker(t)
-	compose := composeCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	p := composePlan(t, d, "cmpnopw", true)
+	ctx, d, compose, p := composeTest(t, "cmpnopw", true)
 	dir, yml := renderInto(t, p)
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
