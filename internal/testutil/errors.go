@@ -25,3 +25,18 @@ func ErrorNames(t testing.TB, call string, err error, want []string) {
 		}
 	}
 }
+
+// UpAgain checks what up does where its cluster exists: the same spec s
+// finds it (up reports it existing), and s changed by edit is refused
+// with an error naming flag, the setting that differs.
+func UpAgain[S any](t testing.TB, up func(S) (existing bool, err error), s S, edit func(*S), flag string) {
+	t.Helper()
+	if existing, err := up(s); err != nil || !existing {
+		t.Fatalf("second up with the same spec: existing=%v err=%v", existing, err)
+	}
+	other := s
+	edit(&other)
+	if _, err := up(other); err == nil || !strings.Contains(err.Error(), flag) {
+		t.Fatalf("up with another spec: want an error naming %s, got %v", flag, err)
+	}
+}
