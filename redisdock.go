@@ -245,7 +245,7 @@ func (c *Cluster) CACert() []byte {
 
 // Down removes the cluster and its volumes, and closes c.
 func (c *Cluster) Down(ctx context.Context) error {
-	c.closeClient()
+	closeClient(&c.client)
 	defer c.docker.Close()
 	_, err := cluster.Down(ctx, c.spec.Name, true, cluster.Options{Docker: c.docker})
 	return err
@@ -254,14 +254,20 @@ func (c *Cluster) Down(ctx context.Context) error {
 // Close closes the client and the Docker connection; the cluster stays.
 // Do not use c after Close.
 func (c *Cluster) Close() error {
-	c.closeClient()
+	closeClient(&c.client)
 	return c.docker.Close()
 }
 
-func (c *Cluster) closeClient() {
-	if c.client != nil {
-		c.client.Close()
-		c.client = nil
+// closeClient closes the client a Cluster or SentinelGroup made on first
+// use, if it made one, and forgets it.
+func closeClient[C interface {
+	comparable
+	io.Closer
+}](client *C) {
+	var none C
+	if *client != none {
+		(*client).Close()
+		*client = none
 	}
 }
 

@@ -66,20 +66,13 @@ func (g *SentinelGroup) Client() *redis.Client {
 // Close closes the client and the Docker connection; the group stays.
 // Do not use g after Close.
 func (g *SentinelGroup) Close() error {
-	g.closeClient()
+	closeClient(&g.client)
 	return g.docker.Close()
-}
-
-func (g *SentinelGroup) closeClient() {
-	if g.client != nil {
-		g.client.Close()
-		g.client = nil
-	}
 }
 
 // Down removes the group and its volumes, and closes g.
 func (g *SentinelGroup) Down(ctx context.Context) error {
-	g.closeClient()
+	closeClient(&g.client)
 	defer g.docker.Close()
 	_, err := cluster.Down(ctx, g.Name(), true, g.opts())
 	if errors.Is(err, docker.ErrStaleEndpoints) {
