@@ -2,7 +2,6 @@ package swarm
 
 import (
 	"bytes"
-	"context"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -10,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 const testPassword = "Sw4rm-s3cret-do-not-leak"
@@ -77,15 +76,7 @@ func writeAndRender(t *testing.T, dir string) (*stackplan.Plan, Files, []byte) {
 // load reads a rendered stack file back with compose-go's loader.
 func load(t *testing.T, dir string, yml []byte) *types.Project {
 	t.Helper()
-	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "stack.yml"), Content: yml}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the stack file: %v\n%s", err, yml)
-	}
-	return pr
+	return testutil.LoadProject(t, dir, "stack.yml", yml, "demo")
 }
 
 // TestRenderLoadsBack writes the files, renders the stack and loads it

@@ -120,11 +120,7 @@ func checkPlaintextRefused(t *testing.T, addr, pw string, ca []byte) {
 func checkTLSFiles(t *testing.T, d *docker.Client, cluster, pw string) {
 	t.Helper()
 	ctx := context.Background()
-	cts, err := d.List(ctx, cluster)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range docker.Nodes(cts) {
+	for _, c := range docker.Nodes(testutil.Containers(t, d, cluster)) {
 		for _, f := range []struct {
 			path string
 			uid  int

@@ -189,11 +189,7 @@ func checkAddressMap(t *testing.T, r *Result) {
 func checkConfigRewrite(t *testing.T, d *docker.Client, r *Result) {
 	t.Helper()
 	ctx := context.Background()
-	cts, err := d.List(ctx, r.Spec.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
+	for _, c := range testutil.Containers(t, d, r.Spec.Name) {
 		if c.Role != topology.RoleSentinel {
 			continue
 		}
