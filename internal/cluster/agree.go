@@ -21,10 +21,19 @@ func (hr *healRun) agree(ctx context.Context) error {
 	l := hr.l
 	owners := l.agreedOwners()
 	wrong, held := l.viewsOff(owners)
-	if wrong == 0 && len(held) == 0 {
+	bump := l.replicasOff(owners)
+	if wrong == 0 && len(held) == 0 && len(bump) == 0 {
 		return nil
 	}
-	st := hr.o.Log().Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held))
+	st := hr.o.Log().Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held)+len(bump))
+	// a replica takes no SETSLOT: the owner it missed claims its slots
+	// again with a new, highest config epoch, which every node takes
+	for _, m := range bump {
+		hr.o.Log().V(1, "   %s claims its slots again with a new config epoch (a replica missed its claim)", m.name())
+		if err := m.conn.BumpEpoch(ctx); err != nil {
+			return err
+		}
+	}
 	defer st.End(false)
 	mv := &mover{l: l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}
 	if err := mv.alignOwners(ctx, l.openSlots(), owners); err != nil {
@@ -118,4 +127,25 @@ func (l *live) viewsOff(owners [topology.SlotCount]string) (int, map[*member][]i
 		}
 	}
 	return wrong, held
+}
+
+// replicasOff lists the masters owning a slot that some replica's view
+// gives to another node: gossip does not change a replica's mind when
+// the owner it knows has a config epoch as high as the claimant's.
+func (l *live) replicasOff(owners [topology.SlotCount]string) []*member {
+	var out []*member
+	for _, m := range l.members {
+		if m.master() {
+			continue
+		}
+		for s, owner := range owners {
+			if owner == "" || viewOwner(m, s) == owner {
+				continue
+			}
+			if o := l.byID(owner); o != nil && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }

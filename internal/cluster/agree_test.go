@@ -85,9 +85,21 @@ func TestAgreedOwnersAndViewsOff(t *testing.T) {
 		t.Errorf("b holds slots wrongly: %v", held[l.members[1]])
 	}
 
+	// r, a replica, follows b's view: it gives 0-10 and 10923-11000 to b,
+	// as owners does, so no owner needs a new epoch for it
+	if bump := l.replicasOff(owners); len(bump) != 0 {
+		t.Errorf("owners to bump for r: %d, want 0", len(bump))
+	}
+	stale2 := liveFrom(t,
+		nodesText("a", right, epochs), nodesText("b", right, epochs), nodesText("c", right, epochs),
+		nodesText("r", map[string]string{"a": "0-5460", "b": "5461-10000", "c": "10001-16383"}, epochs))
+	if bump := stale2.replicasOff(stale2.agreedOwners()); len(bump) != 1 || bump[0] != stale2.members[1] {
+		t.Errorf("a replica that missed b's claim on 10001-10922: bump %d owners, want b only", len(bump))
+	}
+
 	// everyone agrees: nothing to do
 	ok := liveFrom(t, nodesText("a", right, epochs), nodesText("b", right, epochs), nodesText("c", right, epochs))
-	if wrong, held := ok.viewsOff(ok.agreedOwners()); wrong != 0 || len(held) != 0 {
+	if wrong, held := ok.viewsOff(ok.agreedOwners()); wrong != 0 || len(held) != 0 || len(ok.replicasOff(ok.agreedOwners())) != 0 {
 		t.Errorf("an agreed cluster: %d wrong views, %d holders", wrong, len(held))
 	}
 

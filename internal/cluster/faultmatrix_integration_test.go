@@ -171,8 +171,8 @@ func matrixOps() []matrixOp {
 		{
 			name:  "failover",
 			args:  func(m *matrix) []string { _, r := m.pair(); return []string{"failover", strconv.Itoa(r.Port)} },
-			after: "Promoting", delay: 50 * time.Millisecond, // while the replica asks its master to hand over
-			vict: func(m *matrix) (string, int, bool) { ma, _ := m.pair(); return ma.Name, ma.Port, true },
+			delay: 200 * time.Millisecond,
+			vict:  func(m *matrix) (string, int, bool) { ma, _ := m.pair(); return ma.Name, ma.Port, true },
 		},
 		{
 			name:  "heal",
@@ -223,7 +223,7 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 	pw.Close()
 	var out strings.Builder
 	var mu sync.Mutex
-	var lastCheck time.Time // when the command's last health check began (read off its output)
+	var lastCheck, checked time.Time // when the command's last health check began and ended (read off its output)
 	trigger, exited := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	if op.after == "" {
@@ -240,6 +240,9 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 			if strings.Contains(line, "• Waiting for the cluster to be healthy") {
 				lastCheck = time.Now()
 			}
+			if strings.Contains(line, "✓ Waiting for the cluster to be healthy") {
+				checked = time.Now()
+			}
 			mu.Unlock()
 			t.Logf("redis-dock %s: %s", args[0], line)
 			if op.after != "" && strings.Contains(line, op.after) {
@@ -252,7 +255,8 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 
 	// the fault
 	faulted, pauseDone := false, make(chan struct{})
-	var landed time.Time // when the fault was in place (the engine had done it)
+	var landed time.Time   // when the fault was in place (the engine had done it)
+	var cleared atomicTime // when a pause was undone
 	select {
 	case <-exited:
 	case <-trigger:
@@ -297,6 +301,7 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 				defer close(pauseDone)
 				time.Sleep(time.Duration(3*m.s.NodeTimeout) * time.Millisecond)
 				m.inject("unpause", victim)
+				cleared.set(time.Now())
 			}()
 		}
 	}
@@ -306,10 +311,11 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 	switch {
 	case m.kind == faultSIGKILL && faulted:
 		t.Logf("the tool was killed: it said nothing more")
-	case waitErr == nil && faulted && m.kind != faultSIGKILL && checkedBefore(&mu, &lastCheck, landed):
+	case waitErr == nil && faulted && m.kind != faultSIGKILL && checkedBefore(&mu, &lastCheck, landed) && !checkedAfter(&mu, &checked, cleared.get()):
 		// the command's last health check began before the engine had
-		// done the fault: its success speaks of the cluster before it,
-		// and status may rightly differ now
+		// done the fault (and, for a pause, ended before it was undone):
+		// its success speaks of the cluster before the fault, and status
+		// may rightly differ now
 		t.Logf("FAULT LATE: redis-dock %s had begun its last health check before the %s landed; its success is not checked against status", args[0], m.kind)
 	case waitErr == nil:
 		st := mustStatus(t, m.s.Name, m.o)
@@ -343,6 +349,7 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 		}
 	}
 	if err := WaitHealthy(ctx, m.s.Name, 2*time.Minute, m.o); err != nil {
+		m.dump()
 		t.Fatalf("RECOVERY: %v", err)
 	}
 	stop()
@@ -362,6 +369,23 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 	t.Logf("%d acknowledged writes (%d on %s) and %d loaded keys read back; %d writes failed or were not acknowledged",
 		len(acked), w.AckedOn(vport), victim, matrixKeys, w.Fails())
 }
+
+// checkedAfter reports whether the last health check (*check, read
+// under mu) ended after the fault was undone (cleared, zero if not).
+func checkedAfter(mu *sync.Mutex, check *time.Time, cleared time.Time) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return !cleared.IsZero() && check.After(cleared)
+}
+
+// atomicTime is a time set by one goroutine and read by another.
+type atomicTime struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (a *atomicTime) set(t time.Time) { a.mu.Lock(); a.t = t; a.mu.Unlock() }
+func (a *atomicTime) get() time.Time  { a.mu.Lock(); defer a.mu.Unlock(); return a.t }
 
 // checkedBefore reports whether the last health check (*check, read
 // under mu) began before the fault landed.
@@ -390,6 +414,31 @@ func (m *matrix) inject(verb, node string) {
 	m.t.Helper()
 	if _, err := Inject(context.Background(), m.s.Name, verb, []string{node}, m.o); err != nil {
 		m.t.Fatalf("%s %s: %v", verb, node, err)
+	}
+}
+
+// dump logs every answering node's CLUSTER NODES and cluster state, for
+// a recovery that failed: it only reads.
+func (m *matrix) dump() {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := GetStatus(ctx, m.s.Name, m.o)
+	if err != nil {
+		m.t.Logf("dump: %v", err)
+		return
+	}
+	for _, n := range st.Nodes {
+		c := redis.NewClient(&redis.Options{Addr: AdminAddr(m.s, n.Port), Password: m.s.Password})
+		nodes, err := c.ClusterNodes(ctx).Result()
+		info, _ := c.ClusterInfo(ctx).Result()
+		c.Close()
+		state := ""
+		for _, l := range strings.Split(info, "\n") {
+			if strings.HasPrefix(l, "cluster_state:") || strings.HasPrefix(l, "cluster_current_epoch:") || strings.HasPrefix(l, "cluster_my_epoch:") {
+				state += strings.TrimSpace(l) + " "
+			}
+		}
+		m.t.Logf("dump: %s (%s, %s) %s err=%v\n%s", n.Name, n.Role, n.Container, state, err, nodes)
 	}
 }
 
@@ -490,7 +539,9 @@ func (m *matrix) unbalance() {
 		// flag another failing for a moment (CLUSTERDOWN); heal finishes
 		// the slots the move left open, and what moved unbalances enough
 		m.t.Logf("setup: the reshard stopped (%v); heal finishes what it left open", err)
+		m.dump()
 		if _, err := Heal(ctx, m.s.Name, HealOptions{Wait: 2 * time.Minute}, m.o); err != nil {
+			m.dump()
 			m.t.Fatal(err)
 		}
 	}

@@ -50,7 +50,7 @@ func Rebalance(ctx context.Context, name string, ro RebalanceOptions, o Options)
 	if err != nil {
 		return nil, err
 	}
-	if err := settle(ctx, l, ro.Wait); err != nil {
+	if err := settle(ctx, mv, ro.Wait); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(begin)
@@ -93,7 +93,7 @@ func Reshard(ctx context.Context, name string, ro ReshardOptions, o Options) (Mo
 	if err != nil {
 		return stats, err
 	}
-	return stats, settle(ctx, l, ro.Wait)
+	return stats, settle(ctx, mv, ro.Wait)
 }
 
 // openForMoves opens a cluster whose nodes all run and answer, and a
@@ -115,15 +115,22 @@ func openForMoves(ctx context.Context, name string, mo MoveOptions, o Options) (
 }
 
 // settle waits until every node agrees on the new slot map and the
-// cluster is healthy.
-func settle(ctx context.Context, l *live, wait time.Duration) error {
+// cluster is healthy, as a step of its own: the last check a command
+// makes shows in its output.
+func settle(ctx context.Context, mv *mover, wait time.Duration) error {
 	if wait <= 0 {
 		wait = spec.Default().Wait
 	}
-	if err := l.waitAgreement(ctx, wait); err != nil {
+	st := mv.log.Start("Waiting for the cluster to be healthy")
+	defer st.End(false)
+	if err := mv.l.waitAgreement(ctx, wait); err != nil {
 		return err
 	}
-	return l.waitHealthy(ctx, wait)
+	if err := mv.l.waitHealthy(ctx, wait); err != nil {
+		return err
+	}
+	st.End(true)
+	return nil
 }
 
 func (l *live) byPort(port int) *member {
