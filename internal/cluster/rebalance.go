@@ -126,11 +126,7 @@ func settle(ctx context.Context, mv *mover, wait time.Duration) error {
 	if err := mv.l.waitAgreement(ctx, wait); err != nil {
 		return err
 	}
-	if err := mv.l.waitHealthy(ctx, wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(mv.l.waitHealthy(ctx, wait))
 }
 
 func (l *live) byPort(port int) *member {
