@@ -12,14 +12,6 @@ import (
 	"testing"
 )
 
-// modeNames are the identifiers and strings that name a mode: a
-// comparison of a spec's Network with one of them outside this package
-// is a mode decision made in a second place.
-var modeNames = map[string]bool{
-	"BridgeName": true, "HostName": true, "NetworkBridge": true, "NetworkHost": true,
-	`"bridge"`: true, `"host"`: true, `"overlay"`: true,
-}
-
 // TestModesLiveHere scans the module's Go files outside this package (tests
 // left out) for a Network compared with a mode's name (== or != or a
 // switch case). What a mode does is asked of the Mode (spec.Net()); which
@@ -100,14 +92,23 @@ func isNetwork(e ast.Expr) bool {
 	return ok && s.Sel.Name == "Network"
 }
 
+// namesMode reports a mode's name: a string literal of every mode's
+// Name (registered ones and the overlay), or a constant that holds one.
 func namesMode(e ast.Expr) bool {
 	switch e := e.(type) {
 	case *ast.BasicLit:
-		return modeNames[e.Value]
+		for _, m := range all() {
+			if e.Value == strconv.Quote(m.Name()) {
+				return true
+			}
+		}
 	case *ast.Ident:
-		return modeNames[e.Name]
+		return modeConsts[e.Name]
 	case *ast.SelectorExpr:
-		return modeNames[e.Sel.Name]
+		return modeConsts[e.Sel.Name]
 	}
 	return false
 }
+
+// modeConsts are the constants that hold a mode's name, here and in spec.
+var modeConsts = map[string]bool{"BridgeName": true, "HostName": true, "NetworkBridge": true, "NetworkHost": true}
