@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -18,24 +19,29 @@ import (
 // the others gave to another master lets it go when it holds no key of
 // it; with keys it is left alone (nothing stored is dropped) and named.
 func (hr *healRun) agree(ctx context.Context) error {
-	l := hr.l
+	return (&mover{l: hr.l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}).agree(ctx)
+}
+
+// agree is heal's step, also taken by a move whose nodes do not agree
+// on the slot map soon after it (settle).
+func (mv *mover) agree(ctx context.Context) error {
+	l, log := mv.l, mv.log
 	owners := l.agreedOwners()
 	wrong, held := l.viewsOff(owners)
 	bump := l.replicasOff(owners)
 	if wrong == 0 && len(held) == 0 && len(bump) == 0 {
 		return nil
 	}
-	st := hr.o.Log().Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held)+len(bump))
+	st := log.Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held)+len(bump))
 	// a replica takes no SETSLOT: the owner it missed claims its slots
 	// again with a new, highest config epoch, which every node takes
 	for _, m := range bump {
-		hr.o.Log().V(1, "   %s claims its slots again with a new config epoch (a replica missed its claim)", m.name())
+		log.V(1, "   %s claims its slots again with a new config epoch (a replica missed its claim)", m.name())
 		if err := m.conn.BumpEpoch(ctx); err != nil {
 			return err
 		}
 	}
 	defer st.End(false)
-	mv := &mover{l: l, opt: hr.ho.Move.withDefaults(), log: hr.o.Log()}
 	if err := mv.alignOwners(ctx, l.openSlots(), owners); err != nil {
 		return err
 	}
@@ -49,7 +55,7 @@ func (hr *healRun) agree(ctx context.Context) error {
 			if n[i] == 0 {
 				empty = append(empty, s)
 			} else {
-				hr.o.Log().Warnf("%s claims slot %d, which the others give to %s, and holds %d keys of it: left as it is",
+				log.Warnf("%s claims slot %d, which the others give to %s, and holds %d keys of it: left as it is",
 					m.name(), s, l.nameOf(m, owners[s]), n[i])
 			}
 		}
@@ -58,7 +64,7 @@ func (hr *healRun) agree(ctx context.Context) error {
 			byOwner[owners[s]] = append(byOwner[owners[s]], s)
 		}
 		for owner, ss := range byOwner {
-			hr.o.Log().V(1, "   %s gives up %d slots (%d-%d) to %s", m.name(), len(ss), ss[0], ss[len(ss)-1], l.nameOf(m, owner))
+			log.V(1, "   %s gives up %d slots (%d-%d) to %s", m.name(), len(ss), ss[0], ss[len(ss)-1], l.nameOf(m, owner))
 			if err := m.conn.SetSlots(ctx, ss, "NODE", owner); err != nil {
 				return fmt.Errorf("telling %s that %s owns slots %d-%d: %w", m.name(), l.nameOf(m, owner), ss[0], ss[len(ss)-1], err)
 			}
@@ -67,6 +73,23 @@ func (hr *healRun) agree(ctx context.Context) error {
 	_ = l.refresh(ctx)
 	st.End(true)
 	return nil
+}
+
+// waitAgreement waits, after a move, until every node sees the same
+// slot map. Gossip spreads a move's claims within moments; a node that
+// missed one it will not take from gossip is told (agree), and the wait
+// goes on.
+func (mv *mover) waitAgreement(ctx context.Context, wait time.Duration) error {
+	first := min(wait, 2*time.Duration(mv.l.spec.NodeTimeout)*time.Millisecond+2*time.Second)
+	err := mv.l.waitAgreement(ctx, first)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	mv.log.V(1, "   %v", err)
+	if err := mv.agree(ctx); err != nil {
+		return err
+	}
+	return mv.l.waitAgreement(ctx, max(wait-first, 5*time.Second))
 }
 
 // agreedOwners is, for every slot, the master that claims it; where two

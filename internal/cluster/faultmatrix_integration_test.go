@@ -65,18 +65,12 @@ type matrixOp struct {
 	check func(m *matrix, t *testing.T)       // extra checks after recovery (optional)
 }
 
-// notHeldYet are the cells that do not hold in every run yet; the README
-// lists them with the reason. A node paused in the middle of a slot move
-// can leave the drained master with cluster_state:fail and a slot map of
-// its own, refusing the MIGRATEs that would close the open slots with
-// CLUSTERDOWN for longer than heal's wait (seen again on 2026-12-04 in a
-// targeted run, scale-in, after passing once with heal's retries).
-// REDIS_DOCK_MATRIX_ALL=1 runs them too.
-var notHeldYet = map[string]string{
-	faultPause + "/scale-out": "a paused move's repair is not reliable yet",
-	faultPause + "/scale-in":  "a paused move's repair is not reliable yet",
-	faultPause + "/rebalance": "a paused move's repair is not reliable yet",
-}
+// notHeldYet are the cells that do not hold in every run yet (cell
+// "kind/op" -> why); the README lists them with the reason, and
+// REDIS_DOCK_MATRIX_ALL=1 runs them too. Empty since heal tells a master
+// that kept a slot map of its own who owns every slot (agree.go): the
+// paused-move cells that left one with cluster_state:fail run again.
+var notHeldYet = map[string]string{}
 
 func TestIntegrationFaultMatrix(t *testing.T) {
 	bin := toolBinary(t)

@@ -123,7 +123,7 @@ func settle(ctx context.Context, mv *mover, wait time.Duration) error {
 	}
 	st := mv.log.Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	if err := mv.l.waitAgreement(ctx, wait); err != nil {
+	if err := mv.waitAgreement(ctx, wait); err != nil {
 		return err
 	}
 	return st.Done(mv.l.waitHealthy(ctx, wait))

@@ -220,12 +220,13 @@ func (sc *scaleRun) moveSlots(ctx context.Context, roles rolePlan) error {
 	for _, i := range roles.Masters {
 		ids = append(ids, sc.l.byIndex(i).id())
 	}
-	stats, err := sc.mover().run(ctx, planBalance(sc.l.owners(), ids))
+	mv := sc.mover()
+	stats, err := mv.run(ctx, planBalance(sc.l.owners(), ids))
 	sc.res.Moved = stats
 	if err != nil {
 		return err
 	}
-	return sc.l.waitAgreement(ctx, sc.want.Wait)
+	return mv.waitAgreement(ctx, sc.want.Wait)
 }
 
 // replicas makes every kept node that is not a chosen master replicate
