@@ -97,6 +97,33 @@ func (p *prober) conn(c docker.Container) *redisx.Node {
 	return n
 }
 
+// handedOut reports a node that answers but whose CLUSTER SLOTS, what a
+// client loads its map from, does not give slot to m yet: a client that
+// reloads from it would route the slot back to the old master.
+func (p *prober) handedOut(ctx context.Context, slot int, m reachable) string {
+	all, err := p.o.Docker.List(ctx, p.h.spec.Name)
+	if err != nil {
+		return err.Error()
+	}
+	for _, c := range docker.Nodes(all) {
+		if !c.Running() {
+			continue
+		}
+		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
+		ranges, err := p.conn(c).Slots(rctx)
+		cancel()
+		if err != nil {
+			continue // it does not answer (paused, cut off): no client loads from it
+		}
+		for _, r := range ranges {
+			if r.Start <= slot && slot <= r.End && r.Master.ID != m.self.ID {
+				return fmt.Sprintf("CLUSTER SLOTS on %s still gives slot %d to another master than %s", c.Name, slot, m.ct.Name)
+			}
+		}
+	}
+	return ""
+}
+
 // writable proves that m takes writes for slot: a DEL of a probe key in
 // that slot is refused by a replica (MOVED), by a master that does not
 // own the slot (MOVED) and by one whose cluster is down (CLUSTERDOWN).
@@ -156,6 +183,9 @@ func WaitFailover(ctx context.Context, name string, slot int, from string, timeo
 		}
 		if err := writable(ctx, m, slot); err != nil {
 			return fmt.Sprintf("%s serves slot %d but refuses writes: %v", m.ct.Name, slot, err), nil
+		}
+		if why := p.handedOut(ctx, slot, m); why != "" {
+			return why, nil
 		}
 		got = FaultNode{Container: m.ct.Name, Port: m.ct.Port, ID: m.self.ID, Role: "master"}
 		return "", nil
