@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
-	"github.com/redis-dock/redis-dock/internal/sentinel"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/sentinel"
 )
 
 // Operations on a running cluster made by Up, by name (day-2 work). The CLI's scale,

@@ -62,8 +62,8 @@ type upgradeRun struct {
 	log     *status.Logger
 	res     *provision.UpgradeResult
 	cr      *provision.Creation
-	imageID string         // the new image's ID ("" when missing: dry run)
-	subnet  netip.Prefix   // the group's network's, when it has one
+	imageID string       // the new image's ID ("" when missing: dry run)
+	subnet  netip.Prefix // the group's network's, when it has one
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
