@@ -10,15 +10,19 @@ import (
 )
 
 // SpecLabel is the spec as stored on every container: no secrets, so a
-// second `up` can compare and `status` can tell the mode.
+// second `up` can compare and `status` can tell the mode. --tls-days is
+// kept for a TLS cluster: nodes added later get certificates as long.
 func SpecLabel(s spec.Spec) string {
+	if !s.TLS {
+		s.TLSDays = 0
+	}
 	b, _ := json.Marshal(s)
 	return string(b)
 }
 
-// ParseSpecLabel reads the spec label of a container. --tls-days is not
-// in it: certificates for nodes added later get the default (never past
-// the CA's end).
+// ParseSpecLabel reads the spec label of a container. A label written
+// before --tls-days was kept in it gets the default (certificates never
+// last past the CA's end anyway).
 func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
 	s := spec.Spec{TLSDays: spec.DefaultTLSDays}
 	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
