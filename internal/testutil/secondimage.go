@@ -40,4 +40,3 @@ func SecondImage(t *testing.T, d *docker.Client) string {
 	}
 	return ref
 }
-
