@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
@@ -80,6 +81,11 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 	g, st, err := ur.read(ctx)
 	if err != nil {
 		return err
+	}
+	if !ur.uo.DryRun {
+		if g, st, err = ur.restoreMissing(ctx, g, st); err != nil {
+			return err
+		}
 	}
 	defer g.close()
 	if err := ur.checkImage(ctx, g); err != nil {
@@ -167,7 +173,7 @@ func (ur *upgradeRun) state(g *group, st *Status) (groupState, error) {
 		for _, c := range g.cts {
 			if c.Name == name {
 				cur := provision.Current(c, ur.imageID, ur.want)
-				if cur {
+				if cur && !slices.Contains(ur.res.Replaced, name) { // not made again by restoreMissing
 					ur.res.Skipped = append(ur.res.Skipped, name)
 				}
 				return groupNode{Name: name, Current: cur}
@@ -295,4 +301,48 @@ func (ur *upgradeRun) replace(ctx context.Context, s upgradeStep) error {
 	}
 	st0.End(true)
 	return nil
+}
+
+// restoreMissing makes again, from the new image and config, every node
+// whose container is gone: an upgrade killed (SIGKILL, a crash) between
+// removing a node's container and making it again leaves that. A data
+// node comes back on its volume as a replica of the master now; a
+// sentinel rejoins (its old ID is forgotten by the others). Then it waits
+// until the group is healthy.
+func (ur *upgradeRun) restoreMissing(ctx context.Context, g *group, st *Status) (*group, *Status, error) {
+	have := map[string]bool{}
+	for _, c := range g.cts {
+		have[c.Name] = true
+	}
+	var missing []topology.Node
+	nodes := ur.nodes(st)
+	for _, n := range nodes {
+		if !have[n.Name] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) == 0 {
+		return g, st, nil
+	}
+	g.close()
+	if st.Master == "" {
+		return nil, nil, fmt.Errorf("sentinel group %q has no master and %d containers gone: restore it with `redis-dock up` and its spec first", ur.want.Name, len(missing))
+	}
+	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, nodes: nodes}
+	for _, n := range missing {
+		line := ur.log.Start("Making node %s again (its container is gone)", n.Name)
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*ur.want.Wait)
+		err := u.startNode(fctx, n)
+		cancel()
+		if err != nil {
+			line.End(false)
+			return nil, nil, fmt.Errorf("failed to make node %s again: %w", n.Name, err)
+		}
+		ur.res.Replaced = append(ur.res.Replaced, n.Name)
+		line.End(true)
+	}
+	if err := ur.waitHealthy(ctx, "Waiting for sentinel group %q to be healthy", ur.want.Name); err != nil {
+		return nil, nil, err
+	}
+	return ur.read(ctx)
 }

@@ -98,6 +98,40 @@ func TestIntegrationSentinelUpgrade(t *testing.T) {
 	if len(again.Replaced) != 0 || len(again.Skipped) != len(before) {
 		t.Fatalf("second run replaced %v, skipped %v: want nothing replaced, all %d skipped", again.Replaced, again.Skipped, len(before))
 	}
+
+	// A container gone (an upgrade killed between removing and making
+	// it): the next run makes it again on its volume and skips the rest.
+	now, err := GetStatus(ctx, s.Name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replica docker.Container
+	for _, n := range now.Nodes {
+		if n.Role == "replica" {
+			replica = after[n.Name]
+		}
+	}
+	if err := d.Stop(ctx, replica.ID, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RemoveContainer(ctx, replica.ID); err != nil {
+		t.Fatal(err)
+	}
+	restored, err := Upgrade(ctx, s.Name, provision.UpgradeOptions{Image: second}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(restored.Replaced) != 1 || restored.Replaced[0] != replica.Name || len(restored.Skipped) != len(before)-1 {
+		t.Fatalf("after removing %s: replaced %v, skipped %v; want it alone made again, the other %d skipped",
+			replica.Name, restored.Replaced, restored.Skipped, len(before)-1)
+	}
+	check2 := failoverClient(res)
+	defer check2.Close()
+	for k, v := range acked {
+		if got, err := check2.Get(ctx, k).Result(); err != nil || got != v {
+			t.Fatalf("after making %s again: acknowledged %s=%s, read %q, %v", replica.Name, k, v, got, err)
+		}
+	}
 }
 
 // containers maps the group's containers by name.
