@@ -106,15 +106,40 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 	if err := ur.waitHealthy(ctx, "Checking sentinel group %q is healthy before upgrading", ur.want.Name); err != nil {
 		return err
 	}
-	for i, step := range plan {
+	// Each step is taken from a plan made again from the group as it is
+	// then: the sentinels may have moved the master meanwhile (a node
+	// judged down under load), and the plan follows them.
+	for i := 0; len(plan) > 0; i++ {
 		if err := ctx.Err(); err != nil { // an interrupt: stop between nodes
-			return fmt.Errorf("%w after %d of %d upgrade steps (the group is healthy; run upgrade again to resume)", err, i, len(plan))
+			return fmt.Errorf("%w after %d upgrade steps, %d left (the group is healthy; run upgrade again to resume)", err, i, len(plan))
 		}
-		if err := ur.step(ctx, step); err != nil {
-			return fmt.Errorf("upgrade step %d of %d (%s): %w", i+1, len(plan), step, err)
+		if i > 2*len(state.Replicas)+2*len(state.Sentinels)+4 {
+			return fmt.Errorf("sentinel group %q: the upgrade makes no progress, %d steps left: %s", ur.want.Name, len(plan), plan)
+		}
+		if err := ur.step(ctx, plan[0]); err != nil {
+			return fmt.Errorf("upgrade step %d (%s): %w", i+1, plan[0], err)
+		}
+		if plan, err = ur.replan(ctx); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// replan reads the group again and plans what is left.
+func (ur *upgradeRun) replan(ctx context.Context) (upgradePlan, error) {
+	g, st, err := ur.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer g.close()
+	skipped := ur.res.Skipped
+	state, err := ur.state(g, st)
+	ur.res.Skipped = skipped // counted once, by the first plan
+	if err != nil {
+		return nil, err
+	}
+	return planUpgrade(state, ur.uo.AllowDowntime)
 }
 
 // read opens the group and reads its status.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -25,7 +26,8 @@ func TestIntegrationSentinelUpgrade(t *testing.T) {
 	ctx := context.Background()
 	d := testutil.ParallelDocker(t)
 	second := testutil.SecondImage(t, d) // removed after the group (cleanups run last first)
-	s, o := newSpec(t, d, "sentinel-upg", nil)
+	// down-after 5s (newSpec's 1s fails over by itself on a loaded machine)
+	s, o := newSpec(t, d, "sentinel-upg", func(s *spec.Spec) { s.DownAfter = 5000 })
 	res, err := Up(ctx, s, o)
 	if err != nil {
 		t.Fatal(err)
