@@ -1,9 +1,11 @@
 package provision
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -29,6 +31,19 @@ func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
 		return s, false
 	}
 	return s, true
+}
+
+// Find lists the containers of the cluster named name (nodes and
+// helpers), and fails with the --name error when there are none.
+func Find(ctx context.Context, d *docker.Client, name string) ([]docker.Container, error) {
+	cts, err := d.List(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(cts) == 0 {
+		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
+	}
+	return cts, nil
 }
 
 // SpecOf reads the spec label of the first container that carries one:
