@@ -33,7 +33,6 @@ func TestIntegrationTLS(t *testing.T) {
 	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "tls")
 	s.Port = testutil.FreePortRange(t, 8) // 3x1, then 4x1
-	s.Subnet = testutil.FreeSubnet(t, d).String()
 	s.TLS = true
 	res, err := Up(ctx, s, o)
 	if err != nil {

@@ -11,26 +11,13 @@ import (
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
-// SpecLabel is the spec as stored on every container: no secrets, so a
-// second `up` can compare and `status` can tell the mode. --tls-days is
-// kept for a TLS cluster: nodes added later get certificates as long.
-func SpecLabel(s spec.Spec) string {
-	if !s.TLS {
-		s.TLSDays = 0
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
-}
+// SpecLabel is the spec as stored on every container (spec.Label).
+func SpecLabel(s spec.Spec) string { return s.Label() }
 
-// ParseSpecLabel reads the spec label of a container. A label written
-// before --tls-days was kept in it gets the default (certificates never
-// last past the CA's end anyway).
+// ParseSpecLabel reads the spec label of a container (spec.ParseLabel).
 func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
-	s := spec.Spec{TLSDays: spec.DefaultTLSDays}
-	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
-		return s, false
-	}
-	return s, true
+	s, err := spec.ParseLabel(labels[docker.LabelSpec])
+	return s, err == nil
 }
 
 // Find lists the containers of the cluster named name (nodes and
