@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/cluster"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/sentinel"
 )
 
 // Operations on a running cluster made by Up, by name (day-2 work). The CLI's scale,
@@ -90,9 +91,20 @@ func Heal(ctx context.Context, name string, ho HealOptions, opts ...Option) (*He
 // Upgrade rolls a new node image and/or config through the cluster while
 // it serves: replicas first, then each master after a failover to its
 // upgraded replica; settings Redis takes at runtime without a restart.
-// Running it again resumes an interrupted upgrade.
+// Running it again resumes an interrupted upgrade. A sentinel group
+// (up --mode sentinel) is upgraded as sentinel.Upgrade says: replicas,
+// then sentinels, then SENTINEL FAILOVER and the old master last.
 func Upgrade(ctx context.Context, name string, uo UpgradeOptions, opts ...Option) (*UpgradeResult, error) {
-	return withDocker(opts, func(o cluster.Options) (*UpgradeResult, error) { return cluster.Upgrade(ctx, name, uo, o) })
+	return withDocker(opts, func(o cluster.Options) (*UpgradeResult, error) {
+		isSentinel, err := sentinel.IsSentinel(ctx, name, o)
+		if err != nil {
+			return nil, err
+		}
+		if isSentinel {
+			return sentinel.Upgrade(ctx, name, uo, o)
+		}
+		return cluster.Upgrade(ctx, name, uo, o)
+	})
 }
 
 // Upgrade rolls a new image and/or config through this cluster (see the

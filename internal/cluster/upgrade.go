@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
@@ -18,29 +16,11 @@ import (
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
-// UpgradeOptions say what to roll through a cluster, and how.
-type UpgradeOptions struct {
-	Image string // the new node image; "" keeps the cluster's
-	// Config replaces the extra redis.conf directives (up's --config);
-	// nil keeps them, an empty slice removes them all.
-	Config        []string
-	DryRun        bool          // plan only
-	AllowDowntime bool          // replace masters without replicas in place
-	Wait          time.Duration // for each node and final health (default 60s)
-}
-
-// UpgradeResult is what an upgrade did (or, dry, would do).
-type UpgradeResult struct {
-	Spec      spec.Spec // the cluster's spec now (with its password)
-	Plan      string    // the steps, one a line
-	Replaced  []string  // containers made again from the new image/config
-	Failovers []string  // "old -> new" masters
-	SetLive   []string  // nodes given the new config at runtime
-	Runtime   []string  // directives set at runtime (CONFIG SET)
-	Restart   []string  // directives that needed a new container
-	Skipped   []string  // nodes already on the new image and config
-	Elapsed   time.Duration
-}
+// UpgradeOptions and UpgradeResult are shared with sentinel groups' upgrade.
+type (
+	UpgradeOptions = provision.UpgradeOptions
+	UpgradeResult  = provision.UpgradeResult
+)
 
 // Upgrade rolls a new image and/or config through a cluster made by `up`
 // (bridge or host network) while it serves: each node's container is
@@ -92,17 +72,7 @@ func upgradeSpec(h *handle, uo UpgradeOptions) (spec.Spec, error) {
 	if _, err := netmode.Lookup(s.Network); err != nil {
 		return s, fmt.Errorf("cluster %q runs on network %q: upgrade changes clusters on the networks up makes (%s)", s.Name, s.Network, strings.Join(netmode.Names(), ", "))
 	}
-	if uo.Image != "" {
-		s.Image = uo.Image
-	}
-	if uo.Config != nil {
-		s.Config = slices.Clone(uo.Config)
-	}
-	s.Wait = uo.Wait
-	if s.Wait <= 0 {
-		s.Wait = spec.Default().Wait
-	}
-	return s, s.Validate()
+	return provision.UpgradeSpec(s, uo)
 }
 
 // upgradeRun carries one Upgrade's state from step to step.
@@ -195,50 +165,22 @@ func (ur *upgradeRun) execute(ctx context.Context, plan upgradePlan) error {
 // redis-dock/node tag, as up does) and refuses an image whose Redis major
 // version is lower than a running node's: it may not read their data.
 func (ur *upgradeRun) checkImage(ctx context.Context, l *live) error {
-	info, err := ur.o.Docker.ImageInspect(ctx, ur.want.Image)
-	if err != nil {
-		if ur.uo.DryRun {
-			ur.log.Warnf("image %s is not present (upgrade builds redis-dock/node tags): every node would be replaced", ur.want.Image)
-			return nil
-		}
+	id, next, err := provision.NewImage(ctx, ur.o, ur.want.Image, ur.uo.DryRun)
+	if err != nil || id == "" {
 		return err
 	}
-	ur.imageID = info.ID
+	ur.imageID = id
 	running, from := "", ""
 	for _, m := range l.members {
 		inf, err := m.conn.Info(ctx, "server")
 		if err != nil {
 			return fmt.Errorf("node %s: %w", m.name(), err)
 		}
-		if v := inf["redis_version"]; major(v) > major(running) {
+		if v := inf["redis_version"]; provision.Major(v) > provision.Major(running) {
 			running, from = v, m.name()
 		}
 	}
-	next := info.Labels[images.LabelRedisVersion]
-	if next == "" {
-		ur.log.Warnf("image %s carries no %s label: cannot check that it reads the data of Redis %s", ur.want.Image, images.LabelRedisVersion, running)
-		return nil
-	}
-	return checkVersion(ur.want.Image, next, running, from)
-}
-
-// checkVersion refuses image, holding Redis next, when its major version
-// is lower than running, the newest Redis a node (from) runs.
-func checkVersion(image, next, running, from string) error {
-	if major(next) < major(running) {
-		return fmt.Errorf("--image %s holds Redis %s, older than the Redis %s that %s runs: it may not read the nodes' data; choose an image of Redis %d or newer",
-			image, next, running, from, major(running))
-	}
-	return nil
-}
-
-// major is the major number of a Redis version ("7.2.4" -> 7), -1 if none.
-func major(v string) int {
-	n, err := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
-	if err != nil {
-		return -1
-	}
-	return n
+	return provision.CheckRedisVersion(ur.o, ur.want.Image, next, running, from)
 }
 
 // shards reads the running shards with each node's action.

@@ -13,9 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
-	"github.com/redis-dock/redis-dock/internal/nodeimage"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/internal/topology"
@@ -31,7 +29,7 @@ import (
 // third cluster's, by SIGTERM to the built binary (upgradeCLISIGTERM).
 func TestIntegrationUpgradeUnderLoad(t *testing.T) {
 	d := testutil.ParallelDocker(t)
-	second := secondImage(t, d)
+	second := testutil.SecondImage(t, d)
 
 	t.Run("straight", func(t *testing.T) {
 		_, s, o, res := upTest(t, "upg", nil)
@@ -217,37 +215,6 @@ func (b nodesBefore) checkUnchanged(t *testing.T, d *docker.Client) {
 			t.Errorf("%s was replaced by a command that should have changed nothing", c.Name)
 		}
 	}
-}
-
-// secondImage builds images.Repo under a tag of this run's own from the same inputs as the
-// clusters' image plus one label, checks its ID differs, and removes it
-// when the test ends (after the clusters, which use it).
-func secondImage(t *testing.T, d *docker.Client) string {
-	t.Helper()
-	ctx := context.Background()
-	tag := testutil.UniqueName("upgrade") // another run on the same engine has its own
-	ref := images.Repo + ":" + tag
-	if _, err := nodeimage.Build(ctx, d, images.Options{Tag: tag, OnlyTag: true,
-		Labels: map[string]string{"test.redis-dock.build": "second"}}, testutil.Logger(t)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := d.RemoveImage(context.Background(), ref); err != nil {
-			t.Errorf("cleanup: %v", err)
-		}
-	})
-	a, err := d.ImageInspect(ctx, images.DefaultNodeImage())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := d.ImageInspect(ctx, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.ID == b.ID {
-		t.Fatalf("%s has the ID of %s (%s): an upgrade between them proves nothing", ref, images.DefaultNodeImage(), a.ID)
-	}
-	return ref
 }
 
 // nodesBefore is a cluster's containers and node IDs before an upgrade.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -96,15 +97,9 @@ func (ur *upgradeRun) replace(ctx context.Context, s upgradeStep) error {
 	l.close()
 	st := ur.log.Start("Replacing %s (%s)", m.name(), what)
 	defer st.End(false)
-	if err := ur.o.Docker.Stop(ctx, m.ct.ID, 10); err != nil {
-		return err
-	}
-	if err := ur.o.Docker.RemoveContainer(ctx, m.ct.ID); err != nil {
-		return err
-	}
 	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, tls: ur.h.tls}
-	if err := u.startNode(ctx, n); err != nil {
-		return fmt.Errorf("failed to make node %s again (its volume %s is kept; run upgrade again): %w", n.Name, docker.VolumeName(n.Name), err)
+	if err := provision.Recreate(ctx, ur.o, m.ct, func(ctx context.Context) error { return u.startNode(ctx, n) }); err != nil {
+		return err
 	}
 	ur.res.Replaced = append(ur.res.Replaced, n.Name)
 	if err := ur.waitBack(ctx, n.Name, master); err != nil {

@@ -60,15 +60,26 @@ func renderData(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, er
 }
 
 // renderSentinel renders a sentinel's sentinel.conf, monitoring the
-// planned master under the group's name.
+// planned master (masterNode) under the group's name.
 func renderSentinel(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte, error) {
-	master := nodes[0]
+	master := masterNode(nodes)
 	return templates.RenderSentinel(templates.Sentinel{
 		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
 		Password: s.Password, Dir: images.DataDir, AnnounceIP: announceFor(s),
 		MasterName: s.Name, MasterHost: peerHost(s, master), MasterPort: master.Port,
 		Quorum: s.Quorum(), DownAfter: s.DownAfterMillis(), FailoverTimeout: s.FailoverTimeout(),
 	})
+}
+
+// masterNode is the node nodes plan as the master: the first one as `up`
+// plans a group; upgrade plans the one serving as master now.
+func masterNode(nodes []topology.Node) topology.Node {
+	for _, n := range nodes {
+		if n.Role == topology.RoleMaster {
+			return n
+		}
+	}
+	return nodes[0]
 }
 
 // configFile is the file copied into node n's container before it starts.

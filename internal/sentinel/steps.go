@@ -38,10 +38,16 @@ func (u *upRun) startNodes(ctx context.Context, nodes []topology.Node, format st
 }
 
 func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
+	return u.startNodeWith(ctx, n, nil)
+}
+
+// startNodeWith starts node n with extra appended to its config.
+func (u *upRun) startNodeWith(ctx context.Context, n topology.Node, extra []byte) error {
 	path, conf, err := configFile(u.spec, u.nodes, n)
 	if err != nil {
 		return err
 	}
+	conf = append(conf, extra...)
 	ns := u.nodeSpec(n)
 	if n.Role != topology.RoleSentinel { // sentinels keep their state in sentinel.conf
 		ns.Volume = docker.VolumeName(n.Name)

@@ -36,7 +36,9 @@ func newUpgrade(t *target) *cobra.Command {
 		"volume, address and port: replicas first, one at a time, each waited for until linked and caught up; then " +
 		"each master after CLUSTER FAILOVER to its upgraded replica. The cluster is checked healthy after every node. " +
 		"Settings Redis accepts at runtime are set without a restart. Nodes already on the new image and config are " +
-		"skipped, so running it again resumes an interrupted upgrade."
+		"skipped, so running it again resumes an interrupted upgrade. A sentinel group (up --mode sentinel) is upgraded " +
+		"replicas first, then the sentinels one at a time, then SENTINEL FAILOVER to an up-to-date replica (the master's " +
+		"writes paused until every sentinel names the new one) and the old master last."
 	fs := cmd.Flags()
 	row, _ := spec.FieldByFlag("image")
 	fs.StringVar(&uo.Image, "image", "", row.Usage+" (default: the cluster's, whose tag may point at a newer build)")

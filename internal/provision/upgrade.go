@@ -1,0 +1,120 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis-dock/redis-dock/images"
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/spec"
+)
+
+// What every kind of upgrade (a Redis Cluster's, a sentinel group's)
+// shares: its options and result, the new image's check, whether a node
+// is current already, and how a node's container is made again.
+
+// UpgradeOptions say what to roll through a cluster, and how.
+type UpgradeOptions struct {
+	Image string // the new node image; "" keeps the cluster's
+	// Config replaces the extra redis.conf directives (up's --config);
+	// nil keeps them, an empty slice removes them all.
+	Config        []string
+	DryRun        bool          // plan only
+	AllowDowntime bool          // replace masters without replicas in place
+	Wait          time.Duration // for each node and final health (default 60s)
+}
+
+// UpgradeResult is what an upgrade did (or, dry, would do).
+type UpgradeResult struct {
+	Spec      spec.Spec // the cluster's spec now (with its password)
+	Plan      string    // the steps, one a line
+	Replaced  []string  // containers made again from the new image/config
+	Failovers []string  // "old -> new" masters
+	SetLive   []string  // nodes given the new config at runtime
+	Runtime   []string  // directives set at runtime (CONFIG SET)
+	Restart   []string  // directives that needed a new container
+	Skipped   []string  // nodes already on the new image and config
+	Elapsed   time.Duration
+}
+
+// UpgradeSpec is s with the image and config of uo, and its wait.
+func UpgradeSpec(s spec.Spec, uo UpgradeOptions) (spec.Spec, error) {
+	if uo.Image != "" {
+		s.Image = uo.Image
+	}
+	if uo.Config != nil {
+		s.Config = append([]string{}, uo.Config...)
+	}
+	s.Wait = uo.Wait
+	if s.Wait <= 0 {
+		s.Wait = spec.Default().Wait
+	}
+	return s, s.Validate()
+}
+
+// NewImage reads the new image's ID and the Redis version it carries
+// (images.LabelRedisVersion; "" when it has none). A missing image is
+// an error, except in a dry run, which warns and gives an empty ID
+// (every node is then planned for replacement).
+func NewImage(ctx context.Context, o Options, image string, dry bool) (id, version string, err error) {
+	info, err := o.Docker.ImageInspect(ctx, image)
+	if err != nil {
+		if dry {
+			o.Log().Warnf("image %s is not present (upgrade builds redis-dock/node tags): every node would be replaced", image)
+			return "", "", nil
+		}
+		return "", "", err
+	}
+	return info.ID, info.Labels[images.LabelRedisVersion], nil
+}
+
+// CheckRedisVersion refuses image, holding Redis next, when its major
+// version is lower than running, the newest Redis a node (from) runs: it
+// may not read their data. An image without the label is let through
+// with a warning.
+func CheckRedisVersion(o Options, image, next, running, from string) error {
+	if next == "" {
+		o.Log().Warnf("image %s carries no %s label: cannot check that it reads the data of Redis %s", image, images.LabelRedisVersion, running)
+		return nil
+	}
+	if Major(next) < Major(running) {
+		return fmt.Errorf("--image %s holds Redis %s, older than the Redis %s that %s runs: it may not read the nodes' data; choose an image of Redis %d or newer",
+			image, next, running, from, Major(running))
+	}
+	return nil
+}
+
+// Major is the major number of a Redis version ("7.2.4" -> 7), -1 if none.
+func Major(v string) int {
+	n, err := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// Current reports whether container c runs image imageID with the node
+// settings of want already (its config hash label): an upgrade skips it.
+func Current(c docker.Container, imageID string, want spec.Spec) bool {
+	return imageID != "" && c.ImageID == imageID && c.Labels[docker.LabelConfig] == ConfigHash(want)
+}
+
+// Recreate stops container c, removes it (never its volume) and has
+// start make the node again: the same name, volume, address and port.
+// A failure to start names the volume kept, and says to run upgrade
+// again.
+func Recreate(ctx context.Context, o Options, c docker.Container, start func(context.Context) error) error {
+	if err := o.Docker.Stop(ctx, c.ID, 10); err != nil {
+		return err
+	}
+	if err := o.Docker.RemoveContainer(ctx, c.ID); err != nil {
+		return err
+	}
+	if err := start(ctx); err != nil {
+		return fmt.Errorf("failed to make node %s again (its volume %s, if it has one, is kept; run upgrade again): %w", c.Name, docker.VolumeName(c.Name), err)
+	}
+	return nil
+}
