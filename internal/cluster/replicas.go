@@ -92,7 +92,9 @@ func removeMembers(ctx context.Context, l *live, gone []*member, o Options, log 
 	g, gctx = errgroup.WithContext(ctx)
 	for _, m := range gone {
 		m.conn.Close()
-		g.Go(func() error { return o.Docker.RemoveNode(gctx, m.ct.ID, docker.VolumeName(m.ct.Name)) })
+		g.Go(func() error {
+			return o.Docker.RemoveNode(gctx, m.ct.ID, docker.NodeVolumes(m.ct.Name)...)
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err

@@ -32,8 +32,10 @@ func (sc *scaleRun) addNodes(ctx context.Context, roles rolePlan) error {
 		return err
 	}
 	for _, n := range nodes { // a new node starts empty, never from an old node's volume
-		if err := sc.o.Docker.RemoveVolume(ctx, docker.VolumeName(n.Name)); err != nil {
-			return err
+		for _, v := range docker.NodeVolumes(n.Name) {
+			if err := sc.o.Docker.RemoveVolume(ctx, v); err != nil {
+				return err
+			}
 		}
 	}
 	if err := sc.startNodes(ctx, u); err != nil {

@@ -209,12 +209,15 @@ func (ur *upgradeRun) shards(ctx context.Context, l *live) ([]shardState, error)
 
 // nodeState decides what node m needs: nothing when it runs the new
 // image with the new config; the config at runtime when only settings
-// Redis accepts at runtime differ; a new container otherwise.
+// Redis accepts at runtime differ; a new container otherwise, and also
+// when its container was made with other host settings (limits, or
+// before locked containers): only a new container gets them.
 func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, error) {
 	ns := nodeState{Name: m.name(), Action: replaceNode}
 	old, hash := ur.nodeConfig(ctx, m.ct)
-	imageOK := ur.imageID != "" && m.ct.ImageID == ur.imageID
-	if imageOK && hash == provision.ConfigHash(ur.want) {
+	containerOK := ur.imageID != "" && m.ct.ImageID == ur.imageID &&
+		m.ct.Labels[docker.LabelHost] == provision.HostSettings(ur.want)
+	if containerOK && hash == provision.ConfigHash(ur.want) {
 		ns.Action = keepNode
 		if !slices.Contains(ur.res.Replaced, m.name()) { // not made again by restoreMissing
 			ur.res.Skipped = append(ur.res.Skipped, m.name())
@@ -231,7 +234,7 @@ func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, erro
 		return ns, err
 	}
 	set, restart := configChanges(oldConf, newConf)
-	if imageOK && len(set) == 0 && len(restart) == 0 { // nothing rendered differs
+	if containerOK && len(set) == 0 && len(restart) == 0 { // nothing rendered differs
 		ns.Action = keepNode
 		ur.res.Skipped = append(ur.res.Skipped, m.name())
 		return ns, nil
@@ -242,7 +245,7 @@ func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, erro
 			return ns, err
 		}
 		restart = refused
-		if imageOK && len(refused) == 0 {
+		if containerOK && len(refused) == 0 {
 			ns.Action = setConfig
 			ur.changes[m.name()] = ok
 			for _, c := range ok {

@@ -141,12 +141,14 @@ func (c *Client) CreateNode(ctx context.Context, n NodeSpec, files []File) (stri
 		return created.ID, err
 	}
 	if len(files) > 0 {
-		tarball, err := tarFiles(files)
-		if err != nil {
-			return created.ID, err
-		}
-		if err := c.api.CopyToContainer(ctx, created.ID, "/", bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
-			return created.ID, fmt.Errorf("failed to copy config into %q: %w", n.Name, err)
+		for _, group := range byDir(files, ConfigDir, PrivateDir) {
+			root, tarball, err := tarFiles(group)
+			if err != nil {
+				return created.ID, err
+			}
+			if err := c.api.CopyToContainer(ctx, created.ID, root, bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
+				return created.ID, fmt.Errorf("failed to copy config into %q: %w", n.Name, err)
+			}
 		}
 	}
 	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
@@ -155,32 +157,78 @@ func (c *Client) CreateNode(ctx context.Context, n NodeSpec, files []File) (stri
 	return created.ID, nil
 }
 
-func tarFiles(files []File) ([]byte, error) {
+// tarFiles packs files for CopyToContainer at root, the deepest
+// directory that holds them all: the engine copies into a read-only
+// container only when that directory is on a volume (the config
+// directory), so names in the archive are relative to it.
+func tarFiles(files []File) (root string, tarball []byte, err error) {
+	return tarFilesAt(copyRoot(files), files)
+}
+
+// tarFilesAt packs files with names relative to root.
+func tarFilesAt(root string, files []File) (string, []byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	dirs := map[string]bool{}
 	now := time.Now()
 	for _, f := range files {
-		dir := strings.TrimPrefix(path.Dir(f.Path), "/")
+		dir := strings.TrimPrefix(strings.TrimPrefix(path.Dir(f.Path), root), "/")
 		if dir != "" && !dirs[dir] {
 			dirs[dir] = true
 			hdr := &tar.Header{Typeflag: tar.TypeDir, Name: dir + "/", Mode: 0o750, Uid: f.UID, Gid: f.GID, ModTime: now}
 			if err := tw.WriteHeader(hdr); err != nil {
-				return nil, err
+				return "", nil, err
 			}
 		}
-		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(f.Path, "/"), Mode: f.Mode, Uid: f.UID, Gid: f.GID, Size: int64(len(f.Data)), ModTime: now}
+		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(strings.TrimPrefix(f.Path, root), "/"), Mode: f.Mode, Uid: f.UID, Gid: f.GID, Size: int64(len(f.Data)), ModTime: now}
 		if err := tw.WriteHeader(hdr); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		if _, err := tw.Write(f.Data); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 	}
 	if err := tw.Close(); err != nil {
-		return nil, fmt.Errorf("failed to pack files: %w", err)
+		return "", nil, fmt.Errorf("failed to pack files: %w", err)
 	}
-	return buf.Bytes(), nil
+	return root, buf.Bytes(), nil
+}
+
+// byDir groups files by the first of dirs that holds them (the others
+// last), keeping their order: each group is copied at its own volume.
+func byDir(files []File, dirs ...string) [][]File {
+	groups := make([][]File, len(dirs)+1)
+	for _, f := range files {
+		i := len(dirs)
+		for j, d := range dirs {
+			if strings.HasPrefix(f.Path, d+"/") {
+				i = j
+				break
+			}
+		}
+		groups[i] = append(groups[i], f)
+	}
+	var out [][]File
+	for _, g := range groups {
+		if len(g) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// copyRoot is the deepest directory holding every file ("/" for none).
+func copyRoot(files []File) string {
+	if len(files) == 0 {
+		return "/"
+	}
+	root := path.Dir(files[0].Path)
+	for _, f := range files[1:] {
+		for root != "/" && !strings.HasPrefix(f.Path, root+"/") {
+			root = path.Dir(root)
+		}
+	}
+	return root
 }
 
 // ReadFile reads one file out of a container (running or not).

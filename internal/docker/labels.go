@@ -14,4 +14,7 @@ const (
 	// LabelConfig is a hash of the node settings a container was made
 	// with (see provision.ConfigHash): upgrade skips nodes that match.
 	LabelConfig = "redis-dock.config-hash"
+	// LabelHost is what a node container is made with beyond its config
+	// (locked down, memory and CPU limits; see provision.HostSettings).
+	LabelHost = "redis-dock.host"
 )

@@ -25,7 +25,31 @@ type NodeSpec struct {
 	Volume      string     // named volume mounted at /data
 	ConfigPath  string     // where the config is copied (for the record)
 	StopTimeout int        // seconds
+	// ConfigVolume is a named volume mounted at ConfigDir: with it the
+	// root filesystem is read-only (the config is copied into the volume,
+	// CONFIG REWRITE writes there). Without it (nodes made before locked
+	// containers) the container is made as before.
+	ConfigVolume string
+	// PrivateVolume is a named volume mounted at PrivateDir (a TLS node's
+	// CA key, owned by root) when the root filesystem is read-only.
+	PrivateVolume string
+	Memory        int64 // bytes; 0: no limit
+	NanoCPUs      int64 // 1e9 is one CPU; 0: no limit
 }
+
+// ConfigDir is where a node's config lives (images.ConfigDir; package
+// images is not imported here).
+const ConfigDir = "/etc/redis"
+
+// PrivateDir is where files only redis-dock reads live (provision.PrivateDir).
+const PrivateDir = "/etc/redis-dock"
+
+// PidsLimit bounds the processes and threads of a node container:
+// redis-server uses a handful of threads, a BGSAVE or AOF rewrite forks one child.
+const PidsLimit = 256
+
+// TmpSize is the size of the tmpfs at /tmp of a read-only node container.
+const TmpSize = "16m"
 
 // ContainerConfig turns a NodeSpec into the SDK's three config structs.
 // It is pure so that tests can check what would be created.
@@ -49,6 +73,7 @@ func ContainerConfig(n NodeSpec) (*container.Config, *container.HostConfig, *net
 	if n.Volume != "" {
 		host.Mounts = []mount.Mount{{Type: mount.TypeVolume, Source: n.Volume, Target: "/data"}}
 	}
+	lockDown(n, host)
 	switch mode := container.NetworkMode(n.Network); {
 	case mode.IsHost():
 		cfg.Hostname = ""
@@ -70,6 +95,32 @@ func ContainerConfig(n NodeSpec) (*container.Config, *container.HostConfig, *net
 
 func boolPtr(b bool) *bool { return &b }
 
+// lockDown gives a node container nothing an intruder could use: no
+// capabilities, no privilege gain through setuid binaries, a bounded
+// number of processes, and (with a config volume) a read-only root
+// filesystem whose only writable places are /data, the config directory
+// and a small /tmp. Memory and CPUs are limited when the spec says so.
+func lockDown(n NodeSpec, host *container.HostConfig) {
+	host.CapDrop = []string{"ALL"}
+	host.SecurityOpt = []string{"no-new-privileges"}
+	pids := int64(PidsLimit)
+	host.PidsLimit = &pids
+	host.Memory = n.Memory
+	if n.Memory > 0 {
+		host.MemorySwap = n.Memory // no swap beyond the limit
+	}
+	host.NanoCPUs = n.NanoCPUs
+	if n.ConfigVolume == "" {
+		return
+	}
+	host.ReadonlyRootfs = true
+	host.Mounts = append(host.Mounts, mount.Mount{Type: mount.TypeVolume, Source: n.ConfigVolume, Target: ConfigDir})
+	if n.PrivateVolume != "" {
+		host.Mounts = append(host.Mounts, mount.Mount{Type: mount.TypeVolume, Source: n.PrivateVolume, Target: PrivateDir})
+	}
+	host.Tmpfs = map[string]string{"/tmp": "rw,noexec,nosuid,nodev,size=" + TmpSize}
+}
+
 // NodeLabels are the labels of one node container.
 func NodeLabels(cluster, role string, port, index int, extra map[string]string) map[string]string {
 	l := map[string]string{
@@ -86,3 +137,15 @@ func NodeLabels(cluster, role string, port, index int, extra map[string]string) 
 
 // VolumeName is the data volume of one node.
 func VolumeName(container string) string { return fmt.Sprintf("%s-data", container) }
+
+// NodeVolumes are the volumes a node container may have: data, config
+// and private (scale-in and a new node's start remove them all).
+func NodeVolumes(container string) []string {
+	return []string{VolumeName(container), ConfigVolumeName(container), PrivateVolumeName(container)}
+}
+
+// PrivateVolumeName is the private volume of one TLS node (at PrivateDir).
+func PrivateVolumeName(container string) string { return fmt.Sprintf("%s-private", container) }
+
+// ConfigVolumeName is the config volume of one node (mounted at ConfigDir).
+func ConfigVolumeName(container string) string { return fmt.Sprintf("%s-conf", container) }

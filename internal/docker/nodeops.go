@@ -8,15 +8,21 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/pkg/stdcopy"
 )
 
-// RemoveNode force-removes one node container and then its data volume
+// RemoveNode force-removes one node container and then its volumes
 // (missing ones are not errors), as a scale-in does for each node it drops.
-func (c *Client) RemoveNode(ctx context.Context, id, volume string) error {
+func (c *Client) RemoveNode(ctx context.Context, id string, volumes ...string) error {
 	if err := c.RemoveContainer(ctx, id); err != nil {
 		return err
 	}
-	return c.RemoveVolume(ctx, volume)
+	for _, v := range volumes {
+		if err := c.RemoveVolume(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RemoveContainer force-removes one container and keeps its volumes (a
@@ -40,11 +46,11 @@ func (c *Client) RemoveVolume(ctx context.Context, name string) error {
 
 // WriteFile copies one file into a container, running or not.
 func (c *Client) WriteFile(ctx context.Context, id string, f File) error {
-	tarball, err := tarFiles([]File{f})
+	root, tarball, err := tarFiles([]File{f})
 	if err != nil {
 		return err
 	}
-	if err := c.api.CopyToContainer(ctx, id, "/", bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
+	if err := c.api.CopyToContainer(ctx, id, root, bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
 		return fmt.Errorf("failed to write %s into %s: %w", f.Path, id, err)
 	}
 	return nil
@@ -82,4 +88,28 @@ func (c *Client) VolumeExists(ctx context.Context, name string) (bool, error) {
 		return false, fmt.Errorf("failed to inspect volume %q: %w", name, err)
 	}
 	return true, nil
+}
+
+// Exec runs cmd in a running container as its user and returns the exit
+// code and what it printed (stdout then stderr); tests use it to try
+// what an intruder in a node could do.
+func (c *Client) Exec(ctx context.Context, id string, cmd []string) (int, string, error) {
+	ex, err := c.api.ContainerExecCreate(ctx, id, container.ExecOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true})
+	if err != nil {
+		return 0, "", fmt.Errorf("failed to exec in %s: %w", id, err)
+	}
+	att, err := c.api.ContainerExecAttach(ctx, ex.ID, container.ExecAttachOptions{})
+	if err != nil {
+		return 0, "", fmt.Errorf("failed to attach to exec in %s: %w", id, err)
+	}
+	defer att.Close()
+	var out, errb bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &errb, att.Reader); err != nil {
+		return 0, "", fmt.Errorf("failed to read exec output in %s: %w", id, err)
+	}
+	info, err := c.api.ContainerExecInspect(ctx, ex.ID)
+	if err != nil {
+		return 0, "", fmt.Errorf("failed to inspect exec in %s: %w", id, err)
+	}
+	return info.ExitCode, out.String() + errb.String(), nil
 }

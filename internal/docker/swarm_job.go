@@ -96,11 +96,11 @@ func (c *Client) RunHelper(ctx context.Context, h Helper) (JobResult, error) {
 		c.api.ContainerRemove(rctx, created.ID, container.RemoveOptions{Force: true})
 	}()
 	if len(h.Files) > 0 {
-		tarball, err := tarFiles(h.Files)
+		root, tarball, err := tarFilesAt("/", h.Files) // the helper has no config volume
 		if err != nil {
 			return JobResult{}, err
 		}
-		if err := c.api.CopyToContainer(ctx, created.ID, "/", bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
+		if err := c.api.CopyToContainer(ctx, created.ID, root, bytes.NewReader(tarball), container.CopyToContainerOptions{}); err != nil {
 			return JobResult{}, fmt.Errorf("failed to copy files into helper %q: %w", h.Name, err)
 		}
 	}

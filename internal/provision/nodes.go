@@ -15,24 +15,45 @@ import (
 // caller adds the data volume.
 func NodeSpec(s spec.Spec, n topology.Node, cmd []string) docker.NodeSpec {
 	c := s.Net().Container(n.IP, n.Port)
+	mem, _ := s.MemoryBytes() // checked by Validate
+	cpus, _ := s.NanoCPUs()
+	private := ""
+	if s.TLS { // the CA key, in PrivateDir
+		private = docker.PrivateVolumeName(n.Name)
+	}
 	return docker.NodeSpec{
 		Name: n.Name, Image: s.Image, IP: c.IP, HostIP: c.HostIP, Cmd: cmd,
 		Labels: docker.NodeLabels(s.Name, n.Role, n.Port, n.Index, map[string]string{
-			docker.LabelSpec: SpecLabel(s), docker.LabelConfig: ConfigHash(s),
+			docker.LabelSpec: SpecLabel(s), docker.LabelConfig: ConfigHash(s), docker.LabelHost: HostSettings(s),
 		}),
 		Network: c.Network, Publish: c.Publish, StopTimeout: 10,
+		ConfigVolume: docker.ConfigVolumeName(n.Name), Memory: mem, NanoCPUs: cpus,
+		PrivateVolume: private,
 	}
 }
 
+// HostSettings names what a node container is made with beyond its
+// config (label redis-dock.host): locked down, and its limits. upgrade
+// makes a node again when its container's label differs (nodes made
+// before locked containers have none).
+func HostSettings(s spec.Spec) string {
+	mem, _ := s.MemoryBytes()
+	cpus, _ := s.NanoCPUs()
+	return fmt.Sprintf("locked memory=%d cpus=%d", mem, cpus)
+}
+
 // StartNode makes the container ns (its data volume first, when it has
-// one), copies conf to path in it and starts it, recording what it made.
+// one, and its config volume), copies conf to path in it and starts it, recording what it made.
 // port is the node's client port, named when the host port was taken;
 // extra files (a TLS node's certificates) are copied in with conf.
 func (c *Creation) StartNode(ctx context.Context, ns docker.NodeSpec, port int, path string, conf []byte, extra ...docker.File) error {
-	if ns.Volume != "" {
-		created, err := c.o.Docker.CreateVolume(ctx, ns.Volume, map[string]string{docker.LabelCluster: c.name})
+	for _, vol := range []string{ns.Volume, ns.ConfigVolume, ns.PrivateVolume} {
+		if vol == "" {
+			continue
+		}
+		created, err := c.o.Docker.CreateVolume(ctx, vol, map[string]string{docker.LabelCluster: c.name})
 		if created {
-			c.Made.Volume(ns.Volume)
+			c.Made.Volume(vol)
 		}
 		if err != nil {
 			return err

@@ -84,6 +84,9 @@ var Fields = []Field{
 		func(s *Spec) *string { return &s.TLSCA }),
 	field("tls-cert-dir", false, "with --tls-ca: directory with <node>.crt and <node>.key per node (e.g. default-7000.crt), or node.crt and node.key for all; client.crt and client.key with --tls-client-auth",
 		func(s *Spec) *string { return &s.TLSCertDir }),
+	field("memory", true, "memory limit of each node container, such as 512m or 2g (at least 32m); maxmemory becomes 75% of it, leaving room for replication buffers and the fork of a save, unless --config sets maxmemory",
+		func(s *Spec) *string { return &s.Memory }),
+	field("cpus", true, "CPU limit of each node container, such as 0.5 or 2", func(s *Spec) *string { return &s.CPUs }),
 	field("encrypted", true, "Swarm: encrypt the overlay between hosts with IPsec (needs ESP and AES-GCM in every host's kernel; swarm up refuses when the local engine's kernel lacks them)",
 		func(s *Spec) *bool { return &s.Encrypted }).swarm(),
 }

@@ -11,8 +11,16 @@ import (
 func (s Spec) NodeSettings() templates.Settings {
 	return templates.Settings{
 		Cluster: s.Mode == ModeCluster, NodeTimeout: s.NodeTimeout, ProtectedMode: s.ProtectedMode(),
-		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.Config, TLS: s.nodeTLS(),
+		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.extra(), TLS: s.nodeTLS(),
 	}
+}
+
+// extra is --config, after the maxmemory that --memory implies.
+func (s Spec) extra() []string {
+	if m := s.maxMemory(); m != "" {
+		return append([]string{m}, s.Config...)
+	}
+	return s.Config
 }
 
 // nodeTLS is the nodes' TLS settings, nil without --tls.

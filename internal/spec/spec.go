@@ -60,6 +60,8 @@ type Spec struct {
 	TLSDays       int           `yaml:"tls-days" json:"tlsDays,omitempty"`              // validity of the certificates redis-dock makes
 	TLSCA         string        `yaml:"tls-ca" json:"-"`                                // the user's CA certificate (PEM file)
 	TLSCertDir    string        `yaml:"tls-cert-dir" json:"-"`                          // the user's node certificates
+	Memory        string        `yaml:"memory" json:"memory,omitempty"`                 // container memory limit, e.g. 512m; "": none
+	CPUs          string        `yaml:"cpus" json:"cpus,omitempty"`                     // container CPU limit, e.g. 1.5; "": none
 }
 
 // Default returns the spec of a plain `redis-dock up`.
