@@ -21,7 +21,7 @@ import (
 // too) and an upgrade to a second image (made again, still locked).
 func TestIntegrationLockedNodes(t *testing.T) {
 	const mem, cpus = 256 << 20, 500_000_000
-	second := secondImage(t, testutil.Docker(t)) // removed after the cluster
+	second := testutil.SecondImage(t, testutil.Docker(t)) // removed after the cluster
 	d, s, o, res := upTest(t, "lock", func(s *spec.Spec) { s.Memory, s.CPUs = "256m", "0.5" })
 	ctx := context.Background()
 	if n := testutil.AssertLocked(t, d, s.Name, mem, cpus); n != 6 {
