@@ -60,6 +60,13 @@ type Spec struct {
 	TLSDays       int           `yaml:"tls-days" json:"-"`                              // validity of the certificates redis-dock makes
 	TLSCA         string        `yaml:"tls-ca" json:"-"`                                // the user's CA certificate (PEM file)
 	TLSCertDir    string        `yaml:"tls-cert-dir" json:"-"`                          // the user's node certificates
+	// ACL users (NAME:RULES), identical on every node; with them or
+	// NoDefaultUser, redis-dock connects and replicates as its own admin
+	// user (acl.Admin, whose password is Password).
+	Users             []string `yaml:"user" json:"users,omitempty"`
+	NoDefaultUser     bool     `yaml:"no-default-user" json:"noDefaultUser,omitempty"`
+	UserPasswordFiles []string `yaml:"user-password-file" json:"-"` // NAME=PATH: the first line of PATH is NAME's password
+	UserPasswords     []string `yaml:"-" json:"-"`                  // NAME=PASSWORD; resolved: one per user
 }
 
 // Default returns the spec of a plain `redis-dock up`.

@@ -59,6 +59,7 @@ func (s Spec) Validate() error {
 	if err := s.validatePassword(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, s.validateUsers()...)
 	return errors.Join(append(errs, s.validateTLS()...)...)
 }
 
