@@ -41,11 +41,11 @@ var userName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 func CheckName(name string) error {
 	switch {
 	case !userName.MatchString(name):
-		return fmt.Errorf("user name %q: use letters, digits, '_', '.' and '-' (at most 64, starting with a letter or digit)", name)
+		return fmt.Errorf("%q: a user name has letters, digits, '_', '.' and '-' (at most 64, starting with a letter or digit)", name)
 	case name == "default":
-		return fmt.Errorf("user %q: the default user is Redis's own; give it no rules here (--no-default-user turns it off)", name)
+		return fmt.Errorf("%s: the default user is Redis's own; give it no rules here (--no-default-user turns it off)", name)
 	case name == Admin:
-		return fmt.Errorf("user %q: the name is redis-dock's own admin user", name)
+		return fmt.Errorf("%s: the name is redis-dock's own admin user's", name)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ var words = map[string]bool{
 
 // CheckRule says what is wrong with one rule of user's, nil when nothing.
 func CheckRule(user, rule string) error {
-	bad := func(why string) error { return fmt.Errorf("user %s: rule %q: %s", user, rule, why) }
+	bad := func(why string) error { return fmt.Errorf("%s: rule %q: %s", user, rule, why) }
 	if strings.ContainsAny(rule, " \t\r\n\"'") {
 		return bad("a rule holds no spaces or quotes")
 	}
@@ -150,14 +150,28 @@ func Hash(password string) string {
 	return "#" + hex.EncodeToString(h[:])
 }
 
+// ClusterClient are the commands every user gets before its own rules:
+// what a cluster client (go-redis, redis-cli -c) needs to find and follow
+// the slots (CLUSTER SLOTS and the like, READONLY for replica reads,
+// ASKING during slot moves) and PING. Most are in @slow or @connection,
+// not in @read or @write, so without them `+@read +@write` would not
+// even let a cluster client start. The user's own rules come after, so
+// they may take any of these away again.
+var ClusterClient = []string{
+	"+cluster|slots", "+cluster|shards", "+cluster|nodes", "+cluster|info", "+cluster|myid", "+cluster|keyslot",
+	"+readonly", "+readwrite", "+asking", "+ping",
+}
+
 // Line is the `user` directive (without the word user) of a user with
-// these rules and password: on, the password's hash, then the rules, so a
-// rule may still turn the user off.
+// these rules and password: on, the password's hash, the commands of a
+// cluster client, then the user's rules, so a rule may still turn the
+// user off or take those commands away.
 func Line(name, password string, rules []string) string {
-	return strings.Join(append([]string{name, "on", Hash(password)}, rules...), " ")
+	words := append([]string{name, "on", Hash(password)}, ClusterClient...)
+	return strings.Join(append(words, rules...), " ")
 }
 
 // AdminLine is redis-dock's own user: every key, channel and command.
 func AdminLine(password string) string {
-	return Line(Admin, password, []string{"~*", "&*", "+@all"})
+	return strings.Join([]string{Admin, "on", Hash(password), "~*", "&*", "+@all"}, " ")
 }

@@ -26,8 +26,8 @@ func TestParse(t *testing.T) {
 	}
 	for arg, want := range map[string]string{
 		"app":                "want NAME:RULES",
-		"app:+@nosuch":       `user app: rule "+@nosuch": unknown category; the categories are @admin`,
-		"app:+nosuchcmd":     `user app: rule "+nosuchcmd": unknown command`,
+		"app:+@nosuch":       `app: rule "+@nosuch": unknown category; the categories are @admin`,
+		"app:+nosuchcmd":     `app: rule "+nosuchcmd": unknown command`,
 		"app:-config|nosuch": "unknown subcommand of config",
 		"app:>secret":        "passwords are redis-dock's",
 		"app:nopass":         "passwords are redis-dock's",
@@ -37,7 +37,7 @@ func TestParse(t *testing.T) {
 		"app:%X~k":           "%R~pattern",
 		"default:+@all":      "the default user is Redis's own",
 		"redis-dock:+@all":   "redis-dock's own admin user",
-		"bad name:+@all":     "user name",
+		"bad name:+@all":     "a user name has",
 	} {
 		_, _, err := Parse(arg)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -46,9 +46,17 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestClusterClientRulesAreKnown(t *testing.T) {
+	for _, r := range ClusterClient {
+		if err := CheckRule("x", r); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestLine(t *testing.T) {
 	got := Line("app", "pw", []string{"~app:*", "+@read"})
-	want := "app on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 ~app:* +@read"
+	want := "app on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 " + strings.Join(ClusterClient, " ") + " ~app:* +@read"
 	if got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
