@@ -18,9 +18,9 @@ type Settings struct {
 	// the default user off).
 	Users          []string
 	DefaultUserOff bool
-	AppendOnly    bool
-	TLS           *TLS     // nil: plain TCP
-	Extra         []string // user directives, checked by CheckExtra
+	AppendOnly     bool
+	TLS            *TLS     // nil: plain TCP
+	Extra          []string // user directives, checked by CheckExtra
 }
 
 // File names of a node's TLS material in its TLS directory.
