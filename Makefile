@@ -33,6 +33,7 @@ bench: deps build ## time to a healthy cluster vs redis-cli and Docker's floor (
 lint:
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
+	$(GO) vet -tags nodeimage ./...
 
 clean:
 	rm -rf $(BIN)

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 package redisdock
 
 import (
@@ -45,6 +47,21 @@ func withDocker[T any](opts []Option, f func(cluster.Options) (T, error)) (T, er
 	}
 	defer o.Docker.Close()
 	return f(o)
+}
+
+// keepingDocker is withDocker for calls whose result holds the client (a
+// Cluster or SentinelGroup closes it): it is closed only when f fails.
+func keepingDocker[T any](opts []Option, f func(cluster.Options) (T, error)) (T, error) {
+	o, err := connect(opts)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := f(o)
+	if err != nil {
+		o.Docker.Close()
+	}
+	return v, err
 }
 
 // Scale changes the number of masters and replicas while the cluster

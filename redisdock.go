@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package redisdock runs real Redis Clusters in Docker, for programs and
 // for tests. It is the front door the redis-dock CLI itself uses.
 //
@@ -12,6 +14,10 @@
 //
 // Nodes announce themselves as localhost:<published port>, so MOVED and
 // ASK redirects work from the host on Linux and Docker Desktop alike.
+//
+// The package hands out go-redis clients, so it and the commands built on
+// it are host-only (//go:build !nodeimage): the node image's small build
+// has no go-redis cluster client to make them with.
 package redisdock
 
 import (
@@ -69,16 +75,13 @@ func WithRetain(retain bool) Option { return func(o *cluster.Options) { o.Retain
 // Up creates the cluster described by s, or confirms that it is already up
 // with that spec, and returns once it is healthy.
 func Up(ctx context.Context, s Spec, opts ...Option) (*Cluster, error) {
-	o, err := connect(opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := cluster.Up(ctx, s, o)
-	if err != nil {
-		o.Docker.Close()
-		return nil, err
-	}
-	return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: o.Docker, result: res}, nil
+	return keepingDocker(opts, func(o cluster.Options) (*Cluster, error) {
+		res, err := cluster.Up(ctx, s, o)
+		if err != nil {
+			return nil, err
+		}
+		return &Cluster{spec: res.Spec, seeds: res.Seeds(), docker: o.Docker, result: res}, nil
+	})
 }
 
 // Existing reports whether Up found the cluster already there.
@@ -277,7 +280,7 @@ func (c *Cluster) CACert() []byte {
 
 // Down removes the cluster and its volumes, and closes c.
 func (c *Cluster) Down(ctx context.Context) error {
-	c.closeClient()
+	closeClient(&c.client)
 	defer c.docker.Close()
 	_, err := cluster.Down(ctx, c.spec.Name, true, cluster.Options{Docker: c.docker})
 	return err
@@ -286,14 +289,20 @@ func (c *Cluster) Down(ctx context.Context) error {
 // Close closes the client and the Docker connection; the cluster stays.
 // Do not use c after Close.
 func (c *Cluster) Close() error {
-	c.closeClient()
+	closeClient(&c.client)
 	return c.docker.Close()
 }
 
-func (c *Cluster) closeClient() {
-	if c.client != nil {
-		c.client.Close()
-		c.client = nil
+// closeClient closes the client a Cluster or SentinelGroup made on first
+// use, if it made one, and forgets it.
+func closeClient[C interface {
+	comparable
+	io.Closer
+}](client *C) {
+	var none C
+	if *client != none {
+		(*client).Close()
+		*client = none
 	}
 }
 

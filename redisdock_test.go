@@ -1,10 +1,11 @@
+//go:build !nodeimage
+
 package redisdock_test
 
 import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	redisdock "github.com/redis-dock/redis-dock"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/redisdocktest"
 )
@@ -21,15 +21,7 @@ import (
 // Start itself then fails the test with the engine's error.
 func requireEngine(t *testing.T) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("integration test skipped in -short mode")
-	}
-	if os.Getenv("REDIS_DOCK_REQUIRE_DOCKER") == "1" {
-		return
-	}
-	if err := redisdock.Ping(context.Background()); err != nil {
-		t.Skipf("no docker engine: %v", err)
-	}
+	testutil.Docker(t)
 }
 
 func writeRead(t *testing.T, rdb *redis.ClusterClient, n int) {

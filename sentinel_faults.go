@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 package redisdock
 
 import (
@@ -27,16 +29,13 @@ type SentinelGroup struct {
 // master. Down removes it; Close only lets go of it.
 // redisdocktest.StartSentinel makes one for a test.
 func NewSentinelGroup(ctx context.Context, s Spec, opts ...Option) (*SentinelGroup, error) {
-	o, err := connect(opts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := sentinel.Up(ctx, s, o)
-	if err != nil {
-		o.Docker.Close()
-		return nil, err
-	}
-	return &SentinelGroup{res: res, docker: o.Docker}, nil
+	return keepingDocker(opts, func(o cluster.Options) (*SentinelGroup, error) {
+		res, err := sentinel.Up(ctx, s, o)
+		if err != nil {
+			return nil, err
+		}
+		return &SentinelGroup{res: res, docker: o.Docker}, nil
+	})
 }
 
 func (g *SentinelGroup) opts() cluster.Options { return cluster.Options{Docker: g.docker} }
@@ -67,20 +66,13 @@ func (g *SentinelGroup) Client() *redis.Client {
 // Close closes the client and the Docker connection; the group stays.
 // Do not use g after Close.
 func (g *SentinelGroup) Close() error {
-	g.closeClient()
+	closeClient(&g.client)
 	return g.docker.Close()
-}
-
-func (g *SentinelGroup) closeClient() {
-	if g.client != nil {
-		g.client.Close()
-		g.client = nil
-	}
 }
 
 // Down removes the group and its volumes, and closes g.
 func (g *SentinelGroup) Down(ctx context.Context) error {
-	g.closeClient()
+	closeClient(&g.client)
 	defer g.docker.Close()
 	_, err := cluster.Down(ctx, g.Name(), true, g.opts())
 	if errors.Is(err, docker.ErrStaleEndpoints) {

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 package redisdock_test
 
 import (

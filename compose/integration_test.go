@@ -44,17 +44,7 @@ func composeCLI(t *testing.T) []string {
 // it on 127.0.0.1 (10,000 keys through go-redis, redis-cli --cluster
 // check), the file holds no password, and `down -v` leaves nothing.
 func TestIntegrationComposeUp(t *testing.T) {
-	d := testutil.Docker(t)
-	compose := composeCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("cmp"), 2000, testutil.PinNodeImage(t, d)
-	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := stackplan.FromSpec(s, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, d, compose, p := composeTest(t, "cmp", false)
 	if _, err := p.Spec.ResolvePassword(); err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +53,31 @@ func TestIntegrationComposeUp(t *testing.T) {
 		t.Fatal("the compose file contains the password")
 	}
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
-	checkStatus(t, d, s.Name, len(p.Nodes), s.Port)
+	checkStatus(t, d, p.Spec.Name, len(p.Nodes), p.Spec.Port)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 10000)
 	testutil.RedisCliCheck(t, addrs[0], p.Spec.Password)
+}
+
+// composeTest starts a compose test: the engine, the compose command (or
+// a skip without one), a 5-minute context and the plan of a 3x1 project
+// of a unique name (prefix plus random hex), on free ports and a free
+// subnet, with the test's image.
+func composeTest(t *testing.T, prefix string, noPassword bool) (context.Context, *docker.Client, []string, *stackplan.Plan) {
+	t.Helper()
+	d := testutil.Docker(t)
+	compose := composeCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName(prefix), 2000, testutil.PinNodeImage(t, d), noPassword
+	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
+	p, err := stackplan.FromSpec(s, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, d, compose, p
 }
 
 // composeUp writes yml into dir and starts it as project p.Spec.Name with
@@ -120,18 +130,11 @@ func freeSubnet(t *testing.T, d *docker.Client) netip.Prefix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 256; i++ {
-		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 215, byte((int(time.Now().UnixNano()) + i) % 256), 0}), 24)
-		free := true
-		for _, u := range used {
-			free = free && !u.Overlaps(cand)
-		}
-		if free {
-			return cand
-		}
+	subnet, err := docker.FreeSubnetIn(netip.MustParsePrefix("10.215.0.0/16"), int(time.Now().UnixNano()%256), used)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free /24 in 10.215.0.0/16")
-	return netip.Prefix{}
+	return subnet
 }
 
 func checkGone(t *testing.T, d *docker.Client, name string) {

@@ -1,14 +1,10 @@
 package compose
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/redis-dock/redis-dock/internal/spec"
-	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
@@ -18,17 +14,7 @@ import (
 // published ports, the nodes run with protected-mode off and no
 // password, and `down -v` leaves nothing.
 func TestIntegrationComposeNoPassword(t *testing.T) {
-	d := testutil.Docker(t)
-	compose := composeCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image, s.NoPassword = testutil.UniqueName("cmpnopw"), 2000, testutil.PinNodeImage(t, d), true
-	s.Port, s.Subnet = testutil.FreePortRange(t, s.Nodes()), freeSubnet(t, d).String()
-	p, err := stackplan.FromSpec(s, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, d, compose, p := composeTest(t, "cmpnopw", true)
 	dir, yml := renderInto(t, p)
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})

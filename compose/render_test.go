@@ -2,20 +2,17 @@ package compose
 
 import (
 	"bytes"
-	"context"
 	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/types"
-
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 const testPassword = "C0mpose-s3cret-do-not-leak"
@@ -56,7 +53,7 @@ func TestRenderNoPasswordGolden(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join("testdata", "compose-3x1-no-password.golden"), got)
 	dir, yml := renderInto(t, p)
-	pr := loadBack(t, dir, yml, "open")
+	pr := testutil.LoadProject(t, dir, "docker-compose.yml", yml, "open")
 	if len(pr.Secrets) != 0 {
 		t.Errorf("secrets %v, want none", pr.Secrets)
 	}
@@ -82,7 +79,7 @@ func TestRenderLoadsBack(t *testing.T) {
 	if bytes.Contains(yml, []byte(testPassword)) {
 		t.Fatal("the compose file contains the password")
 	}
-	pr := loadBack(t, dir, yml, "demo")
+	pr := testutil.LoadProject(t, dir, "docker-compose.yml", yml, "demo")
 	if len(pr.Services) != 7 {
 		t.Fatalf("services %v", pr.ServiceNames())
 	}
@@ -137,19 +134,4 @@ func renderInto(t *testing.T, p *stackplan.Plan) (dir string, yml []byte) {
 		t.Fatal(err)
 	}
 	return dir, yml
-}
-
-// loadBack loads yml, as dir/docker-compose.yml of project name, with
-// compose-go.
-func loadBack(t *testing.T, dir string, yml []byte, name string) *types.Project {
-	t.Helper()
-	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "docker-compose.yml"), Content: yml}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName(name, true) })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the file: %v\n%s", err, yml)
-	}
-	return pr
 }

@@ -1,10 +1,9 @@
 package compose
 
 import (
-	"bytes"
-	"fmt"
-
 	"gopkg.in/yaml.v3"
+
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 // shortPorts rewrites each port from the long form compose-go writes to
@@ -12,35 +11,16 @@ import (
 // (still what Debian ships) refuses host_ip in the long form, and every
 // compose reads the short one.
 func shortPorts(b []byte) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("failed to read back the rendered YAML: %w", err)
-	}
-	walk(&doc)
-	var out bytes.Buffer
-	enc := yaml.NewEncoder(&out)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, fmt.Errorf("failed to render the compose file: %w", err)
-	}
-	return out.Bytes(), enc.Close()
-}
-
-func walk(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k, v := n.Content[i], n.Content[i+1]; k.Value == "ports" && v.Kind == yaml.SequenceNode {
-				for j, p := range v.Content {
-					if s, ok := short(p); ok {
-						v.Content[j] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
-					}
-				}
+	return stackplan.RewriteYAML(b, "compose file", func(k, v *yaml.Node) {
+		if k.Value != "ports" || v.Kind != yaml.SequenceNode {
+			return
+		}
+		for j, p := range v.Content {
+			if s, ok := short(p); ok {
+				v.Content[j] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
 			}
 		}
-	}
-	for _, c := range n.Content {
-		walk(c)
-	}
+	})
 }
 
 // short renders one long-form port mapping, if it only uses fields the

@@ -1,12 +1,13 @@
+//go:build !nodeimage
+
 package redisdocktest_test
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
-	"github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/redisdocktest"
 )
 
@@ -51,14 +52,7 @@ func ExampleStart() {
 // (skipped in -short and without an engine unless
 // REDIS_DOCK_REQUIRE_DOCKER=1).
 func TestIntegrationStart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test skipped in -short mode")
-	}
-	if os.Getenv("REDIS_DOCK_REQUIRE_DOCKER") != "1" {
-		if err := redisdock.Ping(context.Background()); err != nil {
-			t.Skipf("no docker engine: %v", err)
-		}
-	}
+	testutil.Docker(t) // skips without an engine, unless REDIS_DOCK_REQUIRE_DOCKER=1
 	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Replicas: 1})
 	ctx := context.Background()
 	if err := c.Client().Set(ctx, "greeting", "hello", 0).Err(); err != nil {

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package redisdocktest gives tests a real Redis Cluster (or sentinel
 // group) in Docker that is removed when the test ends, as net/http/httptest
 // gives them a server. It keeps the testing package out of programs that

@@ -1,28 +1,23 @@
+//go:build !nodeimage
+
 package redisdocktest_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	redisdock "github.com/redis-dock/redis-dock"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 	"github.com/redis-dock/redis-dock/redisdocktest"
 )
 
 // TestIntegrationStartTLS: with Options.TLS the nodes speak TLS only and
 // Client() carries the cluster's CA; a client without it gets nowhere.
 func TestIntegrationStartTLS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test skipped in -short mode")
-	}
-	if os.Getenv("REDIS_DOCK_REQUIRE_DOCKER") != "1" {
-		if err := redisdock.Ping(context.Background()); err != nil {
-			t.Skipf("no docker engine: %v", err)
-		}
-	}
+	testutil.Docker(t) // skips without an engine, unless REDIS_DOCK_REQUIRE_DOCKER=1
 	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, TLS: true})
 	ctx := context.Background()
 	if cfg, err := c.TLSConfig(); err != nil || cfg == nil || cfg.RootCAs == nil || len(c.CACert()) == 0 {

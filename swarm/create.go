@@ -46,11 +46,7 @@ func (u *upRun) createFiles(ctx context.Context) error {
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 // createServices creates every node's service and the bootstrap, with
@@ -79,11 +75,7 @@ func (u *upRun) createServices(ctx context.Context) error {
 		_, err := u.o.Docker.CreateService(gctx, sdkBootstrapService(u.plan, u.refs))
 		return err
 	})
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 // placement lists the ready Swarm nodes by ID.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/lab"
@@ -24,24 +23,7 @@ func TestIntegrationSwarmEncrypted(t *testing.T) {
 	image := testutil.PinNodeImage(t, d)
 	t.Run("local", func(t *testing.T) { checkEncryptedUp(t, d, image, ip) })
 	t.Run("lab", func(t *testing.T) {
-		name := testutil.UniqueName("labenc")
-		o := lab.Options{Docker: d, Logger: testutil.Logger(t)}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			if _, err := lab.Down(ctx, name, o); err != nil {
-				t.Errorf("lab down: %v", err)
-			}
-		})
-		res, err := lab.Up(context.Background(), lab.Config{Name: name, Hosts: 1, Managers: 1, Image: image}, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mgr, err := docker.NewAt(res.Manager())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer mgr.Close()
+		_, _, _, mgr := startLab(t, d, "labenc", lab.Config{Hosts: 1, Managers: 1, Image: image})
 		checkEncryptedUp(t, mgr, image, ip)
 	})
 }

@@ -121,11 +121,7 @@ func (e *evacuation) move(ctx context.Context) error {
 		e.where[n.Service] = target.ID
 		e.res.Moved[n.Service] = target.Hostname
 	}
-	if err := e.o.Docker.ForceUpdate(ctx, serviceName(e.plan.Spec.Name, stackplan.BootstrapService)); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(e.o.Docker.ForceUpdate(ctx, serviceName(e.plan.Spec.Name, stackplan.BootstrapService)))
 }
 
 // target is the ready host for n: one no other node of its group (its

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,35 +142,44 @@ func (lt *labTest) waitNodeDown(host string) {
 	lt.t.Fatalf("the swarm did not see %s go down within a minute", host)
 }
 
-func upLab(t *testing.T) *labTest {
+// startLab starts a lab of c (named prefix plus random hex) on outer,
+// taken down and checked gone when the test ends, and connects to its
+// manager's engine.
+func startLab(t *testing.T, outer *docker.Client, prefix string, c lab.Config) (string, lab.Options, *lab.Result, *docker.Client) {
 	t.Helper()
-	outer := testutil.Docker(t)
-	image := testutil.PinNodeImage(t, outer)
-	name := testutil.UniqueName("lab")
+	c.Name = testutil.UniqueName(prefix)
 	o := lab.Options{Docker: outer, Logger: testutil.Logger(t)}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		if _, err := lab.Down(ctx, name, o); err != nil {
+		if _, err := lab.Down(ctx, c.Name, o); err != nil {
 			t.Errorf("lab down: %v", err)
 		}
-		testutil.AssertNothingLeft(t, outer, lab.ClusterLabel(name))
-		if _, err := os.Stat(filepath.Join(lab.RunDir, name)); err == nil {
-			t.Errorf("lab down left %s", filepath.Join(lab.RunDir, name))
+		testutil.AssertNothingLeft(t, outer, lab.ClusterLabel(c.Name))
+		if _, err := os.Stat(filepath.Join(lab.RunDir, c.Name)); err == nil {
+			t.Errorf("lab down left %s", filepath.Join(lab.RunDir, c.Name))
 		}
 	})
 	begin := time.Now()
-	res, err := lab.Up(context.Background(), lab.Config{Name: name, Hosts: 3, Managers: 1, Image: image}, o)
+	res, err := lab.Up(context.Background(), c, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("lab up, 3 hosts: %s", time.Since(begin).Round(100*time.Millisecond))
+	t.Logf("lab up, %d hosts: %s", c.Hosts, time.Since(begin).Round(100*time.Millisecond))
 	mgr, err := docker.NewAt(res.Manager())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mgr.Close() })
-	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: buildProbe(t), image: image}
+	return c.Name, o, res, mgr
+}
+
+func upLab(t *testing.T) *labTest {
+	t.Helper()
+	outer := testutil.Docker(t)
+	image := testutil.PinNodeImage(t, outer)
+	name, o, res, mgr := startLab(t, outer, "lab", lab.Config{Hosts: 3, Managers: 1, Image: image})
+	lt := &labTest{t: t, lab: name, o: o, mgr: mgr, mgrHost: res.Hosts[0].Name, probe: testutil.ReadStaticBinary(t, "./testdata/labprobe"), image: image}
 	lt.checkLabStatus()
 	return lt
 }
@@ -432,20 +440,4 @@ func (lt *labTest) stack() *stackTest {
 
 func portOf(addr string) string {
 	return addr[strings.LastIndex(addr, ":")+1:]
-}
-
-// buildProbe builds testdata/labprobe, static, for the node image.
-func buildProbe(t *testing.T) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "labprobe")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./testdata/labprobe")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building labprobe: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

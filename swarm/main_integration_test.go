@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -108,24 +107,6 @@ func initSwarm(d *docker.Client) error {
 }
 
 var errNotManagerEngine = errors.New("the engine is a swarm worker: run the tests on a manager")
-
-// fullBinary builds the host redis-dock (static), whose `check` reads keys
-// through go-redis's cluster client: a witness independent of the node
-// image's small client.
-func fullBinary(t *testing.T) []byte {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "redis-dock")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "../cmd/redis-dock")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building redis-dock: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // dockerCLI returns the docker CLI, as a user runs `docker stack deploy`.
 func dockerCLI(t *testing.T) string {

@@ -2,7 +2,6 @@ package swarm
 
 import (
 	"bytes"
-	"context"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -10,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/golden"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/stackplan"
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 const testPassword = "Sw4rm-s3cret-do-not-leak"
@@ -58,25 +57,10 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	golden.Check(t, path, got)
 }
 
-// load reads a rendered stack file back with compose-go's loader.
-func load(t *testing.T, dir string, yml []byte) *types.Project {
+// writeAndRender writes a 3x1 plan's files into dir and renders its
+// stack file, as stack render does.
+func writeAndRender(t *testing.T, dir string) (*stackplan.Plan, Files, []byte) {
 	t.Helper()
-	pr, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  dir,
-		ConfigFiles: []types.ConfigFile{{Filename: filepath.Join(dir, "stack.yml"), Content: yml}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
-	if err != nil {
-		t.Fatalf("compose-go cannot load the stack file: %v\n%s", err, yml)
-	}
-	return pr
-}
-
-// TestRenderLoadsBack writes the files, renders the stack and loads it
-// back with compose-go: every node is its own service on the overlay
-// with its config and the password secret, readable by the redis user.
-func TestRenderLoadsBack(t *testing.T) {
-	dir := t.TempDir()
 	p := testPlan(t, 3, 1)
 	files, err := WriteFiles(p, dir, "")
 	if err != nil {
@@ -86,6 +70,21 @@ func TestRenderLoadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, files, yml
+}
+
+// load reads a rendered stack file back with compose-go's loader.
+func load(t *testing.T, dir string, yml []byte) *types.Project {
+	t.Helper()
+	return testutil.LoadProject(t, dir, "stack.yml", yml, "demo")
+}
+
+// TestRenderLoadsBack writes the files, renders the stack and loads it
+// back with compose-go: every node is its own service on the overlay
+// with its config and the password secret, readable by the redis user.
+func TestRenderLoadsBack(t *testing.T) {
+	dir := t.TempDir()
+	p, files, yml := writeAndRender(t, dir)
 	pr := load(t, dir, yml)
 	if len(pr.Services) != 7 {
 		t.Fatalf("%d services, want 6 nodes and the bootstrap: %v", len(pr.Services), pr.ServiceNames())
@@ -143,15 +142,7 @@ func checkNodeService(t *testing.T, svc types.ServiceConfig, n stackplan.Node, f
 // file, the configs or the environment: only in the secret's file.
 func TestRenderHoldsNoPassword(t *testing.T) {
 	dir := t.TempDir()
-	p := testPlan(t, 3, 1)
-	files, err := WriteFiles(p, dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	yml, err := Render(p, files, Placement{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, files, yml := writeAndRender(t, dir)
 	if bytes.Contains(yml, []byte(testPassword)) {
 		t.Fatal("the stack file contains the password")
 	}

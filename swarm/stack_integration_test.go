@@ -83,7 +83,7 @@ func deployStack(t *testing.T, d *docker.Client, cli string) *stackTest {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stackTest{t: t, d: d, plan: p, refs: r, pw: u.plan.Spec.Password, full: fullBinary(t)}
+	return &stackTest{t: t, d: d, plan: p, refs: r, pw: u.plan.Spec.Password, full: testutil.ReadStaticBinary(t, "../cmd/redis-dock")}
 }
 
 // check runs the node image's `redis-dock check` as a job on the overlay.

@@ -157,22 +157,7 @@ func (u *upRun) freeSubnet(ctx context.Context, name string) (netip.Prefix, erro
 		return netip.Prefix{}, err
 	}
 	start := stackplan.DefaultSubnet(name).Addr().As4()[2]
-	for i := 0; i < 256; i++ {
-		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 214, start + byte(i), 0}), 24)
-		if !overlaps(cand, used) {
-			return cand, nil
-		}
-	}
-	return netip.Prefix{}, errors.New("no free /24 left in 10.214.0.0/16: pass --subnet")
-}
-
-func overlaps(p netip.Prefix, used []netip.Prefix) bool {
-	for _, u := range used {
-		if u.Overlaps(p) {
-			return true
-		}
-	}
-	return false
+	return docker.FreeSubnetIn(netip.MustParsePrefix("10.214.0.0/16"), int(start), used)
 }
 
 // waitHealthy runs a check job on the overlay until the cluster is

@@ -14,7 +14,6 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/operate"
 	"github.com/redis-dock/redis-dock/internal/command/render"
 	"github.com/redis-dock/redis-dock/internal/command/swarm"
-	tlscmd "github.com/redis-dock/redis-dock/internal/command/tls"
 	"github.com/redis-dock/redis-dock/internal/command/up"
 	"github.com/redis-dock/redis-dock/internal/status"
 )
@@ -33,7 +32,6 @@ func addCommands(root *cobra.Command, env *status.Env) {
 		check.NewCommand(env),
 		swarm.NewCommand(env, exitCode),
 		lab.NewCommand(env),
-		tlscmd.NewCommand(env),
 	)
 	root.AddCommand(operate.Commands(env, exitCode)...)
 	root.AddCommand(render.Commands(env)...)

@@ -3,9 +3,10 @@ package app
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 // maxNodeBinary bounds the node image's redis-dock: the image must stay
@@ -30,12 +31,7 @@ func TestNodeBinaryStaysSmall(t *testing.T) {
 			}
 		}
 	}
-	bin := filepath.Join(t.TempDir(), "redis-dock")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-tags", "nodeimage", "-o", bin, "../../cmd/redis-dock")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := testutil.StaticBinary(t, "../../cmd/redis-dock", "nodeimage")
 	st, err := os.Stat(bin)
 	if err != nil {
 		t.Fatal(err)

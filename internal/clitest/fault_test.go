@@ -52,12 +52,8 @@ func checkFaultAndWait(t *testing.T, name string, pw string) {
 // ownSlot returns the first slot master c serves.
 func ownSlot(t *testing.T, c *redis.Client) int {
 	t.Helper()
-	ctx := context.Background()
-	id, err := c.Do(ctx, "CLUSTER", "MYID").Text()
-	if err != nil {
-		t.Fatal(err)
-	}
-	slots, err := c.ClusterSlots(ctx).Result()
+	id := nodeID(t, c)
+	slots, err := c.ClusterSlots(context.Background()).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +64,16 @@ func ownSlot(t *testing.T, c *redis.Client) int {
 	}
 	t.Fatalf("master %s serves no slot", id)
 	return 0
+}
+
+// nodeID is the node's CLUSTER MYID.
+func nodeID(t *testing.T, c *redis.Client) string {
+	t.Helper()
+	id, err := c.Do(context.Background(), "CLUSTER", "MYID").Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // keyInSlot finds a key hashing to slot, asking the node (CLUSTER KEYSLOT).

@@ -52,28 +52,11 @@ func openSlot(t *testing.T, from, to int, pw string) int {
 	defer src.Close()
 	dst := redis.NewClient(&redis.Options{Addr: "localhost:" + strconv.Itoa(to), Password: pw})
 	defer dst.Close()
-	toID, err := dst.Do(ctx, "CLUSTER", "MYID").Text()
-	if err != nil {
+	slot := ownSlot(t, src)
+	if err := src.Do(ctx, "CLUSTER", "SETSLOT", slot, "MIGRATING", nodeID(t, dst)).Err(); err != nil {
 		t.Fatal(err)
 	}
-	slots, err := src.ClusterSlots(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	myID, err := src.Do(ctx, "CLUSTER", "MYID").Text()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range slots {
-		if len(s.Nodes) > 0 && s.Nodes[0].ID == myID {
-			if err := src.Do(ctx, "CLUSTER", "SETSLOT", s.Start, "MIGRATING", toID).Err(); err != nil {
-				t.Fatal(err)
-			}
-			return s.Start
-		}
-	}
-	t.Fatalf("node %d owns no slot", from)
-	return 0
+	return slot
 }
 
 // stopNode stops the container of the node on port and returns its ID.

@@ -14,10 +14,7 @@ import (
 func TestIntegrationFailover(t *testing.T) {
 	_, s, o, res := upTest(t, "failover", nil)
 	killed, newMaster := failoverUnderWrites(t, s.Name, o, res)
-	st, err := GetStatus(context.Background(), s.Name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, s.Name, o)
 	for _, n := range st.Nodes {
 		if n.Name == killed && (n.Role != "replica" || n.Master != newMaster) {
 			t.Errorf("old master %s rejoined as %s of %q, want replica of %s", killed, n.Role, n.Master, newMaster)

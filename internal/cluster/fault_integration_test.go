@@ -22,10 +22,7 @@ func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 	_, s, o, res := upTest(t, "dead", nil)
 	withKeys(t, res, "k", 5000)
 
-	before, err := GetStatus(ctx, s.Name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := mustStatus(t, s.Name, o)
 	ids := map[string]string{}
 	for _, n := range before.Nodes {
 		ids[n.Name] = n.ID
@@ -49,10 +46,7 @@ func TestIntegrationStatusAndHealDeadNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st, err := GetStatus(ctx, s.Name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, s.Name, o)
 	checkDownStatus(t, st, master.Name, replica.Name)
 
 	hr, err := Heal(ctx, s.Name, HealOptions{Wait: 2 * time.Minute}, o)

@@ -312,10 +312,7 @@ func (m *matrix) run(t *testing.T, op matrixOp) {
 		// may rightly differ now
 		t.Logf("FAULT LATE: redis-dock %s had begun its last health check before the %s landed; its success is not checked against status", args[0], m.kind)
 	case waitErr == nil:
-		st, err := GetStatus(ctx, m.s.Name, m.o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := mustStatus(t, m.s.Name, m.o)
 		if !st.Healthy {
 			t.Errorf("CLAIM: redis-dock %s succeeded while status says not healthy: %q", args[0], st.Problems)
 		} else {

@@ -89,10 +89,7 @@ func faultDuringUp(t *testing.T, kind string) {
 			// a node killed while up forms the cluster cannot be healthy
 			t.Errorf("CLAIM: up succeeded although %s was killed while it formed the cluster:\n%s", victim, said)
 		}
-		st, err := GetStatus(ctx, name, o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := mustStatus(t, name, o)
 		if !st.Healthy {
 			t.Errorf("CLAIM: up succeeded while status says not healthy: %q", st.Problems)
 		} else {

@@ -43,12 +43,9 @@ type HealResult struct {
 // serves. Then it waits for health; the error says what is still wrong.
 func Heal(ctx context.Context, name string, ho HealOptions, o Options) (*HealResult, error) {
 	begin := time.Now()
-	h, err := open(ctx, name, o)
+	h, err := openCluster(ctx, name, "heal", o)
 	if err != nil {
 		return nil, err
-	}
-	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
-		return nil, fmt.Errorf("cluster %q runs in %s mode: heal repairs Redis Cluster mode clusters only", name, h.spec.Mode)
 	}
 	if ho.Wait <= 0 {
 		ho.Wait = spec.Default().Wait
@@ -177,11 +174,7 @@ func (hr *healRun) remeet(ctx context.Context) error {
 	}
 	st := hr.o.Log().Start("Re-meeting %d nodes at their current addresses", len(moved))
 	defer st.End(false)
-	if err := hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(hr.l.waitFor(ctx, hr.ho.Wait, hr.addressesRight))
 }
 
 // addressesRight reports a node that still has another's address wrong or

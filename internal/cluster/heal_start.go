@@ -70,31 +70,20 @@ func nothing(context.Context, *handle, docker.Container, Options) error { return
 // thaws paused ones), waits until each answers, and marks them running
 // in h: a node container that died is the most common fault there is.
 func startDead(ctx context.Context, h *handle, wait time.Duration, o Options) ([]string, error) {
-	var dead []int
-	var names []string
+	var dead []docker.Container
+	var at []int
 	for i, c := range h.cts {
 		if !c.Running() {
-			dead, names = append(dead, i), append(names, c.Name)
+			dead, at = append(dead, c), append(at, i)
 		}
 	}
-	if len(dead) == 0 {
-		return nil, nil
-	}
-	st := o.Log().Start("Starting %d stopped %s: %s", len(dead), plural(len(dead), "node"), strings.Join(names, " "))
-	defer st.End(false)
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	g, gctx := errgroup.WithContext(ctx)
-	for _, i := range dead {
-		g.Go(func() error { return wake(gctx, h, h.cts[i], o, startOrUnpause) })
-	}
-	if err := g.Wait(); err != nil {
+	names, err := wakeAll(ctx, h, dead, "Starting", "stopped", wait, o, startOrUnpause)
+	if err != nil {
 		return names, err
 	}
-	for _, i := range dead {
+	for _, i := range at {
 		h.cts[i].State = "running"
 	}
-	st.End(true)
 	return names, nil
 }
 
@@ -113,26 +102,36 @@ func reconnectCut(ctx context.Context, h *handle, wait time.Duration, o Options)
 		return nil, nil
 	}
 	var cut []docker.Container
-	var names []string
 	for _, c := range h.cts {
 		net, err := h.clusterNetwork(c)
 		if err != nil || !c.Running() {
 			continue
 		}
 		if nets, err := o.Docker.Networks(ctx, c.ID); err == nil && !slices.Contains(nets, net) {
-			cut, names = append(cut, c), append(names, c.Name)
+			cut = append(cut, c)
 		}
 	}
-	if len(cut) == 0 {
+	return wakeAll(ctx, h, cut, "Reconnecting", "partitioned", wait, o, reconnect)
+}
+
+// wakeAll brings the node containers cts back with do, all at once under
+// one status line ("<verb> 2 <state> nodes: names"), within wait, and
+// returns their names.
+func wakeAll(ctx context.Context, h *handle, cts []docker.Container, verb, state string, wait time.Duration, o Options, do func(context.Context, *handle, docker.Container, Options) error) ([]string, error) {
+	if len(cts) == 0 {
 		return nil, nil
 	}
-	st := o.Log().Start("Reconnecting %d partitioned %s: %s", len(cut), plural(len(cut), "node"), strings.Join(names, " "))
+	names := make([]string, len(cts))
+	for i, c := range cts {
+		names[i] = c.Name
+	}
+	st := o.Log().Start("%s %d %s %s: %s", verb, len(cts), state, plural(len(cts), "node"), strings.Join(names, " "))
 	defer st.End(false)
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	g, gctx := errgroup.WithContext(ctx)
-	for _, c := range cut {
-		g.Go(func() error { return wake(gctx, h, c, o, reconnect) })
+	for _, c := range cts {
+		g.Go(func() error { return wake(gctx, h, c, o, do) })
 	}
 	if err := g.Wait(); err != nil {
 		return names, err

@@ -161,10 +161,7 @@ func TestIntegrationScaleInterrupted(t *testing.T) {
 	if code != 143 {
 		t.Errorf("exit code %d after SIGTERM, want 143", code)
 	}
-	st, err := GetStatus(ctx, s.Name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, s.Name, o)
 	if len(st.OpenSlots) > 0 || !st.Healthy {
 		t.Errorf("after the interrupted scale: open slots %v, healthy %v %v", st.OpenSlots, st.Healthy, st.Problems)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 // liveLoad reads and writes through a go-redis ClusterClient while a test
@@ -177,19 +180,13 @@ func checkAll(t *testing.T, rdb *redis.ClusterClient, want map[string]func(strin
 		keys = append(keys, k)
 	}
 	bad := 0
-	for start := 0; start < len(keys); start += 1000 {
-		chunk := keys[start:min(start+1000, len(keys))]
-		cmds, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range chunk {
-				p.Get(ctx, k)
-			}
-			return nil
-		})
-		if err != nil && err != redis.Nil {
+	for chunk := range slices.Chunk(keys, 1000) {
+		cmds, err := testutil.GetMany(ctx, rdb, chunk)
+		if err != nil {
 			t.Fatalf("reading keys back: %v", err)
 		}
 		for i, c := range cmds {
-			if got, _ := c.(*redis.StringCmd).Result(); !want[chunk[i]](got) {
+			if got, _ := c.Result(); !want[chunk[i]](got) {
 				if bad++; bad <= 5 {
 					t.Errorf("key %s = %q after the changes", chunk[i], got)
 				}

@@ -97,11 +97,7 @@ func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o O
 	defer l.close()
 	st := o.Log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	if err := l.waitHealthy(ctx, timeout); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(l.waitHealthy(ctx, timeout))
 }
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m

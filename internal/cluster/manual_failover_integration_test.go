@@ -73,10 +73,7 @@ func masterAndReplica(t *testing.T, name string, slot int, o Options) (string, N
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := GetStatus(context.Background(), name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	for _, n := range st.Nodes {
 		if n.Role == "replica" && n.Master == m.Name {
 			return m.Name, n

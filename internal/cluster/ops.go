@@ -21,12 +21,9 @@ type handle struct {
 }
 
 func open(ctx context.Context, name string, o Options) (*handle, error) {
-	cts, err := o.Docker.List(ctx, name)
+	cts, err := provision.Find(ctx, o.Docker, name)
 	if err != nil {
 		return nil, err
-	}
-	if len(cts) == 0 {
-		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
 	s, ok := currentSpec(ctx, o.Docker, cts)
 	if !ok {
@@ -47,6 +44,19 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	}
 	for _, c := range cts {
 		h.names = append(h.names, c.Name)
+	}
+	return h, nil
+}
+
+// openCluster is open for the commands that work on Redis Cluster mode
+// only (what names the command in the error for a sentinel group).
+func openCluster(ctx context.Context, name, what string, o Options) (*handle, error) {
+	h, err := open(ctx, name, o)
+	if err != nil {
+		return nil, err
+	}
+	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
+		return nil, fmt.Errorf("cluster %q runs in %s mode: %s works on Redis Cluster mode clusters only", name, h.spec.Mode, what)
 	}
 	return h, nil
 }

@@ -12,12 +12,9 @@ import (
 
 // Password returns the password of a named cluster.
 func Password(ctx context.Context, name string, o Options) (string, error) {
-	nodes, err := o.Docker.List(ctx, name)
+	nodes, err := provision.Find(ctx, o.Docker, name)
 	if err != nil {
 		return "", err
-	}
-	if len(nodes) == 0 {
-		return "", fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
 	return provision.ReadPassword(ctx, o.Docker, docker.Nodes(nodes))
 }
@@ -59,12 +56,9 @@ func UserPassword(ctx context.Context, name, user string, o Options) (string, er
 // TLS returns a named cluster's TLS material, read from its nodes: the
 // CA clients trust, and the client certificate when the nodes want one.
 func TLS(ctx context.Context, name string, o Options) (*tlsca.Authority, error) {
-	all, err := o.Docker.List(ctx, name)
+	all, err := provision.Find(ctx, o.Docker, name)
 	if err != nil {
 		return nil, err
-	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
 	s, ok := provision.SpecOf(all)
 	if !ok {

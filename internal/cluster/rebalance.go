@@ -99,12 +99,9 @@ func Reshard(ctx context.Context, name string, ro ReshardOptions, o Options) (Mo
 // openForMoves opens a cluster whose nodes all run and answer, and a
 // mover over it.
 func openForMoves(ctx context.Context, name string, mo MoveOptions, o Options) (*live, *mover, error) {
-	h, err := open(ctx, name, o)
+	h, err := openCluster(ctx, name, "moving slots", o)
 	if err != nil {
 		return nil, nil, err
-	}
-	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
-		return nil, nil, fmt.Errorf("cluster %q runs in %s mode: slots exist in Redis Cluster mode only", name, h.spec.Mode)
 	}
 	l, err := loadLive(ctx, h, o)
 	if err != nil {
@@ -129,11 +126,7 @@ func settle(ctx context.Context, mv *mover, wait time.Duration) error {
 	if err := mv.waitAgreement(ctx, wait); err != nil {
 		return err
 	}
-	if err := mv.l.waitHealthy(ctx, wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(mv.l.waitHealthy(ctx, wait))
 }
 
 func (l *live) byPort(port int) *member {

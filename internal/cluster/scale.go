@@ -53,12 +53,9 @@ type ScaleResult struct {
 // SpecPath). Running Scale again after a failure resumes the work.
 func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*ScaleResult, error) {
 	begin := time.Now()
-	h, err := open(ctx, name, o)
+	h, err := openCluster(ctx, name, "scale", o)
 	if err != nil {
 		return nil, err
-	}
-	if h.spec.Mode != "" && h.spec.Mode != spec.ModeCluster {
-		return nil, fmt.Errorf("cluster %q runs in %s mode: scale changes Redis Cluster mode clusters only", name, h.spec.Mode)
 	}
 	want := h.spec
 	if so.Masters >= 0 {
@@ -127,11 +124,7 @@ func (sc *scaleRun) run(ctx context.Context) error {
 	}
 	st := sc.log.Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	if err := sc.l.waitHealthy(ctx, sc.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(sc.l.waitHealthy(ctx, sc.want.Wait))
 }
 
 // load (re)reads the cluster: containers, spec, and every node's view.
@@ -205,11 +198,7 @@ func (sc *scaleRun) reset(ctx context.Context, roles rolePlan) error {
 			return err
 		}
 	}
-	if err := sc.l.waitSettled(ctx, sc.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(sc.l.waitSettled(ctx, sc.want.Wait))
 }
 
 func (sc *scaleRun) peersOf(m *member) []redisx.Peer {

@@ -77,10 +77,7 @@ func scale(t *testing.T, name string, so ScaleOptions, o Options) *ScaleResult {
 // of an even share of the slots.
 func checkShares(t *testing.T, name string, want int, o Options) {
 	t.Helper()
-	st, err := GetStatus(context.Background(), name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	if !st.Healthy {
 		t.Errorf("cluster not healthy: %v", st.Problems)
 	}

@@ -80,11 +80,7 @@ func (sc *scaleRun) startNodes(ctx context.Context, u *upRun) error {
 	for _, n := range u.plan.Nodes {
 		g.Go(func() error { return u.startNode(gctx, n) })
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 // missingNodes plans the nodes to create: indexes below the new size that
@@ -132,11 +128,7 @@ func (sc *scaleRun) meet(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := sc.l.waitSettled(ctx, sc.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(sc.l.waitSettled(ctx, sc.want.Wait))
 }
 
 // meetOne has m MEET the members it does not know, after checking that a

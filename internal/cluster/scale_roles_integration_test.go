@@ -60,10 +60,7 @@ func TestIntegrationScaleRoles(t *testing.T) {
 // checkReplicas checks that every master has want replicas, all linked.
 func checkReplicas(t *testing.T, name string, want int, o Options) {
 	t.Helper()
-	st, err := GetStatus(context.Background(), name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	count := map[string]int{}
 	for _, n := range st.Nodes {
 		if n.Role == "master" {

@@ -44,12 +44,9 @@ type Status struct {
 func GetStatus(ctx context.Context, name string, o Options) (*Status, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	all, err := o.Docker.List(ctx, name)
+	all, err := provision.Find(ctx, o.Docker, name)
 	if err != nil {
 		return nil, err
-	}
-	if len(all) == 0 {
-		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
 	s, _ := provision.SpecOf(all)
 	cts := docker.Nodes(all) // helpers (compose's bootstrap) are not nodes

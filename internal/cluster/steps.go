@@ -80,11 +80,7 @@ func (u *upRun) startNodes(ctx context.Context) error {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 func (u *upRun) startNode(ctx context.Context, n topology.Node) error {

@@ -33,7 +33,6 @@ func TestIntegrationTLS(t *testing.T) {
 	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "tls")
 	s.Port = testutil.FreePortRange(t, 8) // 3x1, then 4x1
-	s.Subnet = testutil.FreeSubnet(t, d).String()
 	s.TLS = true
 	res, err := Up(ctx, s, o)
 	if err != nil {
@@ -120,11 +119,7 @@ func checkPlaintextRefused(t *testing.T, addr, pw string, ca []byte) {
 func checkTLSFiles(t *testing.T, d *docker.Client, cluster, pw string) {
 	t.Helper()
 	ctx := context.Background()
-	cts, err := d.List(ctx, cluster)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range docker.Nodes(cts) {
+	for _, c := range docker.Nodes(testutil.Containers(t, d, cluster)) {
 		for _, f := range []struct {
 			path string
 			uid  int
@@ -162,10 +157,7 @@ func checkTLSFiles(t *testing.T, d *docker.Client, cluster, pw string) {
 func tlsMoves(t *testing.T, name string, o Options) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := GetStatus(ctx, name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	var masters, replicas []NodeStatus
 	for _, n := range st.Nodes {
 		if n.Role == "master" {
@@ -199,10 +191,7 @@ func tlsMoves(t *testing.T, name string, o Options) {
 func tlsFailover(t *testing.T, name string, o Options) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := GetStatus(ctx, name, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustStatus(t, name, o)
 	var master NodeStatus
 	for _, n := range st.Nodes {
 		if n.Role == "master" && strings.HasPrefix(n.Slots, "0-") {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis-dock/redis-dock/images"
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
@@ -88,8 +89,8 @@ func upgradeSpec(h *handle, uo UpgradeOptions) (spec.Spec, error) {
 			return s, fmt.Errorf("node %s carries no spec label (made by compose or Swarm?): upgrade changes clusters made by `redis-dock up`", c.Name)
 		}
 	}
-	if s.Network != spec.NetworkBridge && s.Network != spec.NetworkHost {
-		return s, fmt.Errorf("cluster %q runs on network %q: upgrade changes bridge and host clusters", s.Name, s.Network)
+	if _, err := netmode.Lookup(s.Network); err != nil {
+		return s, fmt.Errorf("cluster %q runs on network %q: upgrade changes clusters on the networks up makes (%s)", s.Name, s.Network, strings.Join(netmode.Names(), ", "))
 	}
 	if uo.Image != "" {
 		s.Image = uo.Image

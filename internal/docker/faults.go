@@ -11,18 +11,12 @@ import (
 // Pause freezes a container's processes (docker pause): a hung node that
 // keeps its sockets open.
 func (c *Client) Pause(ctx context.Context, id string) error {
-	if err := c.api.ContainerPause(ctx, id); err != nil {
-		return fmt.Errorf("failed to pause container %s: %w", id, err)
-	}
-	return nil
+	return failed("pause", id, c.api.ContainerPause(ctx, id))
 }
 
 // Unpause thaws a paused container.
 func (c *Client) Unpause(ctx context.Context, id string) error {
-	if err := c.api.ContainerUnpause(ctx, id); err != nil {
-		return fmt.Errorf("failed to unpause container %s: %w", id, err)
-	}
-	return nil
+	return failed("unpause", id, c.api.ContainerUnpause(ctx, id))
 }
 
 // Disconnect cuts a container off a network (forcing it, so a stopped

@@ -11,36 +11,33 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Start starts a stopped container.
-func (c *Client) Start(ctx context.Context, id string) error {
-	if err := c.api.ContainerStart(ctx, id, container.StartOptions{}); err != nil {
-		return fmt.Errorf("failed to start container %s: %w", id, err)
+// failed wraps the engine's error of one call on container id (nil stays
+// nil): "failed to <verb> container <id>: ...".
+func failed(verb, id string, err error) error {
+	if err != nil {
+		return fmt.Errorf("failed to %s container %s: %w", verb, id, err)
 	}
 	return nil
+}
+
+// Start starts a stopped container.
+func (c *Client) Start(ctx context.Context, id string) error {
+	return failed("start", id, c.api.ContainerStart(ctx, id, container.StartOptions{}))
 }
 
 // Stop stops a container gracefully within timeout seconds.
 func (c *Client) Stop(ctx context.Context, id string, timeout int) error {
-	if err := c.api.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout}); err != nil {
-		return fmt.Errorf("failed to stop container %s: %w", id, err)
-	}
-	return nil
+	return failed("stop", id, c.api.ContainerStop(ctx, id, container.StopOptions{Timeout: &timeout}))
 }
 
 // Kill sends SIGKILL, as a crash would.
 func (c *Client) Kill(ctx context.Context, id string) error {
-	if err := c.api.ContainerKill(ctx, id, "KILL"); err != nil {
-		return fmt.Errorf("failed to kill container %s: %w", id, err)
-	}
-	return nil
+	return failed("kill", id, c.api.ContainerKill(ctx, id, "KILL"))
 }
 
 // Restart restarts a container.
 func (c *Client) Restart(ctx context.Context, id string, timeout int) error {
-	if err := c.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: &timeout}); err != nil {
-		return fmt.Errorf("failed to restart container %s: %w", id, err)
-	}
-	return nil
+	return failed("restart", id, c.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: &timeout}))
 }
 
 // Removed counts what RemoveCluster deleted.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/docker/docker/api/types/filters"
@@ -32,24 +33,20 @@ func (c *Client) UsedSubnets(ctx context.Context) ([]netip.Prefix, error) {
 // FreeSubnet picks a /24 inside 10.213.0.0/16 that overlaps no used
 // subnet, starting at a random offset so parallel callers rarely collide.
 func FreeSubnet(used []netip.Prefix) (netip.Prefix, error) {
-	start := rand.IntN(256)
+	return FreeSubnetIn(netip.MustParsePrefix("10.213.0.0/16"), rand.IntN(256), used)
+}
+
+// FreeSubnetIn picks a /24 inside the /16 in that overlaps no used
+// subnet, trying the start-th /24 first and the next ones after it.
+func FreeSubnetIn(in netip.Prefix, start int, used []netip.Prefix) (netip.Prefix, error) {
+	base := in.Masked().Addr().As4()
 	for i := 0; i < 256; i++ {
-		third := (start + i) % 256
-		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 213, byte(third), 0}), 24)
-		if !overlapsAny(cand, used) {
+		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{base[0], base[1], byte(start + i), 0}), 24)
+		if !slices.ContainsFunc(used, cand.Overlaps) {
 			return cand, nil
 		}
 	}
-	return netip.Prefix{}, fmt.Errorf("no free /24 subnet left in 10.213.0.0/16; remove unused networks or pass --subnet")
-}
-
-func overlapsAny(p netip.Prefix, used []netip.Prefix) bool {
-	for _, u := range used {
-		if u.Overlaps(p) {
-			return true
-		}
-	}
-	return false
+	return netip.Prefix{}, fmt.Errorf("no free /24 subnet left in %s; remove unused networks or pass --subnet", in)
 }
 
 // CreateNetwork creates a labelled bridge network on subnet and returns

@@ -40,13 +40,7 @@ func (c *Client) RunJob(ctx context.Context, s Service) (JobResult, error) {
 		return JobResult{}, err
 	}
 	rc, err := c.api.ServiceLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true})
-	if err != nil {
-		return JobResult{ExitCode: code}, fmt.Errorf("failed to read the logs of %s: %w", s.Name, err)
-	}
-	defer rc.Close()
-	r, err := demux(rc)
-	r.ExitCode = code
-	return r, err
+	return output(s.Name, code, rc, err)
 }
 
 // waitTask polls until the service's task has ended and returns its
@@ -122,8 +116,14 @@ func (c *Client) RunHelper(ctx context.Context, h Helper) (JobResult, error) {
 		return JobResult{}, fmt.Errorf("failed to wait for helper %q: %w", h.Name, err)
 	}
 	rc, err := c.api.ContainerLogs(ctx, created.ID, container.LogsOptions{ShowStdout: true, ShowStderr: true})
+	return output("helper "+h.Name, code, rc, err)
+}
+
+// output is what a finished job or helper (what) printed, read from its
+// logs rc (err: asking for them failed), with its exit code.
+func output(what string, code int, rc io.ReadCloser, err error) (JobResult, error) {
 	if err != nil {
-		return JobResult{ExitCode: code}, fmt.Errorf("failed to read the logs of helper %q: %w", h.Name, err)
+		return JobResult{ExitCode: code}, fmt.Errorf("failed to read the logs of %s: %w", what, err)
 	}
 	defer rc.Close()
 	r, err := demux(rc)

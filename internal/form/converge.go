@@ -125,11 +125,7 @@ func (c *Cluster) heal(ctx context.Context, ns []*redisx.Node, vs []view) error 
 	if err := c.adopt(ctx, ns, vs, ids); err != nil {
 		return err
 	}
-	if err := c.forgetGhosts(ctx, ns, ids); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(c.forgetGhosts(ctx, ns, ids))
 }
 
 // stalePeers lists the members that member i does not know at their

@@ -34,11 +34,7 @@ func (u *upRun) hosts(ctx context.Context) error {
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 func (u *upRun) startHost(ctx context.Context, i int, h Host) (string, error) {
@@ -91,11 +87,7 @@ func (u *upRun) waitEngines(ctx context.Context) error {
 			return err
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 // waitEngine connects to h's engine once it answers; a host that exits
@@ -145,11 +137,7 @@ func (u *upRun) loadImage(ctx context.Context) error {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(g.Wait())
 }
 
 // swarm makes the first host a swarm manager, joins the other managers

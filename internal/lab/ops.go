@@ -71,11 +71,7 @@ func Stop(ctx context.Context, name, host string, timeout int, o Options) error 
 	}
 	st := o.log().Start("Stopping lab host %s", h.Name)
 	defer st.End(false)
-	if err := o.Docker.Stop(ctx, h.ID, timeout); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(o.Docker.Stop(ctx, h.ID, timeout))
 }
 
 // Start starts a stopped lab host and waits until its engine answers;

@@ -126,11 +126,7 @@ func (u *upRun) images(ctx context.Context) error {
 		return err
 	}
 	changes := []string{"LABEL " + docker.LabelRole + "=" + RoleHost}
-	if err := u.o.Docker.ImportImage(ctx, RootfsImage, fs, changes); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(u.o.Docker.ImportImage(ctx, RootfsImage, fs, changes))
 }
 
 // network creates the lab's bridge network on a free /24.

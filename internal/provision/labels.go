@@ -1,30 +1,36 @@
 package provision
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
-// SpecLabel is the spec as stored on every container: no secrets, so a
-// second `up` can compare and `status` can tell the mode.
-func SpecLabel(s spec.Spec) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+// SpecLabel is the spec as stored on every container (spec.Label).
+func SpecLabel(s spec.Spec) string { return s.Label() }
+
+// ParseSpecLabel reads the spec label of a container (spec.ParseLabel).
+func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
+	s, err := spec.ParseLabel(labels[docker.LabelSpec])
+	return s, err == nil
 }
 
-// ParseSpecLabel reads the spec label of a container. --tls-days is not
-// in it: certificates for nodes added later get the default (never past
-// the CA's end).
-func ParseSpecLabel(labels map[string]string) (spec.Spec, bool) {
-	s := spec.Spec{TLSDays: spec.DefaultTLSDays}
-	if err := json.Unmarshal([]byte(labels[docker.LabelSpec]), &s); err != nil {
-		return s, false
+// Find lists the containers of the cluster named name (nodes and
+// helpers), and fails with the --name error when there are none.
+func Find(ctx context.Context, d *docker.Client, name string) ([]docker.Container, error) {
+	cts, err := d.List(ctx, name)
+	if err != nil {
+		return nil, err
 	}
-	return s, true
+	if len(cts) == 0 {
+		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
+	}
+	return cts, nil
 }
 
 // SpecOf reads the spec label of the first container that carries one:

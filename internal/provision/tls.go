@@ -131,7 +131,10 @@ func ReadTLS(ctx context.Context, d *docker.Client, s spec.Spec, nodes []docker.
 	for _, n := range nodes {
 		a, err := readTLS(ctx, d, n.ID)
 		if err == nil {
-			a.Days = spec.DefaultTLSDays // for nodes scale adds; not kept, never past the CA's end
+			a.Days = s.TLSDays // for nodes scale adds (never past the CA's end)
+			if a.Days < 1 {
+				a.Days = spec.DefaultTLSDays
+			}
 
 			return a, nil
 		}

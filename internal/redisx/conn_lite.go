@@ -5,6 +5,7 @@ package redisx
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Node is an admin connection to one redis-server, through the small
@@ -20,6 +21,10 @@ type Node struct {
 func Dial(addr string, a Auth) *Node {
 	return &Node{Addr: addr, c: &liteConn{addr: addr, user: a.User, password: a.Password, refuse: a.refuseTLS()}}
 }
+
+// dial is Dial: the small client has no read deadline of its own to set
+// (DialSlow's pipelines are sent by the host binary only).
+func dial(addr string, a Auth, _ time.Duration) *Node { return Dial(addr, a) }
 
 // Close closes the connection.
 func (n *Node) Close() error { return n.c.close() }

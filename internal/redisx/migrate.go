@@ -1,5 +1,3 @@
-//go:build !nodeimage
-
 package redisx
 
 import (
@@ -8,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // DialSlow is Dial for connections that send long pipelines (slot moves):
@@ -22,20 +18,16 @@ func (n *Node) SetSlots(ctx context.Context, slots []int, action, nodeID string)
 	if len(slots) == 0 {
 		return nil
 	}
-	cmds := make([]*redis.Cmd, len(slots))
-	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, s := range slots {
-			args := []any{"CLUSTER", "SETSLOT", s, action}
-			if nodeID != "" {
-				args = append(args, nodeID)
-			}
-			cmds[i] = p.Do(ctx, args...)
+	cmds := make([][]any, len(slots))
+	for i, s := range slots {
+		cmds[i] = []any{"CLUSTER", "SETSLOT", s, action}
+		if nodeID != "" {
+			cmds[i] = append(cmds[i], nodeID)
 		}
-		return nil
-	})
-	for i, c := range cmds {
-		if err := c.Err(); err != nil {
-			return fmt.Errorf("CLUSTER SETSLOT %d %s on %s: %w", slots[i], action, n.Addr, err)
+	}
+	for i, r := range n.Pipeline(ctx, cmds...) {
+		if r.Err != nil {
+			return fmt.Errorf("CLUSTER SETSLOT %d %s on %s: %w", slots[i], action, n.Addr, r.Err)
 		}
 	}
 	return nil
@@ -44,16 +36,13 @@ func (n *Node) SetSlots(ctx context.Context, slots []int, action, nodeID string)
 // CountKeysInSlots returns CLUSTER COUNTKEYSINSLOT for every slot, in one
 // pipeline.
 func (n *Node) CountKeysInSlots(ctx context.Context, slots []int) ([]int64, error) {
-	cmds := make([]*redis.IntCmd, len(slots))
-	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, s := range slots {
-			cmds[i] = p.ClusterCountKeysInSlot(ctx, s)
-		}
-		return nil
-	})
+	cmds := make([][]any, len(slots))
+	for i, s := range slots {
+		cmds[i] = []any{"CLUSTER", "COUNTKEYSINSLOT", s}
+	}
 	out := make([]int64, len(slots))
-	for i, c := range cmds {
-		v, err := c.Result()
+	for i, r := range n.Pipeline(ctx, cmds...) {
+		v, err := integer(r.Val, r.Err)
 		if err != nil {
 			return nil, fmt.Errorf("CLUSTER COUNTKEYSINSLOT %d on %s: %w", slots[i], n.Addr, err)
 		}
@@ -86,25 +75,22 @@ type Target struct {
 // REPLACE is right during a move: while a key exists at the source, the
 // source serves it, so the source's copy is the current one.
 func (n *Node) MigrateAndList(ctx context.Context, t Target, batches []SlotKeys, list []int, count int) ([]SlotKeys, error) {
-	migrates := make([]*redis.Cmd, len(batches))
-	lists := make([]*redis.StringSliceCmd, len(list))
-	_, _ = n.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, b := range batches {
-			migrates[i] = p.Do(ctx, migrateArgs(t, b.Keys)...)
-		}
-		for i, s := range list {
-			lists[i] = p.ClusterGetKeysInSlot(ctx, s, count)
-		}
-		return nil
-	})
-	for i, c := range migrates {
-		if err := c.Err(); err != nil {
-			return nil, fmt.Errorf("MIGRATE of %d keys of slot %d from %s to %s:%d: %w", len(batches[i].Keys), batches[i].Slot, n.Addr, t.Host, t.Port, err)
+	cmds := make([][]any, 0, len(batches)+len(list))
+	for _, b := range batches {
+		cmds = append(cmds, migrateArgs(t, b.Keys))
+	}
+	for _, s := range list {
+		cmds = append(cmds, []any{"CLUSTER", "GETKEYSINSLOT", s, count})
+	}
+	replies := n.Pipeline(ctx, cmds...)
+	for i, r := range replies[:len(batches)] {
+		if r.Err != nil {
+			return nil, fmt.Errorf("MIGRATE of %d keys of slot %d from %s to %s:%d: %w", len(batches[i].Keys), batches[i].Slot, n.Addr, t.Host, t.Port, r.Err)
 		}
 	}
 	var left []SlotKeys
-	for i, c := range lists {
-		keys, err := c.Result()
+	for i, r := range replies[len(batches):] {
+		keys, err := stringList(r.Val, r.Err)
 		if err != nil {
 			return nil, fmt.Errorf("CLUSTER GETKEYSINSLOT %d on %s: %w", list[i], n.Addr, err)
 		}
@@ -131,7 +117,7 @@ func migrateArgs(t Target, keys []string) []any {
 
 // Forget sends CLUSTER FORGET; a node already unknown counts as forgotten.
 func (n *Node) Forget(ctx context.Context, id string) error {
-	err := n.c.Do(ctx, "CLUSTER", "FORGET", id).Err()
+	_, err := n.Command(ctx, "CLUSTER", "FORGET", id)
 	if err != nil && !strings.Contains(err.Error(), "Unknown node") {
 		return fmt.Errorf("CLUSTER FORGET %s on %s: %w", id, n.Addr, err)
 	}
@@ -141,7 +127,7 @@ func (n *Node) Forget(ctx context.Context, id string) error {
 // ResetSoft turns a replica into an empty master that knows no other node
 // (CLUSTER RESET SOFT keeps its ID); its data is flushed.
 func (n *Node) ResetSoft(ctx context.Context) error {
-	if err := n.c.Do(ctx, "CLUSTER", "RESET", "SOFT").Err(); err != nil {
+	if _, err := n.Command(ctx, "CLUSTER", "RESET", "SOFT"); err != nil {
 		return fmt.Errorf("CLUSTER RESET SOFT on %s: %w", n.Addr, err)
 	}
 	return nil
@@ -153,7 +139,7 @@ func (n *Node) AddSlots(ctx context.Context, slots []int) error {
 	for _, s := range slots {
 		args = append(args, s)
 	}
-	if err := n.c.Do(ctx, args...).Err(); err != nil {
+	if _, err := n.Command(ctx, args...); err != nil {
 		return fmt.Errorf("CLUSTER ADDSLOTS on %s: %w", n.Addr, err)
 	}
 	return nil
@@ -168,7 +154,7 @@ func IsMasterDown(err error) bool {
 // BumpEpoch gives this node a new, highest config epoch, so that slots it
 // took by SETSLOT NODE win over an old owner's claim.
 func (n *Node) BumpEpoch(ctx context.Context) error {
-	if err := n.c.Do(ctx, "CLUSTER", "BUMPEPOCH").Err(); err != nil {
+	if _, err := n.Command(ctx, "CLUSTER", "BUMPEPOCH"); err != nil {
 		return fmt.Errorf("CLUSTER BUMPEPOCH on %s: %w", n.Addr, err)
 	}
 	return nil

@@ -44,3 +44,21 @@ func isAuthError(err error) bool {
 	msg := err.Error()
 	return strings.HasPrefix(msg, "WRONGPASS") || strings.HasPrefix(msg, "NOAUTH")
 }
+
+// stringList returns an array reply of strings (keys, an address pair).
+func stringList(v any, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected reply %T, want an array", v)
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		if out[i], err = text(e, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package redisx
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +60,14 @@ func TestRouterKeys(t *testing.T) {
 	}
 	if err := liteCheckKeys(ctx, seeds, pw, "absent", 1); err == nil {
 		t.Error("liteCheckKeys of a missing key: no error")
+	}
+	if err := WriteKeys(ctx, seeds, Auth{Password: pw}, "g", 1200); err != nil {
+		t.Fatalf("go-redis writing keys: %v", err)
+	}
+	if err := liteCheckKeys(ctx, seeds, pw, "g", 1200); err != nil {
+		t.Fatalf("the router reading go-redis's keys: %v", err)
+	}
+	if err := CheckKeys(ctx, seeds, Auth{Password: pw}, "g", 1201); err == nil || !strings.Contains(err.Error(), "g:1200") {
+		t.Errorf("CheckKeys past the written keys = %v, want an error naming g:1200", err)
 	}
 }

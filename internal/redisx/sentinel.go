@@ -1,5 +1,3 @@
-//go:build !nodeimage
-
 package redisx
 
 import (
@@ -74,7 +72,7 @@ func (n *Node) Replication(ctx context.Context) (Replication, error) {
 // SentinelMaster returns SENTINEL MASTER name as field/value pairs
 // (flags, num-slaves, num-other-sentinels, quorum, ...).
 func (n *Node) SentinelMaster(ctx context.Context, name string) (map[string]string, error) {
-	v, err := n.c.Do(ctx, "SENTINEL", "MASTER", name).Result()
+	v, err := n.Command(ctx, "SENTINEL", "MASTER", name)
 	if err != nil {
 		return nil, fmt.Errorf("SENTINEL MASTER %s on %s: %w", name, n.Addr, err)
 	}
@@ -85,7 +83,7 @@ func (n *Node) SentinelMaster(ctx context.Context, name string) (map[string]stri
 // clients as usable: those not flagged s_down, o_down or disconnected
 // (the ones go-redis and redis-py drop).
 func (n *Node) SentinelUsableReplicas(ctx context.Context, name string) (int, error) {
-	v, err := n.c.Do(ctx, "SENTINEL", "REPLICAS", name).Result()
+	v, err := n.Command(ctx, "SENTINEL", "REPLICAS", name)
 	if err != nil {
 		return 0, fmt.Errorf("SENTINEL REPLICAS %s on %s: %w", name, n.Addr, err)
 	}
@@ -118,7 +116,7 @@ func usableReplica(flags string) bool {
 // SentinelMasterAddr returns host:port of the master as this sentinel
 // hands it to clients.
 func (n *Node) SentinelMasterAddr(ctx context.Context, name string) (string, error) {
-	addr, err := n.c.Do(ctx, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name).StringSlice()
+	addr, err := stringList(n.Command(ctx, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", name))
 	if err != nil || len(addr) != 2 {
 		return "", fmt.Errorf("SENTINEL GET-MASTER-ADDR-BY-NAME %s on %s: %v %w", name, n.Addr, addr, err)
 	}
@@ -128,7 +126,7 @@ func (n *Node) SentinelMasterAddr(ctx context.Context, name string) (string, err
 // SentinelCKQuorum runs SENTINEL CKQUORUM: nil when enough sentinels are
 // reachable to reach the quorum and to authorize a failover.
 func (n *Node) SentinelCKQuorum(ctx context.Context, name string) error {
-	if err := n.c.Do(ctx, "SENTINEL", "CKQUORUM", name).Err(); err != nil {
+	if _, err := n.Command(ctx, "SENTINEL", "CKQUORUM", name); err != nil {
 		return fmt.Errorf("SENTINEL CKQUORUM %s on %s: %w", name, n.Addr, err)
 	}
 	return nil

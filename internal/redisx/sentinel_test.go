@@ -1,5 +1,3 @@
-//go:build !nodeimage
-
 package redisx
 
 import (

@@ -91,15 +91,10 @@ func TestIntegrationSentinelUp(t *testing.T) {
 	checkConfigRewrite(t, o.Docker, res)
 	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
 
-	again, err := Up(ctx, s, o)
-	if err != nil || !again.Existing {
-		t.Fatalf("second up with the same spec: existing=%v err=%v", again != nil && again.Existing, err)
-	}
-	other := s
-	other.Sentinels = 5
-	if _, err := Up(ctx, other, o); err == nil || !strings.Contains(err.Error(), "--sentinels") {
-		t.Fatalf("up with another spec: want an error naming --sentinels, got %v", err)
-	}
+	testutil.UpAgain(t, func(s spec.Spec) (bool, error) {
+		r, err := Up(ctx, s, o)
+		return r != nil && r.Existing, err
+	}, s, func(s *spec.Spec) { s.Sentinels = 5 }, "--sentinels")
 	if ok, err := IsSentinel(ctx, s.Name, o); !ok || err != nil {
 		t.Fatalf("IsSentinel = %v, %v", ok, err)
 	}
@@ -194,11 +189,7 @@ func checkAddressMap(t *testing.T, r *Result) {
 func checkConfigRewrite(t *testing.T, d *docker.Client, r *Result) {
 	t.Helper()
 	ctx := context.Background()
-	cts, err := d.List(ctx, r.Spec.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cts {
+	for _, c := range testutil.Containers(t, d, r.Spec.Name) {
 		if c.Role != topology.RoleSentinel {
 			continue
 		}

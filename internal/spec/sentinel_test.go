@@ -3,6 +3,8 @@ package spec
 import (
 	"strings"
 	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 func sentinelSpec() Spec {
@@ -96,19 +98,5 @@ func TestParseSentinelKeys(t *testing.T) {
 
 func checkValidate(t *testing.T, s Spec, want []string) {
 	t.Helper()
-	err := s.Validate()
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("Validate() = %v, want nil", err)
-		}
-		return
-	}
-	if err == nil {
-		t.Fatalf("Validate() = nil, want an error naming %q", want)
-	}
-	for _, w := range want {
-		if !strings.Contains(err.Error(), w) {
-			t.Errorf("Validate() = %q, want it to contain %q", err, w)
-		}
-	}
+	testutil.ErrorNames(t, "Validate()", s.Validate(), want)
 }

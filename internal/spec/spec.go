@@ -57,7 +57,7 @@ type Spec struct {
 	DownAfter     int           `yaml:"down-after" json:"downAfter,omitempty"`          // sentinel mode, ms; 0: DefaultDownAfter
 	TLS           bool          `yaml:"tls" json:"tls,omitempty"`                       // nodes speak TLS only
 	TLSClientAuth bool          `yaml:"tls-client-auth" json:"tlsClientAuth,omitempty"` // nodes want a client certificate
-	TLSDays       int           `yaml:"tls-days" json:"-"`                              // validity of the certificates redis-dock makes
+	TLSDays       int           `yaml:"tls-days" json:"tlsDays,omitempty"`              // validity of the certificates redis-dock makes
 	TLSCA         string        `yaml:"tls-ca" json:"-"`                                // the user's CA certificate (PEM file)
 	TLSCertDir    string        `yaml:"tls-cert-dir" json:"-"`                          // the user's node certificates
 	// ACL users (NAME:RULES), identical on every node; with them or

@@ -82,8 +82,8 @@ func (s Spec) validateTLS() []error {
 	if s.Mode == ModeSentinel {
 		add("--tls: sentinel groups do not support TLS yet; use it with --mode cluster")
 	}
-	if s.Network != NetworkBridge && s.Network != NetworkHost {
-		add("--tls with --network %s: TLS is supported on bridge and host networks", s.Network)
+	if _, err := netmode.Lookup(s.Network); err != nil {
+		add("--tls with --network %s: TLS is supported on the networks up makes: %s", s.Network, strings.Join(netmode.Names(), ", "))
 	}
 	if (s.TLSCA == "") != (s.TLSCertDir == "") {
 		add("--tls-ca and --tls-cert-dir: give both (your CA and the node certificates it signed) or neither (redis-dock makes them)")

@@ -7,7 +7,6 @@
 package stackplan
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -144,16 +143,13 @@ func (p *Plan) BootstrapLabels() map[string]string {
 	return map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: BootstrapService, docker.LabelSpec: SpecLabel(p.Spec)}
 }
 
-// SpecLabel is the spec as a label: JSON without the password.
-func SpecLabel(s spec.Spec) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
+// SpecLabel is the spec as a label (spec.Label).
+func SpecLabel(s spec.Spec) string { return s.Label() }
 
 // ParseSpecLabel reads a spec written by SpecLabel.
 func ParseSpecLabel(v string) (spec.Spec, error) {
-	var s spec.Spec
-	if err := json.Unmarshal([]byte(v), &s); err != nil {
+	s, err := spec.ParseLabel(v)
+	if err != nil {
 		return s, fmt.Errorf("unreadable %s label: %w", docker.LabelSpec, err)
 	}
 	return s, nil

@@ -71,6 +71,16 @@ func (l *Logger) Start(format string, args ...any) *Status {
 	return s
 }
 
+// Done ends the step with ✓ when err is nil (and leaves it to the
+// deferred End(false) otherwise) and returns err: a step's last line is
+// `return st.Done(g.Wait())`.
+func (s *Status) Done(err error) error {
+	if err == nil {
+		s.End(true)
+	}
+	return err
+}
+
 // End prints the step's line with ✓ or ✗ and its duration; later calls do
 // nothing, so `defer s.End(false)` after an explicit End(true) is safe.
 func (s *Status) End(ok bool) {

@@ -3,6 +3,7 @@ package testutil
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -135,16 +136,10 @@ func CheckAcked(t testing.TB, rdb redis.Cmdable, acked map[string]string) {
 		keys = append(keys, k)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for start := 0; start < len(keys); start += 500 {
-		batch := keys[start:min(start+500, len(keys))]
-		cmds, _ := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range batch {
-				p.Get(ctx, k)
-			}
-			return nil
-		})
+	for batch := range slices.Chunk(keys, 500) {
+		cmds, _ := GetMany(ctx, rdb, batch)
 		for i, c := range cmds {
-			got, err := c.(*redis.StringCmd).Result()
+			got, err := c.Result()
 			if err != nil && err != redis.Nil {
 				got, err = getRetrying(ctx, rdb, batch[i], deadline)
 			}
@@ -153,6 +148,23 @@ func CheckAcked(t testing.TB, rdb redis.Cmdable, acked map[string]string) {
 			}
 		}
 	}
+}
+
+// GetMany sends GET for every key in one pipeline through rdb; each
+// command holds its own reply (a missing key is redis.Nil there, not in
+// the error returned, which reports a failed round trip).
+func GetMany(ctx context.Context, rdb redis.Cmdable, keys []string) ([]*redis.StringCmd, error) {
+	cmds := make([]*redis.StringCmd, len(keys))
+	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.Get(ctx, k)
+		}
+		return nil
+	})
+	if err == redis.Nil {
+		err = nil
+	}
+	return cmds, err
 }
 
 func getRetrying(ctx context.Context, rdb redis.Cmdable, key string, deadline time.Time) (string, error) {

@@ -47,6 +47,34 @@ func NodeBinary(ctx context.Context, t testing.TB) string {
 	return node
 }
 
+// StaticBinary builds pkg (as `go build` takes it, relative to the test's
+// directory) static and stripped, as the node image and the lab's
+// containers run binaries, and returns the file's path.
+func StaticBinary(t testing.TB, pkg string, tags ...string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", out}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.Command("go", append(args, pkg)...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return out
+}
+
+// ReadStaticBinary is StaticBinary's file, read (to copy into a container).
+func ReadStaticBinary(t testing.TB, pkg string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(StaticBinary(t, pkg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // StartCLI runs bin/redis-dock (built by `make build`) with args.
 func StartCLI(t testing.TB, args ...string) *CLI {
 	t.Helper()

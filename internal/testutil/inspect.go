@@ -8,15 +8,21 @@ import (
 	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
-// InspectEach hands the raw `docker inspect` JSON of every container of
-// cluster to check, with the container's name.
-func InspectEach(t testing.TB, d *docker.Client, cluster string, check func(name string, raw []byte)) {
+// Containers lists every container of cluster (nodes and helpers).
+func Containers(t testing.TB, d *docker.Client, cluster string) []docker.Container {
 	t.Helper()
 	cts, err := d.List(context.Background(), cluster)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cts {
+	return cts
+}
+
+// InspectEach hands the raw `docker inspect` JSON of every container of
+// cluster to check, with the container's name.
+func InspectEach(t testing.TB, d *docker.Client, cluster string, check func(name string, raw []byte)) {
+	t.Helper()
+	for _, c := range Containers(t, d, cluster) {
 		raw, err := d.InspectRaw(context.Background(), c.ID)
 		if err != nil {
 			t.Fatal(err)

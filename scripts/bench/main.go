@@ -50,6 +50,7 @@ const (
 	kindRedisDock = "redis-dock"
 	kindRedisCli  = "redis-cli"
 	kindFloor     = "floor"
+	kindTLS       = "tls" // redis-dock up --tls
 )
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -57,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sizes := fs.String("n", "6,30,60", "cluster sizes (nodes, even, >= 6; replicas 1), comma-separated")
-	kinds := fs.String("kinds", "redis-dock,redis-cli,floor", "what to measure, comma-separated")
+	kinds := fs.String("kinds", "redis-dock,tls,redis-cli,floor", "what to measure, comma-separated (tls: redis-dock up --tls)")
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds per size")
 	fs.StringVar(&o.image, "image", spec.DefaultNodeImage(), "node image (built when missing)")
 	fs.StringVar(&o.redisCli, "redis-cli", "redis-cli", "redis-cli to run --cluster create with")
@@ -98,10 +99,10 @@ func parseKinds(s string) ([]string, error) {
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		switch k := strings.TrimSpace(f); k {
-		case kindRedisDock, kindRedisCli, kindFloor:
+		case kindRedisDock, kindTLS, kindRedisCli, kindFloor:
 			out = append(out, k)
 		default:
-			return nil, fmt.Errorf("-kinds %q: allowed are redis-dock, redis-cli and floor", s)
+			return nil, fmt.Errorf("-kinds %q: allowed are redis-dock, tls, redis-cli and floor", s)
 		}
 	}
 	return out, nil
@@ -181,7 +182,9 @@ func (b *bench) runAll(ctx context.Context, stderr io.Writer) error {
 func (b *bench) measure(ctx context.Context, kind string, n, round int) (string, error) {
 	switch kind {
 	case kindRedisDock:
-		return b.redisDock(ctx, n, round)
+		return b.redisDock(ctx, n, round, false)
+	case kindTLS:
+		return b.redisDock(ctx, n, round, true)
 	case kindRedisCli:
 		return b.redisCli(ctx, n, round)
 	default:

@@ -11,6 +11,10 @@ const (
 	rdStart    = "rd.start"
 	rdBoot     = "rd.boot"
 	rdDown     = "rd.down"
+	tlsTotal   = "tls.total"
+	tlsStart   = "tls.start"
+	tlsBoot    = "tls.boot"
+	tlsDown    = "tls.down"
 	cliUp      = "cli.up"
 	cliCreate  = "cli.create"
 	cliOK      = "cli.ok"
@@ -45,6 +49,10 @@ var rows = []struct{ label, key string }{
 	{"  start (network, containers)", rdStart},
 	{"  bootstrap (to healthy)", rdBoot},
 	{"  down --volumes", rdDown},
+	{"redis-dock up --tls, total", tlsTotal},
+	{"  start (certificates, network, containers)", tlsStart},
+	{"  bootstrap (to healthy, over TLS)", tlsBoot},
+	{"  down --volumes", tlsDown},
 	{"redis-cli path: nodes up (PING)", cliUp},
 	{"  --cluster create (redis-cli ran)", cliCreate},
 	{"  --cluster create to all ok", cliOK},
@@ -74,6 +82,9 @@ func (r *results) table() *table {
 	}
 	t.add(r.ratioRow("bootstrap: redis-cli / redis-dock", cliOK, rdBoot)...)
 	t.add(r.ratioRow("total: redis-dock / floor", rdTotal, floorTotal)...)
+	if r.data[tlsTotal] != nil {
+		t.add(r.ratioRow("total: up --tls / up (goal <= 1.3)", tlsTotal, rdTotal)...)
+	}
 	return t
 }
 

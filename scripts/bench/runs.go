@@ -79,15 +79,21 @@ func retryPorts(f func() error) error {
 	return err
 }
 
-// redisDock times cluster.Up to healthy, then cluster.Down.
-func (b *bench) redisDock(ctx context.Context, n, round int) (string, error) {
+// redisDock times cluster.Up to healthy (with --tls: certificates made,
+// every node speaking TLS only), then cluster.Down.
+func (b *bench) redisDock(ctx context.Context, n, round int, tls bool) (string, error) {
 	var res *cluster.Result
 	var name string
+	kind, total, start, boot, down := "rd", rdTotal, rdStart, rdBoot, rdDown
+	if tls {
+		kind, total, start, boot, down = "tls", tlsTotal, tlsStart, tlsBoot, tlsDown
+	}
 	err := retryPorts(func() error {
-		s, err := b.spec("rd", n, round)
+		s, err := b.spec(kind, n, round)
 		if err != nil {
 			return err
 		}
+		s.TLS = tls
 		name = s.Name
 		res, err = cluster.Up(ctx, s, b.clusterOptions())
 		return err
@@ -97,16 +103,20 @@ func (b *bench) redisDock(ctx context.Context, n, round int) (string, error) {
 	}
 	t := time.Now()
 	_, err = cluster.Down(ctx, name, true, b.clusterOptions())
-	down := time.Since(t)
+	took := time.Since(t)
 	if err = b.track.tolerate(name, err); err != nil {
 		return "", err
 	}
 	b.track.done(name)
-	b.res.add(rdTotal, n, res.Elapsed)
-	b.res.add(rdStart, n, res.Start)
-	b.res.add(rdBoot, n, res.Boot)
-	b.res.add(rdDown, n, down)
-	return fmt.Sprintf("redis-dock %s (start %s, boot %s, down %s)", seconds(res.Elapsed), seconds(res.Start), seconds(res.Boot), seconds(down)), nil
+	b.res.add(total, n, res.Elapsed)
+	b.res.add(start, n, res.Start)
+	b.res.add(boot, n, res.Boot)
+	b.res.add(down, n, took)
+	what := "redis-dock"
+	if tls {
+		what = "redis-dock --tls"
+	}
+	return fmt.Sprintf("%s %s (start %s, boot %s, down %s)", what, seconds(res.Elapsed), seconds(res.Start), seconds(res.Boot), seconds(took)), nil
 }
 
 // provision starts N fresh nodes as Up would and waits for PING.

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Command reshardbench measures how fast redis-dock's rebalance moves keys,
 // beside `redis-cli --cluster rebalance` moving the same data on the same
 // cluster:

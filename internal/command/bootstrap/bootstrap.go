@@ -18,17 +18,9 @@ import (
 
 // NewCommand returns the bootstrap command.
 func NewCommand(env *status.Env) *cobra.Command {
-	var f nodeflags.Flags
 	var wait time.Duration
-	cmd := &cobra.Command{
-		Use:   "bootstrap",
-		Short: "Form or heal the cluster of a stack or compose project from inside its network",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			pw, err := f.Prepare()
-			if err != nil {
-				return err
-			}
+	cmd := nodeflags.Command("bootstrap", "Form or heal the cluster of a stack or compose project from inside its network",
+		func(cmd *cobra.Command, f *nodeflags.Flags, pw string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
 			st := env.Logger.Start("Resolving %d nodes (%s<port>)", f.Shape.Masters*(1+f.Shape.Replicas), f.Shape.Prefix)
@@ -49,9 +41,7 @@ func NewCommand(env *status.Env) *cobra.Command {
 			}
 			fmt.Fprintf(env.Stdout, "Cluster %q is %s (%d nodes)\n", f.Shape.Name, verb, len(members))
 			return nil
-		},
-	}
-	f.Register(cmd)
+		})
 	cmd.Flags().DurationVar(&wait, "wait", 5*time.Minute, "how long to wait for the nodes and for health")
 	return cmd
 }

@@ -16,26 +16,16 @@ import (
 
 // NewCommand returns the check command.
 func NewCommand(env *status.Env) *cobra.Command {
-	var f nodeflags.Flags
 	o := nodeagent.CheckOptions{}
-	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Wait for a healthy cluster from inside its network, report its nodes as JSON, optionally write and read keys",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			pw, err := f.Prepare()
-			if err != nil {
-				return err
-			}
+	cmd := nodeflags.Command("check", "Wait for a healthy cluster from inside its network, report its nodes as JSON, optionally write and read keys",
+		func(cmd *cobra.Command, f *nodeflags.Flags, pw string) error {
 			o.Log = env.Logger
 			r, err := nodeagent.Check(cmd.Context(), f.Shape, pw, o, nodeagent.DNS)
 			if encErr := cmdutil.PrintJSON(env.Stdout, r); err == nil {
 				err = encErr
 			}
 			return err
-		},
-	}
-	f.Register(cmd)
+		})
 	fs := cmd.Flags()
 	fs.DurationVar(&o.Wait, "wait", 2*time.Minute, "how long to wait for health (and the keys)")
 	fs.IntVar(&o.Write, "write-keys", 0, "write this many keys <prefix>:<i> and read them back")

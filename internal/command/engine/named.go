@@ -32,3 +32,28 @@ func (n Named[O]) Command(use, short string, args cobra.PositionalArgs,
 	cmd.Flags().StringVar(&name, "name", n.Default, n.Usage)
 	return cmd
 }
+
+// Up returns a group's `up` command (with --retain): prepare reads and
+// checks the input before the engine is reached, up makes what it
+// describes with the options and --retain, and print shows the result.
+func Up[O, In, R any](n Named[O], short string, prepare func(cmd *cobra.Command) (In, error),
+	up func(ctx context.Context, in In, o O, retain bool) (R, error), print func(R)) *cobra.Command {
+	var retain bool
+	cmd := &cobra.Command{Use: "up", Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := prepare(cmd)
+			if err != nil {
+				return err
+			}
+			return Connected(func(cmd *cobra.Command, _ []string, d *docker.Client) error {
+				res, err := up(cmd.Context(), in, n.Options(d, n.Env.Logger), retain)
+				if err == nil {
+					print(res)
+				}
+				return err
+			})(cmd, args)
+		},
+	}
+	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
+	return cmd
+}

@@ -30,14 +30,6 @@ func NewCommand(env *status.Env) *cobra.Command {
 	return cmd
 }
 
-// run returns a RunE that connects to the outer engine for fn; retain,
-// when not nil, is the --retain flag.
-func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o lab.Options) error) func(*cobra.Command, []string) error {
-	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
-		return fn(cmd, args, lab.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
-	})
-}
-
 // named is how lab's commands find their lab (--name) and make its
 // options.
 func named(env *status.Env) engine.Named[lab.Options] {

@@ -1,11 +1,13 @@
 package lab
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/lab"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
@@ -13,30 +15,17 @@ import (
 
 func newUp(env *status.Env) *cobra.Command {
 	c := lab.Config{Name: DefaultName, Hosts: lab.DefaultHosts, Managers: 1, Image: spec.DefaultNodeImage()}
-	var retain bool
-	cmd := &cobra.Command{
-		Use:   "up",
-		Short: "Start the lab's hosts, load the node image into each and form a swarm",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := c.Validate(); err != nil {
-				return err
-			}
-			return run(env, &retain, func(cmd *cobra.Command, _ []string, o lab.Options) error {
-				res, err := lab.Up(cmd.Context(), c, o)
-				if err != nil {
-					return err
-				}
-				printUp(env, res)
-				return nil
-			})(cmd, args)
+	cmd := engine.Up(named(env), "Start the lab's hosts, load the node image into each and form a swarm",
+		func(*cobra.Command) (lab.Config, error) { return c, c.Validate() },
+		func(ctx context.Context, c lab.Config, o lab.Options, retain bool) (*lab.Result, error) {
+			o.Retain = retain
+			return lab.Up(ctx, c, o)
 		},
-	}
+		func(r *lab.Result) { printUp(env, r) })
 	cmd.Flags().StringVar(&c.Name, "name", DefaultName, "lab name")
 	cmd.Flags().IntVar(&c.Hosts, "hosts", lab.DefaultHosts, fmt.Sprintf("number of hosts, 1 to %d", lab.MaxHosts))
 	cmd.Flags().IntVar(&c.Managers, "managers", 1, "swarm managers among the hosts: 1 or 3")
 	cmd.Flags().StringVar(&c.Image, "image", c.Image, "node image loaded into every host")
-	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
 	return cmd
 }
 

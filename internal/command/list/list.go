@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package list is `redis-dock list`: the clusters found by label.
 package list
 

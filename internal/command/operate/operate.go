@@ -1,9 +1,11 @@
+//go:build !nodeimage
+
 // Package operate holds the commands that act on one cluster that exists,
 // found by its --name label, a file for each kind of work: down; status
 // and password (status.go); scale and rebalance, which move slots
 // (reshape.go); failover and heal (repair.go); upgrade (upgrade.go);
 // fault and wait, the
-// rehearsal kit (rehearse.go). This file holds what they share: --name,
+// rehearsal kit (rehearse.go); tls, a TLS cluster's certificates (tls.go). This file holds what they share: --name,
 // the library's logging option and printing.
 package operate
 
@@ -26,7 +28,7 @@ func Commands(env *status.Env, exitCode func(int) error) []*cobra.Command {
 	return []*cobra.Command{
 		newDown(on()), newStatus(on(), exitCode), newPassword(on()),
 		newScale(on()), newRebalance(on()), newFailover(on()), newHeal(on()), newUpgrade(on()),
-		newFault(on()), newWait(on()),
+		newFault(on()), newWait(on()), newTLS(on()),
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 package operate
 
 import (
@@ -99,9 +101,5 @@ func (t *target) waitFor(use, short, what string, timeout *time.Duration,
 func (t *target) step(what string, wait func() error) error {
 	st := t.Logger.Start("%s", what)
 	defer st.End(false)
-	if err := wait(); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return st.Done(wait())
 }

@@ -31,14 +31,6 @@ func NewCommand(env *status.Env, exitCode func(int) error) *cobra.Command {
 	return cmd
 }
 
-// run returns a RunE that connects to the engine for fn; retain, when
-// not nil, is the --retain flag.
-func run(env *status.Env, retain *bool, fn func(cmd *cobra.Command, args []string, o rdswarm.Options) error) func(*cobra.Command, []string) error {
-	return engine.Connected(func(cmd *cobra.Command, args []string, d *docker.Client) error {
-		return fn(cmd, args, rdswarm.Options{Docker: d, Logger: env.Logger, Retain: retain != nil && *retain})
-	})
-}
-
 // named is how swarm's commands find their stack (--name) and make its
 // options.
 func named(env *status.Env) engine.Named[rdswarm.Options] {

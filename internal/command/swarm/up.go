@@ -1,44 +1,33 @@
 package swarm
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
 
 func newUp(env *status.Env) *cobra.Command {
 	sf := flags.NewSpecFlags()
-	var retain bool
-	cmd := &cobra.Command{
-		Use:   "up",
-		Short: "Deploy the cluster as a stack on this swarm manager and wait until it is healthy",
-		Long: "Deploy what `stack render` describes through the Docker SDK (same names and labels, so " +
-			"`docker stack ls` lists it), then check it from a one-shot task on the stack's overlay network " +
-			"until it is healthy. --subnet defaults to a free /24 in 10.214.0.0/16.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := sf.Spec(cmd)
-			if err != nil {
-				return err
-			}
-			return run(env, &retain, func(cmd *cobra.Command, _ []string, o rdswarm.Options) error {
-				res, err := rdswarm.Up(cmd.Context(), s, o)
-				if err != nil {
-					return err
-				}
-				printUp(env, res)
-				return nil
-			})(cmd, args)
+	cmd := engine.Up(named(env), "Deploy the cluster as a stack on this swarm manager and wait until it is healthy",
+		sf.Spec,
+		func(ctx context.Context, s spec.Spec, o rdswarm.Options, retain bool) (*rdswarm.Result, error) {
+			o.Retain = retain
+			return rdswarm.Up(ctx, s, o)
 		},
-	}
+		func(r *rdswarm.Result) { printUp(env, r) })
+	cmd.Long = "Deploy what `stack render` describes through the Docker SDK (same names and labels, so " +
+		"`docker stack ls` lists it), then check it from a one-shot task on the stack's overlay network " +
+		"until it is healthy. --subnet defaults to a free /24 in 10.214.0.0/16."
 	sf.RegisterSwarm(cmd)
-	cmd.Flags().BoolVar(&retain, "retain", false, "keep what a failed up created, for debugging")
 	return cmd
 }
 

@@ -1,3 +1,5 @@
+//go:build !nodeimage
+
 // Package up is `redis-dock up`: bring a cluster to health in one command.
 package up
 
