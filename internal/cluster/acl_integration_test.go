@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -25,13 +26,13 @@ const appRules = "~app:* +@read +@write -@dangerous"
 // admin user carries replication (a master killed under acknowledged
 // writes fails over to its replica, nothing acknowledged is lost, the
 // killed node restarts with its ACL); scale adds a master whose ACL LIST
-// is the same as every other node's; no password is in docker inspect.
+// is the same as every other node's, and so do the 8 nodes upgrade makes
+// again; no password is in docker inspect.
 func TestIntegrationACLUsers(t *testing.T) {
 	ctx := context.Background()
 	d := testutil.ParallelDocker(t)
 	s, o := newSpec(t, d, "acl")
 	s.Port = testutil.FreePortRange(t, 8) // 3x1, then 4x1
-	s.Subnet = testutil.FreeSubnet(t, d).String()
 	s.Users, s.NoDefaultUser = []string{"app:" + appRules}, true
 	res, err := Up(ctx, s, o)
 	if err != nil {
@@ -58,6 +59,14 @@ func TestIntegrationACLUsers(t *testing.T) {
 	four := scale(t, s.Name, ScaleOptions{Masters: 4, Replicas: 1}, o)
 	if len(four.Added) != 2 {
 		t.Fatalf("scale to 4x1 added %v, want 2 nodes", four.Added)
+	}
+	checkACLsEqual(t, d, s.Name, res.Spec.Password, 8)
+	checkAppUser(t, app)
+
+	// databases needs a new container: upgrade makes every node again.
+	up, err := Upgrade(ctx, s.Name, UpgradeOptions{Config: []string{"databases 4"}, Wait: 2 * time.Minute}, o)
+	if err != nil || len(up.Replaced) != 8 {
+		t.Fatalf("upgrade --config 'databases 4': replaced %v, %v; want all 8 nodes made again", up, err)
 	}
 	checkACLsEqual(t, d, s.Name, res.Spec.Password, 8)
 	checkAppUser(t, app)
