@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/redis-dock/redis-dock/internal/acl"
+	"github.com/redis-dock/redis-dock/internal/netmode"
 )
 
 // ACL reports whether the cluster has ACL users (--user or
@@ -81,8 +82,8 @@ func (s Spec) validateUsers() []error {
 	if s.Mode == ModeSentinel {
 		add("%s: sentinel groups do not support ACL users yet; use it with --mode cluster", flag)
 	}
-	if s.Network != NetworkBridge && s.Network != NetworkHost {
-		add("%s with --network %s: ACL users are supported on bridge and host networks", flag, s.Network)
+	if _, err := netmode.Lookup(s.Network); err != nil {
+		add("%s with --network %s: ACL users are supported on the networks up makes: %s", flag, s.Network, strings.Join(netmode.Names(), ", "))
 	}
 	if s.NoPassword {
 		add("%s with --no-password: redis-dock's own admin user needs a password; drop --no-password", flag)
