@@ -105,6 +105,17 @@ func Password(ctx context.Context, name string) (string, error) {
 	return cluster.Password(ctx, name, cluster.Options{Docker: d})
 }
 
+// UserPassword returns the password of ACL user user (made with
+// Spec.Users, --user) of a named cluster, read from its nodes.
+func UserPassword(ctx context.Context, name, user string) (string, error) {
+	d, err := docker.New()
+	if err != nil {
+		return "", err
+	}
+	defer d.Close()
+	return cluster.UserPassword(ctx, name, user, cluster.Options{Docker: d})
+}
+
 // CACert returns the PEM of a named TLS cluster's CA, read from its
 // nodes: what clients pass as their CA (redis-cli --cacert).
 func CACert(ctx context.Context, name string) ([]byte, error) {
@@ -189,6 +200,30 @@ func (c *Cluster) Addrs() []string { return append([]string(nil), c.seeds...) }
 // Password is the cluster's password.
 func (c *Cluster) Password() string { return c.spec.Password }
 
+// UserPassword is the password of ACL user user (Spec.Users), false for
+// no such user.
+func (c *Cluster) UserPassword(user string) (string, bool) { return c.spec.UserPassword(user) }
+
+// NewClientAs is NewClient authenticated as ACL user user (Spec.Users)
+// instead of redis-dock's admin user.
+func (c *Cluster) NewClientAs(user string, opts *redis.ClusterOptions) (*redis.ClusterClient, error) {
+	pw, ok := c.UserPassword(user)
+	if !ok {
+		return nil, fmt.Errorf("cluster %s has no ACL user %q", c.spec.Name, user)
+	}
+	o := redis.ClusterOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Username, o.Password = user, pw
+	if o.ClusterStateReloadInterval == 0 {
+		o.ClusterStateReloadInterval = time.Second
+	}
+	a := c.auth()
+	a.User, a.Password = user, pw
+	return redisx.NewClusterClient(c.Addrs(), a, &o), nil
+}
+
 // Client returns a ClusterClient seeded with every node; it is closed by
 // Close.
 func (c *Cluster) Client() *redis.ClusterClient {
@@ -219,7 +254,7 @@ func (c *Cluster) NewClient(opts *redis.ClusterOptions) *redis.ClusterClient {
 // auth is how clients connect: the password and the TLS material.
 func (c *Cluster) auth() redisx.Auth {
 	if c.result == nil {
-		return redisx.Auth{Password: c.spec.Password}
+		return redisx.Auth{User: c.spec.AdminUser(), Password: c.spec.Password}
 	}
 	return c.result.Auth()
 }

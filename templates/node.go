@@ -10,9 +10,17 @@ type Settings struct {
 	NodeTimeout   int  // cluster-node-timeout, milliseconds
 	ProtectedMode bool
 	Password      string // requirepass and masterauth; "" leaves both out
-	AppendOnly    bool
-	TLS           *TLS     // nil: plain TCP
-	Extra         []string // user directives, checked by CheckExtra
+	// MasterUser is the user replicas authenticate as (masteruser, with
+	// Password); "" is the default user.
+	MasterUser string
+	// Users are `user` lines (without the word), identical on every
+	// node; with DefaultUserOff, requirepass is left out (the lines turn
+	// the default user off).
+	Users          []string
+	DefaultUserOff bool
+	AppendOnly     bool
+	TLS            *TLS     // nil: plain TCP
+	Extra          []string // user directives, checked by CheckExtra
 }
 
 // File names of a node's TLS material in its TLS directory.
@@ -55,7 +63,7 @@ type Node struct {
 func RenderNode(s Settings, n Node) ([]byte, error) {
 	r := redisConf{
 		Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: n.Bind, ProtectedMode: s.ProtectedMode,
-		Password: s.Password, Cluster: s.Cluster, NodeTimeout: s.NodeTimeout, AnnounceIP: n.AnnounceIP,
+		Password: s.Password, MasterUser: s.MasterUser, Users: s.Users, DefaultUserOff: s.DefaultUserOff, Cluster: s.Cluster, NodeTimeout: s.NodeTimeout, AnnounceIP: n.AnnounceIP,
 		ReplicaOf: n.ReplicaOf, AppendOnly: s.AppendOnly, Dir: n.Dir, TLS: s.TLS, Extra: s.Extra,
 	}
 	if n.AnnounceHostname != "" && s.Cluster {

@@ -37,7 +37,10 @@ type redisConf struct {
 	BusPort               int      // cluster bus port (cluster-port)
 	Bind                  []string // addresses to listen on
 	ProtectedMode         bool
-	Password              string // requirepass and masterauth, always both
+	Password              string // requirepass (unless DefaultUserOff) and masterauth
+	MasterUser            string // masteruser; "" is the default user
+	Users                 []string
+	DefaultUserOff        bool
 	Cluster               bool
 	NodeTimeout           int // cluster-node-timeout, milliseconds
 	AnnounceIP            string

@@ -28,7 +28,7 @@ func each(ctx context.Context, ns []*redisx.Node, f func(context.Context, int, *
 
 // former describes this run's nodes to the bootstrap package.
 func (u *upRun) former() *form.Cluster {
-	c := &form.Cluster{Name: u.spec.Name, Password: u.spec.Password, TLS: provision.Auth(u.spec, u.tls).TLS,
+	c := &form.Cluster{Name: u.spec.Name, User: u.spec.AdminUser(), Password: u.spec.Password, TLS: provision.Auth(u.spec, u.tls).TLS,
 		Wait: u.spec.Wait, Log: u.log, Gone: u.gone}
 	for _, n := range u.plan.Nodes {
 		c.Members = append(c.Members, form.Member{Node: n, Admin: AdminAddr(u.spec, n.Port), PeerIP: u.peerAddr(n)})

@@ -95,7 +95,7 @@ func waitForNewMaster(t *testing.T, name, killed string, o Options) string {
 // that reloads its slot map often (testutil.CheckAcked).
 func checkAcked(t *testing.T, res *Result, acked map[string]string) {
 	t.Helper()
-	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Password: res.Spec.Password,
+	check := redis.NewClusterClient(&redis.ClusterOptions{Addrs: res.Seeds(), Username: res.Spec.AdminUser(), Password: res.Spec.Password,
 		ClusterStateReloadInterval: 200 * time.Millisecond})
 	defer check.Close()
 	testutil.CheckAcked(t, check, acked)

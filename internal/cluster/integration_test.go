@@ -77,7 +77,7 @@ func withKeys(t *testing.T, r *Result, prefix string, n int) *redis.ClusterClien
 // failoverClient is a client of r that gives up on a dead node quickly
 // and follows redirects while the slot map changes.
 func failoverClient(r *Result) *redis.ClusterClient {
-	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.Seeds(), Password: r.Spec.Password,
+	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: r.Seeds(), Username: r.Spec.AdminUser(), Password: r.Spec.Password,
 		DialTimeout: time.Second, ReadTimeout: time.Second, MaxRedirects: 16})
 }
 

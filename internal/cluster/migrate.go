@@ -267,7 +267,7 @@ func (mv *mover) openAndDrain(ctx context.Context, b batch) error {
 // is one pipeline: the MIGRATEs of the keys listed last round, then a
 // fresh listing, so the loop ends exactly when the listing is empty.
 func (mv *mover) drain(ctx context.Context, from, to *member, slots []int) error {
-	t := redisx.Target{Host: to.peer, Port: to.ct.Port, Password: mv.l.spec.Password, Timeout: migrateTimeout}
+	t := redisx.Target{Host: to.peer, Port: to.ct.Port, User: mv.l.spec.AdminUser(), Password: mv.l.spec.Password, Timeout: migrateTimeout}
 	var pending []redisx.SlotKeys
 	list := slots
 	for {

@@ -35,6 +35,9 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	if s.Password, err = provision.ReadPassword(ctx, o.Docker, cts); err != nil {
 		return nil, err
 	}
+	if s.UserPasswords, err = provision.ReadUserPasswords(ctx, o.Docker, s, cts); err != nil {
+		return nil, err
+	}
 	h := &handle{spec: s, cts: cts}
 	if h.tls, err = provision.ReadTLS(ctx, o.Docker, s, cts); err != nil {
 		return nil, err

@@ -20,6 +20,9 @@ func RenderConfigs(s spec.Spec, dir string) ([]ConfigFile, error) {
 	if s.TLS {
 		return nil, errors.New("--tls: config render writes no certificates yet; use `redis-dock up --tls`")
 	}
+	if s.ACL() {
+		return nil, errors.New("--user and --no-default-user: config render does not write ACL users yet (their passwords would be known nowhere); use `redis-dock up --user`")
+	}
 	if _, err := s.ResolvePassword(); err != nil {
 		return nil, err
 	}

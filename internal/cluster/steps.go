@@ -92,7 +92,8 @@ func (u *upRun) startNode(ctx context.Context, n topology.Node) error {
 	if err != nil {
 		return err
 	}
-	return u.cr.StartNode(ctx, u.nodeSpec(n, docker.VolumeName(n.Name)), n.Port, ConfigPath, conf, certs...)
+	files := append(certs, provision.UserFiles(u.spec)...)
+	return u.cr.StartNode(ctx, u.nodeSpec(n, docker.VolumeName(n.Name)), n.Port, ConfigPath, conf, files...)
 }
 
 func (u *upRun) nodeSpec(n topology.Node, vol string) docker.NodeSpec {

@@ -144,7 +144,8 @@ func NodeVolumes(container string) []string {
 	return []string{VolumeName(container), ConfigVolumeName(container), PrivateVolumeName(container)}
 }
 
-// PrivateVolumeName is the private volume of one TLS node (at PrivateDir).
+// PrivateVolumeName is the private volume of one node with TLS or ACL
+// users (at PrivateDir).
 func PrivateVolumeName(container string) string { return fmt.Sprintf("%s-private", container) }
 
 // ConfigVolumeName is the config volume of one node (mounted at ConfigDir).

@@ -33,6 +33,7 @@ type Member struct {
 type Cluster struct {
 	Name     string
 	Members  []Member
+	User     string // "": Redis's default user
 	Password string
 	TLS      *redisx.TLS   // nil: the nodes speak plain TCP
 	Wait     time.Duration // overall deadline
@@ -82,7 +83,7 @@ func (c *Cluster) Names() []string {
 func (c *Cluster) Dial() []*redisx.Node {
 	out := make([]*redisx.Node, len(c.Members))
 	for i, m := range c.Members {
-		out[i] = redisx.Dial(m.Admin, redisx.Auth{Password: c.Password, TLS: c.TLS})
+		out[i] = redisx.Dial(m.Admin, redisx.Auth{User: c.User, Password: c.Password, TLS: c.TLS})
 	}
 	return out
 }

@@ -114,6 +114,9 @@ func EnsureImage(ctx context.Context, o Options, s spec.Spec) error {
 // ResolvePassword fills in s's password, generating one when none is given.
 func ResolvePassword(s *spec.Spec, o Options) error {
 	generated, err := s.ResolvePassword()
+	if err == nil {
+		err = s.ResolveUserPasswords()
+	}
 	if generated {
 		o.Log().V(1, " • Generated a random password (print it with: redis-dock password --name %s)", s.Name)
 	}

@@ -18,7 +18,7 @@ func NodeSpec(s spec.Spec, n topology.Node, cmd []string) docker.NodeSpec {
 	mem, _ := s.MemoryBytes() // checked by Validate
 	cpus, _ := s.NanoCPUs()
 	private := ""
-	if s.TLS { // the CA key, in PrivateDir
+	if s.TLS || len(s.Users) > 0 { // the CA key, the users' passwords: in PrivateDir, on a volume (the root is read-only)
 		private = docker.PrivateVolumeName(n.Name)
 	}
 	return docker.NodeSpec{

@@ -18,11 +18,14 @@ func ReadPassword(ctx context.Context, d *docker.Client, nodes []docker.Containe
 			lastErr = err
 			continue
 		}
-		args, ok := templates.Directive(conf, "requirepass")
-		if !ok || len(args) != 1 {
-			return "", nil
+		// requirepass, or masterauth: with --no-default-user the
+		// password is only redis-dock's admin user's.
+		for _, d := range []string{"requirepass", "masterauth"} {
+			if args, ok := templates.Directive(conf, d); ok && len(args) == 1 {
+				return args[0], nil
+			}
 		}
-		return args[0], nil
+		return "", nil
 	}
 	return "", fmt.Errorf("failed to read the password from any node: %w", lastErr)
 }

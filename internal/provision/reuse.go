@@ -58,7 +58,8 @@ func confirmPassword(ctx context.Context, o Options, s *spec.Spec, existing []do
 		}
 	}
 	s.Password = pw
-	return nil
+	s.UserPasswords, err = ReadUserPasswords(ctx, o.Docker, *s, existing)
+	return err
 }
 
 func startStopped(ctx context.Context, o Options, existing []docker.Container) error {

@@ -184,7 +184,7 @@ func optionalPair(ctx context.Context, d *docker.Client, id, cert, key string) (
 // Auth is how redis-dock connects to the nodes of a cluster with spec s
 // and TLS material a (nil without TLS).
 func Auth(s spec.Spec, a *tlsca.Authority) redisx.Auth {
-	au := redisx.Auth{Password: s.Password}
+	au := redisx.Auth{User: s.AdminUser(), Password: s.Password}
 	if a != nil {
 		au.TLS = &redisx.TLS{CA: a.CACert}
 		if a.Client != nil {

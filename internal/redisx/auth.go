@@ -2,9 +2,11 @@ package redisx
 
 import "errors"
 
-// Auth is how redis-dock connects to a cluster's nodes: the password, and
-// on a TLS cluster the CA that signed the nodes' certificates.
+// Auth is how redis-dock connects to a cluster's nodes: the user (""
+// is Redis's default user), the password, and on a TLS cluster the CA
+// that signed the nodes' certificates.
 type Auth struct {
+	User     string
 	Password string
 	TLS      *TLS // nil: plain TCP
 }

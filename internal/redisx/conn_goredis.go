@@ -26,7 +26,7 @@ func Dial(addr string, a Auth) *Node { return dial(addr, a, 5*time.Second) }
 func dial(addr string, a Auth, read time.Duration) *Node {
 	cfg, failing := a.tlsConfig()
 	return &Node{Addr: addr, c: redis.NewClient(&redis.Options{
-		Addr: addr, Password: a.Password, TLSConfig: cfg, Dialer: failing,
+		Addr: addr, Username: a.User, Password: a.Password, TLSConfig: cfg, Dialer: failing,
 		DialTimeout: 2 * time.Second, ReadTimeout: read, WriteTimeout: read,
 		PoolSize: 2, MaxRetries: -1, Protocol: 2, DisableIdentity: true,
 	})}

@@ -19,7 +19,7 @@ type Node struct {
 // The small client speaks no TLS: a node asked to dial a TLS cluster
 // fails every command with errNoTLS.
 func Dial(addr string, a Auth) *Node {
-	return &Node{Addr: addr, c: &liteConn{addr: addr, password: a.Password, refuse: a.refuseTLS()}}
+	return &Node{Addr: addr, c: &liteConn{addr: addr, user: a.User, password: a.Password, refuse: a.refuseTLS()}}
 }
 
 // dial is Dial: the small client has no read deadline of its own to set

@@ -74,7 +74,7 @@ func NewClusterClient(seeds []string, a Auth, o *redis.ClusterOptions) *redis.Cl
 	if o != nil {
 		opt = *o
 	}
-	opt.Addrs, opt.Password = seeds, a.Password
+	opt.Addrs, opt.Username, opt.Password = seeds, a.User, a.Password
 	opt.TLSConfig, opt.Dialer = a.tlsConfig()
 	if opt.DialTimeout == 0 {
 		opt.DialTimeout = 2 * time.Second

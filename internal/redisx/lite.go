@@ -16,6 +16,7 @@ import (
 // binary; it is compiled into both builds so its tests always run.
 type liteConn struct {
 	addr     string
+	user     string
 	password string
 	refuse   error // set: every command fails with it (see Dial)
 
@@ -109,7 +110,11 @@ func (n *liteConn) connect(ctx context.Context) error {
 		return nil
 	}
 	out := make([]Reply, 1)
-	if err := n.roundTrip(ctx, [][]any{{"AUTH", n.password}}, out); err != nil {
+	auth := []any{"AUTH", n.password}
+	if n.user != "" {
+		auth = []any{"AUTH", n.user, n.password}
+	}
+	if err := n.roundTrip(ctx, [][]any{auth}, out); err != nil {
 		return err
 	}
 	return out[0].Err

@@ -58,10 +58,11 @@ type SlotKeys struct {
 }
 
 // Target is where MIGRATE sends keys: the receiving node's address on the
-// nodes' own network, and the password it wants.
+// nodes' own network, and the user ("": default) and password it wants.
 type Target struct {
 	Host     string
 	Port     int
+	User     string
 	Password string
 	Timeout  time.Duration // MIGRATE's I/O timeout
 }
@@ -102,7 +103,9 @@ func (n *Node) MigrateAndList(ctx context.Context, t Target, batches []SlotKeys,
 
 func migrateArgs(t Target, keys []string) []any {
 	args := []any{"MIGRATE", t.Host, strconv.Itoa(t.Port), "", 0, t.Timeout.Milliseconds(), "REPLACE"}
-	if t.Password != "" {
+	if t.User != "" {
+		args = append(args, "AUTH2", t.User, t.Password)
+	} else if t.Password != "" {
 		args = append(args, "AUTH", t.Password)
 	}
 	args = append(args, "KEYS")

@@ -12,6 +12,7 @@ func (s Spec) NodeSettings() templates.Settings {
 	return templates.Settings{
 		Cluster: s.Mode == ModeCluster, NodeTimeout: s.NodeTimeout, ProtectedMode: s.ProtectedMode(),
 		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.extra(), TLS: s.nodeTLS(),
+		MasterUser: s.AdminUser(), Users: s.aclLines(), DefaultUserOff: s.NoDefaultUser,
 	}
 }
 

@@ -62,6 +62,13 @@ type Spec struct {
 	TLSCertDir    string        `yaml:"tls-cert-dir" json:"-"`                          // the user's node certificates
 	Memory        string        `yaml:"memory" json:"memory,omitempty"`                 // container memory limit, e.g. 512m; "": none
 	CPUs          string        `yaml:"cpus" json:"cpus,omitempty"`                     // container CPU limit, e.g. 1.5; "": none
+	// ACL users (NAME:RULES), identical on every node; with them or
+	// NoDefaultUser, redis-dock connects and replicates as its own admin
+	// user (acl.Admin, whose password is Password).
+	Users             []string `yaml:"user" json:"users,omitempty"`
+	NoDefaultUser     bool     `yaml:"no-default-user" json:"noDefaultUser,omitempty"`
+	UserPasswordFiles []string `yaml:"user-password-file" json:"-"` // NAME=PATH: the first line of PATH is NAME's password
+	UserPasswords     []string `yaml:"-" json:"-"`                  // NAME=PASSWORD; resolved: one per user
 }
 
 // Default returns the spec of a plain `redis-dock up`.

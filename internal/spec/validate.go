@@ -60,6 +60,7 @@ func (s Spec) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, s.validateLimits()...)
+	errs = append(errs, s.validateUsers()...)
 	return errors.Join(append(errs, s.validateTLS()...)...)
 }
 

@@ -166,6 +166,9 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 	if s.TLS {
 		return nil, ErrNoTLS
 	}
+	if s.ACL() {
+		return nil, ErrNoUsers
+	}
 	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -182,6 +185,12 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 // no TLS yet (linking crypto/tls would add about 0.94 MB, within the
 // image's budget; the certificates' way into stacks is still to do).
 var ErrNoTLS = errors.New("--tls: compose files and Swarm stacks do not support TLS yet (the node image's redis-dock that forms them speaks no TLS); use `redis-dock up --tls` on a bridge or host network")
+
+// ErrNoUsers refuses --user and --no-default-user for compose files and
+// Swarm stacks: the users' passwords would have to travel as secrets and
+// the node image's redis-dock would have to form the stack as the admin
+// user; not done yet.
+var ErrNoUsers = errors.New("--user and --no-default-user: compose files and Swarm stacks do not support ACL users yet; use `redis-dock up --user` on a bridge or host network")
 
 // DefaultBridgeSubnet is DefaultSubnet for compose's bridge network, in
 // 10.215.0.0/16, so a stack and a compose project of one name can share

@@ -41,14 +41,20 @@ func newStatus(t *target, exitCode func(int) error) *cobra.Command {
 
 // newPassword is `redis-dock password`: print a cluster's password.
 func newPassword(t *target) *cobra.Command {
-	return t.command("password", "Print a cluster's password (read from its nodes; stored nowhere else)",
+	var user string
+	cmd := t.command("password", "Print a cluster's password, or an ACL user's with --user (read from its nodes; stored nowhere else)",
 		cobra.NoArgs, func(ctx context.Context, _ []string) error {
 			pw, err := redisdock.Password(ctx, t.name)
+			if user != "" {
+				pw, err = redisdock.UserPassword(ctx, t.name, user)
+			}
 			if err == nil {
 				t.printf("%s\n", pw)
 			}
 			return err
 		})
+	cmd.Flags().StringVar(&user, "user", "", "print this ACL user's password (a --user of up; redis-dock is redis-dock's own admin user)")
+	return cmd
 }
 
 func printTable(env *status.Env, st *redisdock.Status) {

@@ -21,7 +21,21 @@ func printTryIt(w io.Writer, s spec.Spec, cliArgs string) {
 		return
 	}
 	fmt.Fprintf(w, "Try it (the password stays out of your shell history):\n")
+	if user := tryUser(s); user != "" {
+		fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s --user %s)\" redis-cli --user %s %s\n", s.Name, user, user, cliArgs)
+		return
+	}
 	fmt.Fprintf(w, "  REDISCLI_AUTH=\"$(redis-dock password --name %s)\" redis-cli %s\n", s.Name, cliArgs)
+}
+
+// tryUser is the ACL user the line logs in as: the first --user, or
+// redis-dock's admin user when the default user is off without one; ""
+// for the default user.
+func tryUser(s spec.Spec) string {
+	if u := s.ParsedUsers(); len(u) > 0 {
+		return u[0].Name
+	}
+	return s.AdminUser()
 }
 
 // tlsArgs prints how to fetch what redis-cli needs for a TLS cluster (the

@@ -46,3 +46,19 @@ func TestPrintTryItTLS(t *testing.T) {
 		t.Errorf("with --tls-client-auth:\n%s", b.String())
 	}
 }
+
+func TestPrintTryItUsers(t *testing.T) {
+	s := spec.Default()
+	s.Name, s.Users = "shop", []string{"app:~app:* +@read"}
+	var b bytes.Buffer
+	printTryIt(&b, s, "-c -p 7000")
+	if !strings.Contains(b.String(), `REDISCLI_AUTH="$(redis-dock password --name shop --user app)" redis-cli --user app -c -p 7000`) {
+		t.Errorf("with --user app:\n%s", b.String())
+	}
+	b.Reset()
+	s.Users, s.NoDefaultUser = nil, true
+	printTryIt(&b, s, "-c -p 7000")
+	if !strings.Contains(b.String(), `--user redis-dock)" redis-cli --user redis-dock -c`) {
+		t.Errorf("with --no-default-user only:\n%s", b.String())
+	}
+}
