@@ -202,8 +202,10 @@ func checkFailover(t *testing.T, name string, port int) {
 func checkDown(t *testing.T, d *docker.Client, name string) {
 	t.Helper()
 	r := mustRun(t, "down", "--name", name, "--volumes")
-	if !strings.Contains(r.stdout, "Removed 6 containers") || !strings.Contains(r.stdout, "6 volumes") {
-		t.Fatalf("down: want 6 containers and 6 volumes removed:\n%s", r)
+	// each node has its data volume and its config volume (the root
+	// filesystem is read-only)
+	if !strings.Contains(r.stdout, "Removed 6 containers") || !strings.Contains(r.stdout, " 12 volumes ") {
+		t.Fatalf("down: want 6 containers and 12 volumes (data and config of each node) removed:\n%s", r)
 	}
 	testutil.AssertNothingLeft(t, d, name)
 	if r := mustRun(t, "down", "--name", name, "--volumes"); !strings.Contains(r.stdout, "Removed 0 containers") {
