@@ -97,7 +97,19 @@ func waitHealthyNow(ctx context.Context, name string, timeout time.Duration, o O
 	defer l.close()
 	st := o.Log().Start("Waiting for the cluster to be healthy")
 	defer st.End(false)
-	return st.Done(l.waitHealthy(ctx, timeout))
+	// a promoted replica that had missed a claim keeps a slot map of its
+	// own (cluster_state:fail) that gossip does not undo: past two node
+	// timeouts, heal's agree step tells it, and the wait goes on
+	first := min(timeout, 2*time.Duration(l.spec.NodeTimeout)*time.Millisecond+2*time.Second)
+	err := l.waitHealthy(ctx, first)
+	if err != nil && timeout > first && ctx.Err() == nil && l.refresh(ctx) == nil && l.disagreement() != "" {
+		o.Log().V(1, "   %v", err)
+		if err := (&mover{l: l, log: o.Log()}).agree(ctx); err != nil {
+			return st.Done(err)
+		}
+		err = l.waitHealthy(ctx, timeout-first)
+	}
+	return st.Done(err)
 }
 
 // promote runs CLUSTER FAILOVER [FORCE] on replica m and waits until m
