@@ -2,7 +2,6 @@ package provision
 
 import (
 	"context"
-	"fmt"
 	"path"
 	"strings"
 
@@ -32,14 +31,9 @@ func ReadUserPasswords(ctx context.Context, d *docker.Client, s spec.Spec, nodes
 	if len(s.Users) == 0 {
 		return nil, nil
 	}
-	var lastErr error
-	for _, n := range nodes {
-		b, err := d.ReadFile(ctx, n.ID, usersFile)
-		if err != nil {
-			lastErr = err
-			continue
-		}
-		return strings.Fields(string(b)), nil
+	b, err := readFromAny(ctx, d, nodes, usersFile, "the users' passwords")
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("failed to read the users' passwords from any node: %w", lastErr)
+	return strings.Fields(string(b)), nil
 }
