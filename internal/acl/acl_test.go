@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,29 +63,11 @@ func TestLine(t *testing.T) {
 // TestListMatchesRedisServer compares redis-7.0.txt with the COMMAND LIST
 // and ACL CAT of redis-server on PATH (-update rewrites the file).
 func TestListMatchesRedisServer(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv(testutil.RequireDocker) == "1" {
-			t.Fatalf("%s=1 but redis-server is not on PATH: %v", testutil.RequireDocker, err)
-		}
-		t.Skipf("redis-server is not on PATH: %v", err)
-	}
 	port := testutil.FreePortRange(t, 1)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	conf := fmt.Sprintf("port %d\nbind 127.0.0.1\nsave \"\"\nappendonly no\n", port)
+	c := testutil.StartRedis(t, t.TempDir(), []byte(conf), "127.0.0.1", port).Client(t, redis.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port), DisableIdentity: true})
-	defer c.Close()
-	for c.Ping(ctx).Err() != nil {
-		if ctx.Err() != nil {
-			t.Fatal("redis-server did not answer PING")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	cats, err := c.Do(ctx, "ACL", "CAT").StringSlice()
 	if err != nil {
 		t.Fatal(err)

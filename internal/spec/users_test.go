@@ -3,9 +3,7 @@ package spec
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,13 +116,6 @@ func render(t *testing.T, s Spec) string {
 // users: app logs in with its password and has its rights, the default
 // user is off, redis-dock's admin user may do everything.
 func TestRedisServerLoadsUsers(t *testing.T) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv(testutil.RequireDocker) == "1" {
-			t.Fatalf("%s=1 but redis-server is not on PATH: %v", testutil.RequireDocker, err)
-		}
-		t.Skipf("redis-server is not on PATH: %v", err)
-	}
 	dir := t.TempDir()
 	port := testutil.FreePortRange(t, 1)
 	s := Default()
@@ -134,26 +125,13 @@ func TestRedisServerLoadsUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "redis.conf")
-	if err := os.WriteFile(path, conf, 0o600); err != nil {
-		t.Fatal(err)
+	p := testutil.StartRedis(t, dir, conf, "127.0.0.1", port)
+	app := p.Client(t, redis.Options{Username: "app", Password: "apppw"})
+	if err := app.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("app's PING: %v", err)
 	}
-	cmd := exec.Command(bin, path)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	app := redis.NewClient(&redis.Options{Addr: addr, Username: "app", Password: "apppw", DisableIdentity: true, MaxRetries: -1})
-	defer app.Close()
-	for app.Ping(ctx).Err() != nil {
-		if ctx.Err() != nil {
-			t.Fatalf("redis-server did not answer app's PING: %v", app.Ping(ctx).Err())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	if err := app.Set(ctx, "app:1", "v", 0).Err(); err != nil {
 		t.Errorf("app SET app:1: %v", err)
 	}
@@ -162,13 +140,11 @@ func TestRedisServerLoadsUsers(t *testing.T) {
 			t.Errorf("app %s = %v, want NOPERM", what, err)
 		}
 	}
-	def := redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true, MaxRetries: -1})
-	defer def.Close()
+	def := p.Client(t, redis.Options{})
 	if err := def.Do(ctx, "AUTH", "default", "adminpw").Err(); err == nil {
 		t.Error("AUTH default succeeded with the default user off")
 	}
-	admin := redis.NewClient(&redis.Options{Addr: addr, Username: "redis-dock", Password: "adminpw", DisableIdentity: true})
-	defer admin.Close()
+	admin := p.Client(t, redis.Options{Username: "redis-dock", Password: "adminpw"})
 	if err := admin.ConfigGet(ctx, "masteruser").Err(); err != nil {
 		t.Errorf("admin CONFIG GET: %v", err)
 	}

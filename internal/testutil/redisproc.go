@@ -1,15 +1,20 @@
 package testutil
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // RedisProc is a redis-server process on the host, for tests of cluster
@@ -17,6 +22,7 @@ import (
 type RedisProc struct {
 	Dir  string // its data directory, kept across restarts
 	Conf string
+	IP   string // the address it listens on
 	Port int
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -41,7 +47,7 @@ func RedisServer(t testing.TB) string {
 func StartRedis(t testing.TB, dir string, conf []byte, ip string, port int) *RedisProc {
 	t.Helper()
 	bin := RedisServer(t)
-	p := &RedisProc{Dir: dir, Conf: filepath.Join(dir, "redis.conf"), Port: port}
+	p := &RedisProc{Dir: dir, Conf: filepath.Join(dir, "redis.conf"), IP: ip, Port: port}
 	if err := os.WriteFile(p.Conf, conf, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +77,34 @@ func StartRedis(t testing.TB, dir string, conf []byte, ip string, port int) *Red
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("redis-server on %s did not listen within 10s", addr)
+		}
+	}
+}
+
+// Client returns a client of the server (opt with its address), closed
+// when the test ends, once the server answers PING: any reply but LOADING
+// counts (a WRONGPASS says the server is up; waiting would not help).
+func (p *RedisProc) Client(t testing.TB, opt redis.Options) *redis.Client {
+	t.Helper()
+	opt.Addr = net.JoinHostPort(p.IP, strconv.Itoa(p.Port))
+	opt.DisableIdentity, opt.MaxRetries = true, -1
+	c := redis.NewClient(&opt)
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for {
+		err := c.Ping(ctx).Err()
+		var reply redis.Error
+		if err == nil || errors.As(err, &reply) && !strings.HasPrefix(err.Error(), "LOADING") {
+			return c
+		}
+		select {
+		case <-p.done:
+			b, _ := os.ReadFile(filepath.Join(p.Dir, "redis.log"))
+			t.Fatalf("%s exited before answering PING:\n%s", p, b)
+		case <-ctx.Done():
+			t.Fatalf("%s did not answer PING: %v", p, err)
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
