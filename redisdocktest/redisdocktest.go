@@ -46,6 +46,12 @@ type Options struct {
 	// TLS makes the nodes speak TLS only, with a CA of the cluster's own;
 	// Cluster.Client() then trusts it.
 	TLS bool
+	// Users are ACL users, "NAME:RULES" as `up --user` takes them (each
+	// gets a generated password: Cluster.UserPassword, NewClientAs).
+	Users []string
+	// NoDefaultUser turns the default user off (redis-dock's own admin
+	// user serves Client() and replication).
+	NoDefaultUser bool
 	// Reuse keeps the cluster after the test and reuses it (flushed) on
 	// the next run with the same Name; REDIS_DOCK_REUSE=1 turns it on too.
 	Reuse bool
@@ -81,6 +87,7 @@ func (o Options) spec(t testing.TB) redisdock.Spec {
 		s.Wait = o.Wait
 	}
 	s.TLS = o.TLS
+	s.Users, s.NoDefaultUser = o.Users, o.NoDefaultUser
 	return s
 }
 

@@ -153,13 +153,15 @@ func Hash(password string) string {
 // ClusterClient are the commands every user gets before its own rules:
 // what a cluster client (go-redis, redis-cli -c) needs to find and follow
 // the slots (CLUSTER SLOTS and the like, READONLY for replica reads,
-// ASKING during slot moves) and PING. Most are in @slow or @connection,
+// ASKING during slot moves), COMMAND (go-redis's ClusterClient reads the
+// command table at start to route read-only commands, and logs a NOPERM
+// on every new connection pool without it) and PING. Most are in @slow or @connection,
 // not in @read or @write, so without them `+@read +@write` would not
 // even let a cluster client start. The user's own rules come after, so
 // they may take any of these away again.
 var ClusterClient = []string{
 	"+cluster|slots", "+cluster|shards", "+cluster|nodes", "+cluster|info", "+cluster|myid", "+cluster|keyslot",
-	"+readonly", "+readwrite", "+asking", "+ping",
+	"+readonly", "+readwrite", "+asking", "+command", "+ping",
 }
 
 // Line is the `user` directive (without the word user) of a user with

@@ -4,6 +4,8 @@ package redisdocktest_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,5 +41,38 @@ func TestIntegrationStartTLS(t *testing.T) {
 	defer plain.Close()
 	if err := plain.Ping(ctx).Err(); err == nil {
 		t.Fatal("a plaintext client was answered")
+	}
+}
+
+// TestIntegrationStartUsers: with Options.Users and NoDefaultUser, a
+// client as the user has the user's rights and no more, the default
+// user is refused, and Client() (redis-dock's admin user) still works.
+func TestIntegrationStartUsers(t *testing.T) {
+	testutil.Docker(t)
+	c := redisdocktest.Start(t, redisdocktest.Options{Masters: 3, Users: []string{"app:~app:* +@read +@write -@dangerous"}, NoDefaultUser: true})
+	ctx := context.Background()
+	app, err := c.NewClientAs("app", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	for i := range 200 {
+		if err := app.Set(ctx, fmt.Sprintf("app:%d", i), i, 0).Err(); err != nil {
+			t.Fatalf("app SET app:%d: %v", i, err)
+		}
+	}
+	if err := app.Set(ctx, "other", "v", 0).Err(); err == nil || !strings.HasPrefix(err.Error(), "NOPERM") {
+		t.Errorf("app SET other = %v, want NOPERM", err)
+	}
+	if n, err := c.Client().DBSize(ctx).Result(); err != nil || n == 0 {
+		t.Errorf("the admin client's DBSIZE = %d, %v; want app's keys", n, err)
+	}
+	def := redis.NewClient(&redis.Options{Addr: c.Addrs()[0], MaxRetries: -1, DisableIdentity: true})
+	defer def.Close()
+	if err := def.Do(ctx, "AUTH", "default", c.Password()).Err(); err == nil {
+		t.Error("AUTH default succeeded with NoDefaultUser")
+	}
+	if _, ok := c.UserPassword("nobody"); ok {
+		t.Error("UserPassword of an unknown user said ok")
 	}
 }
