@@ -252,3 +252,53 @@ func TestIntegrationCLITLS(t *testing.T) {
 	}
 	mustRun(t, "down", "--name", name, "--volumes")
 }
+
+// TestIntegrationCLIUsers: `up --user ... --no-default-user`, then
+// `password --user` prints the user's password, which redis-cli (a
+// foreign client) logs in with and gets the user's rights only; an
+// unknown user is an error naming it; `password` alone is the admin's.
+func TestIntegrationCLIUsers(t *testing.T) {
+	d := testutil.ParallelDocker(t)
+	name := testutil.UniqueName("cliusers")
+	port := testutil.FreePortRange(t, 3)
+	testutil.RemoveOnCleanup(t, d, name)
+	p := strconv.Itoa(port)
+
+	mustRun(t, "up", "--name", name, "--port", p, "--replicas", "0",
+		"--user", "app:~app:* +@read +@write -@dangerous", "--no-default-user")
+	r := mustRun(t, "password", "--name", name, "--user", "app")
+	pw := strings.TrimSpace(r.stdout)
+	if pw == "" || strings.Contains(pw, "\n") {
+		t.Fatalf("password --user app: want one line, got %q", r.stdout)
+	}
+	cli := func(user, pass string, args ...string) string {
+		cmd := exec.Command("redis-cli", append([]string{"-c", "-p", p, "--user", user}, args...)...)
+		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+pass)
+		out, _ := cmd.CombinedOutput()
+		return strings.TrimSpace(string(out))
+	}
+	for i := range 20 { // keys over every master: redis-cli -c follows MOVED as app
+		if out := cli("app", pw, "SET", "app:"+strconv.Itoa(i), "v"); out != "OK" {
+			t.Fatalf("redis-cli as app SET app:%d: %q", i, out)
+		}
+	}
+	for _, args := range [][]string{{"SET", "other", "v"}, {"FLUSHALL"}} {
+		if out := cli("app", pw, args...); !strings.Contains(out, "NOPERM") {
+			t.Errorf("redis-cli as app %v: %q, want NOPERM", args, out)
+		}
+	}
+	if out := cli("app", pw+"x", "PING"); !strings.Contains(out, "WRONGPASS") {
+		t.Errorf("redis-cli as app with a wrong password: %q, want WRONGPASS", out)
+	}
+	admin := strings.TrimSpace(mustRun(t, "password", "--name", name).stdout)
+	if out := cli("default", admin, "PING"); out == "PONG" {
+		t.Error("the default user logged in with --no-default-user")
+	}
+	if out := cli("redis-dock", admin, "DBSIZE"); out == "" || strings.Contains(out, "ERR") || strings.Contains(out, "NOPERM") {
+		t.Errorf("redis-cli as redis-dock with `password`'s password: %q", out)
+	}
+	if r := run(t, nil, "password", "--name", name, "--user", "nobody"); r.code == 0 || !strings.Contains(r.stderr, "nobody") {
+		t.Errorf("password --user nobody: want an error naming the user:\n%s", r)
+	}
+	mustRun(t, "down", "--name", name, "--volumes")
+}
