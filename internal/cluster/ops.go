@@ -25,7 +25,7 @@ func open(ctx context.Context, name string, o Options) (*handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, ok := currentSpec(ctx, o.Docker, cts)
+	s, ok := provision.CurrentSpec(ctx, o.Docker, cts)
 	if !ok {
 		return nil, fmt.Errorf("cluster %q carries no readable spec label", name)
 	}

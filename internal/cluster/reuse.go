@@ -10,7 +10,7 @@ import (
 // reuse handles `up` when the cluster's containers exist: the same spec
 // means start what is stopped and confirm health; another spec is refused.
 func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result, error) {
-	old, ok := currentSpec(ctx, u.o.Docker, existing)
+	old, ok := provision.CurrentSpec(ctx, u.o.Docker, existing)
 	u.plan = planFor(u.spec)
 	err := provision.Confirm(ctx, u.o, &u.spec, provision.Existing{
 		Containers: existing, Spec: old, Labelled: ok, Noun: "nodes",

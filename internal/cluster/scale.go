@@ -50,7 +50,7 @@ type ScaleResult struct {
 //
 // Nodes are always removed from the highest index down, so ports stay
 // contiguous and `up` with the new spec finds the same cluster (see
-// SpecPath). Running Scale again after a failure resumes the work.
+// provision.SpecPath). Running Scale again after a failure resumes the work.
 func Scale(ctx context.Context, name string, so ScaleOptions, o Options) (*ScaleResult, error) {
 	begin := time.Now()
 	h, err := openCluster(ctx, name, "scale", o)
@@ -119,7 +119,7 @@ func (sc *scaleRun) run(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := writeSpecFile(ctx, sc.o.Docker, sc.h.cts, sc.want); err != nil {
+	if err := provision.WriteSpecFile(ctx, sc.o.Docker, sc.h.cts, sc.want); err != nil {
 		return err
 	}
 	st := sc.log.Start("Waiting for the cluster to be healthy")

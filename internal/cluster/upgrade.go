@@ -43,7 +43,7 @@ func Upgrade(ctx context.Context, name string, uo UpgradeOptions, o Options) (*U
 		return nil, err
 	}
 	ur := &upgradeRun{h: h, want: want, uo: uo, o: o, log: o.Log(), res: &UpgradeResult{Spec: want},
-		cr: provision.NewCreation(o, name), changes: map[string][]configChange{}}
+		cr: provision.NewCreation(o, name), changes: map[string][]provision.ConfigChange{}}
 	if !uo.DryRun {
 		if err := ur.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
 			return nil, err
@@ -84,9 +84,9 @@ type upgradeRun struct {
 	log     *status.Logger
 	res     *UpgradeResult
 	cr      *provision.Creation
-	imageID string                    // the new image's ID ("" when it is missing: dry run)
-	plan    topology.Plan             // up's plan of the nodes (addresses, role labels)
-	changes map[string][]configChange // runtime changes by node
+	imageID string                              // the new image's ID ("" when it is missing: dry run)
+	plan    topology.Plan                       // up's plan of the nodes (addresses, role labels)
+	changes map[string][]provision.ConfigChange // runtime changes by node
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
@@ -233,14 +233,14 @@ func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, erro
 	if err != nil {
 		return ns, err
 	}
-	set, restart := configChanges(oldConf, newConf)
+	set, restart := provision.ConfigChanges(oldConf, newConf)
 	if containerOK && len(set) == 0 && len(restart) == 0 { // nothing rendered differs
 		ns.Action = keepNode
 		ur.res.Skipped = append(ur.res.Skipped, m.name())
 		return ns, nil
 	}
 	if len(restart) == 0 && len(set) > 0 {
-		ok, refused, err := runtimeSettable(ctx, m.conn, set)
+		ok, refused, err := provision.RuntimeSettable(ctx, m.conn, set)
 		if err != nil {
 			return ns, err
 		}
@@ -271,7 +271,7 @@ func addOnce(list []string, s string) []string {
 // cluster's password) and their hash: the config hash label when the
 // label is the source.
 func (ur *upgradeRun) nodeConfig(ctx context.Context, c docker.Container) (spec.Spec, string) {
-	s, fromFile := readSpecFile(ctx, ur.o.Docker, c)
+	s, fromFile := provision.ReadSpecFile(ctx, ur.o.Docker, c)
 	if !fromFile {
 		s, _ = provision.ParseSpecLabel(c.Labels)
 	}
@@ -282,7 +282,7 @@ func (ur *upgradeRun) nodeConfig(ctx context.Context, c docker.Container) (spec.
 	return s, provision.ConfigHash(s)
 }
 
-// finish records the new spec in every container (see SpecPath) and
+// finish records the new spec in every container (see provision.SpecPath) and
 // checks health once more.
 func (ur *upgradeRun) finish(ctx context.Context) error {
 	l, err := ur.reload(ctx)
@@ -290,7 +290,7 @@ func (ur *upgradeRun) finish(ctx context.Context) error {
 		return err
 	}
 	defer l.close()
-	if err := writeSpecFile(ctx, ur.o.Docker, l.h.cts, ur.want); err != nil {
+	if err := provision.WriteSpecFile(ctx, ur.o.Docker, l.h.cts, ur.want); err != nil {
 		return err
 	}
 	st := ur.log.Start("Waiting for the cluster to be healthy")

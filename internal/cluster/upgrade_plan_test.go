@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/redis-dock/redis-dock/internal/golden"
-	"github.com/redis-dock/redis-dock/internal/provision"
-	"github.com/redis-dock/redis-dock/internal/spec"
 )
 
 // TestPlanUpgrade checks the order of an upgrade's steps against golden
@@ -55,52 +53,5 @@ func TestPlanUpgrade(t *testing.T) {
 	}
 	if _, err := planUpgrade([]shardState{shard("a-0", k), shard("a-1", r, "a-3", r)}, false); err != nil {
 		t.Errorf("a master without replica that needs nothing: %v, want no refusal", err)
-	}
-}
-
-// TestConfigChanges: changed and added single directives can be set at
-// runtime; removed ones and ones given more than once need a restart.
-func TestConfigChanges(t *testing.T) {
-	old := []byte("port 7000\nmaxmemory 10mb\nsave 900 1\nsave 300 10\nnotify-keyspace-events Ex\n")
-	new := []byte("port 7000\nmaxmemory 20mb\nsave 60 1\nhz 20\n")
-	set, restart := configChanges(old, new)
-	if got := formatChanges(set); got != "hz=20 maxmemory=20mb" {
-		t.Errorf("set at runtime: %s, want hz=20 maxmemory=20mb", got)
-	}
-	if strings.Join(restart, " ") != "notify-keyspace-events save" {
-		t.Errorf("restart: %v, want notify-keyspace-events save", restart)
-	}
-}
-
-func formatChanges(cs []configChange) string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.Key+"="+c.Value)
-	}
-	return strings.Join(out, " ")
-}
-
-// TestConfigHash: the hash follows the node settings, whether there is a
-// password but not which, and nothing else of the spec.
-func TestConfigHash(t *testing.T) {
-	base := spec.Default()
-	base.Password = "one"
-	h := provision.ConfigHash(base)
-	other := base
-	other.Password, other.Image, other.Masters = "two", "x:y", 5
-	if provision.ConfigHash(other) != h {
-		t.Errorf("the hash changed with the password's value, the image or the size")
-	}
-	for name, edit := range map[string]func(*spec.Spec){
-		"config":       func(s *spec.Spec) { s.Config = []string{"maxmemory 1mb"} },
-		"node-timeout": func(s *spec.Spec) { s.NodeTimeout++ },
-		"appendonly":   func(s *spec.Spec) { s.AppendOnly = !s.AppendOnly },
-		"no password":  func(s *spec.Spec) { s.Password = "" },
-	} {
-		s := base
-		edit(&s)
-		if provision.ConfigHash(s) == h {
-			t.Errorf("%s: the hash did not change", name)
-		}
 	}
 }

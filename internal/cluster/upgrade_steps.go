@@ -216,10 +216,10 @@ func (ur *upgradeRun) set(ctx context.Context, s upgradeStep) error {
 	}
 	st := ur.log.Start("Setting %s on %s at runtime (no restart)", strings.Join(keys, ", "), m.name())
 	defer st.End(false)
-	if err := setRuntime(ctx, m.conn, changes); err != nil {
+	if err := provision.SetRuntime(ctx, m.conn, changes); err != nil {
 		return err
 	}
-	if err := writeSpecFile(ctx, ur.o.Docker, []docker.Container{m.ct}, ur.want); err != nil {
+	if err := provision.WriteSpecFile(ctx, ur.o.Docker, []docker.Container{m.ct}, ur.want); err != nil {
 		return err
 	}
 	ur.res.SetLive = append(ur.res.SetLive, m.name())

@@ -1,4 +1,4 @@
-package cluster
+package provision
 
 import (
 	"context"
@@ -11,25 +11,25 @@ import (
 	"github.com/redis-dock/redis-dock/templates"
 )
 
-// configChange is one directive whose value differs between a node's
+// ConfigChange is one directive whose value differs between a node's
 // old and new redis.conf.
-type configChange struct {
+type ConfigChange struct {
 	Key   string
 	Value string // the new arguments, joined as CONFIG SET takes them
 }
 
-// configChanges compares two rendered configs of one node: directives
+// ConfigChanges compares two rendered configs of one node: directives
 // that appear once in the new one with another value can be set at
-// runtime (if Redis allows it, see runtimeSettable); directives removed,
+// runtime (if Redis allows it, see RuntimeSettable); directives removed,
 // or given more than once (save, rename-command), need a restart.
-func configChanges(old, new []byte) (set []configChange, restart []string) {
+func ConfigChanges(old, new []byte) (set []ConfigChange, restart []string) {
 	o, n := directives(old), directives(new)
 	for _, k := range sortedKeys(n) {
 		if slices.Equal(o[k], n[k]) {
 			continue
 		}
 		if len(n[k]) == 1 && len(o[k]) <= 1 {
-			set = append(set, configChange{Key: k, Value: n[k][0]})
+			set = append(set, ConfigChange{Key: k, Value: n[k][0]})
 		} else {
 			restart = append(restart, k)
 		}
@@ -71,10 +71,10 @@ func sortedKeys(m map[string][]string) []string {
 	return keys
 }
 
-// runtimeSettable splits changes into those node n accepts at runtime
+// RuntimeSettable splits changes into those node n accepts at runtime
 // and those it refuses (immutable or protected settings): each is tried
 // by setting it to the value it has now, which changes nothing.
-func runtimeSettable(ctx context.Context, n *redisx.Node, changes []configChange) (ok []configChange, refused []string, err error) {
+func RuntimeSettable(ctx context.Context, n *redisx.Node, changes []ConfigChange) (ok []ConfigChange, refused []string, err error) {
 	for _, c := range changes {
 		cur, err := n.Command(ctx, "CONFIG", "GET", c.Key)
 		if err != nil {
@@ -94,9 +94,9 @@ func runtimeSettable(ctx context.Context, n *redisx.Node, changes []configChange
 	return ok, refused, nil
 }
 
-// setRuntime sets the changes on n and has it rewrite its own config
+// SetRuntime sets the changes on n and has it rewrite its own config
 // file (the copy in its container), so a restart keeps them.
-func setRuntime(ctx context.Context, n *redisx.Node, changes []configChange) error {
+func SetRuntime(ctx context.Context, n *redisx.Node, changes []ConfigChange) error {
 	for _, c := range changes {
 		if _, err := n.Command(ctx, "CONFIG", "SET", c.Key, c.Value); err != nil {
 			return fmt.Errorf("CONFIG SET %s %s on %s: %w", c.Key, c.Value, n.Addr, err)
