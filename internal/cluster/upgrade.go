@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
@@ -214,9 +213,8 @@ func (ur *upgradeRun) shards(ctx context.Context, l *live) ([]shardState, error)
 // before locked containers): only a new container gets them.
 func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, error) {
 	ns := nodeState{Name: m.name(), Action: replaceNode}
-	old, hash := ur.nodeConfig(ctx, m.ct)
-	containerOK := ur.imageID != "" && m.ct.ImageID == ur.imageID &&
-		m.ct.Labels[docker.LabelHost] == provision.HostSettings(ur.want)
+	old, hash := provision.NodeConfig(ctx, ur.o.Docker, m.ct, ur.h.spec.Password)
+	containerOK := provision.SameContainer(m.ct, ur.imageID, ur.want)
 	if containerOK && hash == provision.ConfigHash(ur.want) {
 		ns.Action = keepNode
 		if !slices.Contains(ur.res.Replaced, m.name()) { // not made again by restoreMissing
@@ -249,37 +247,14 @@ func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, erro
 			ns.Action = setConfig
 			ur.changes[m.name()] = ok
 			for _, c := range ok {
-				ur.res.Runtime = addOnce(ur.res.Runtime, c.Key)
+				ur.res.Runtime = provision.AddOnce(ur.res.Runtime, c.Key)
 			}
 		}
 	}
 	for _, k := range restart {
-		ur.res.Restart = addOnce(ur.res.Restart, k)
+		ur.res.Restart = provision.AddOnce(ur.res.Restart, k)
 	}
 	return ns, nil
-}
-
-func addOnce(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
-}
-
-// nodeConfig is the spec container c's node settings come from (its spec
-// file when upgrade or scale wrote one, else its label, with the
-// cluster's password) and their hash: the config hash label when the
-// label is the source.
-func (ur *upgradeRun) nodeConfig(ctx context.Context, c docker.Container) (spec.Spec, string) {
-	s, fromFile := provision.ReadSpecFile(ctx, ur.o.Docker, c)
-	if !fromFile {
-		s, _ = provision.ParseSpecLabel(c.Labels)
-	}
-	s.Password = ur.h.spec.Password
-	if h := c.Labels[docker.LabelConfig]; !fromFile && h != "" {
-		return s, h
-	}
-	return s, provision.ConfigHash(s)
 }
 
 // finish records the new spec in every container (see provision.SpecPath) and

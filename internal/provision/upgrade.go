@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,10 +97,26 @@ func Major(v string) int {
 	return n
 }
 
-// Current reports whether container c runs image imageID with the node
-// settings of want already (its config hash label): an upgrade skips it.
-func Current(c docker.Container, imageID string, want spec.Spec) bool {
-	return imageID != "" && c.ImageID == imageID && c.Labels[docker.LabelConfig] == ConfigHash(want)
+// SameContainer reports whether container c runs image imageID with
+// want's container settings (limits, lock-down): only its node settings
+// may differ, which may not need a new container.
+func SameContainer(c docker.Container, imageID string, want spec.Spec) bool {
+	return imageID != "" && c.ImageID == imageID && c.Labels[docker.LabelHost] == HostSettings(want)
+}
+
+// NodeConfig is the spec container c's node settings come from (its spec
+// file when upgrade or scale wrote one, else its label, with password)
+// and their hash: the config hash label when the label is the source.
+func NodeConfig(ctx context.Context, d *docker.Client, c docker.Container, password string) (spec.Spec, string) {
+	s, fromFile := ReadSpecFile(ctx, d, c)
+	if !fromFile {
+		s, _ = ParseSpecLabel(c.Labels)
+	}
+	s.Password = password
+	if h := c.Labels[docker.LabelConfig]; !fromFile && h != "" {
+		return s, h
+	}
+	return s, ConfigHash(s)
 }
 
 // Recreate stops container c, removes it (never its volume) and has
@@ -117,4 +134,12 @@ func Recreate(ctx context.Context, o Options, c docker.Container, start func(con
 		return fmt.Errorf("failed to make node %s again (its volume %s, if it has one, is kept; run upgrade again): %w", c.Name, docker.VolumeName(c.Name), err)
 	}
 	return nil
+}
+
+// AddOnce appends s to list unless it holds it already.
+func AddOnce(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

@@ -12,10 +12,11 @@ import (
 // means start what is stopped and confirm health (whichever node is the
 // master by now); another spec is refused.
 func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result, error) {
-	old, ok := provision.ParseSpecLabel(existing[0].Labels)
+	old, ok := provision.CurrentSpec(ctx, u.o.Docker, existing)
 	u.nodes = plan(u.spec, netip.Prefix{})
 	err := provision.Confirm(ctx, u.o, &u.spec, provision.Existing{
 		Containers: existing, Spec: old, Labelled: ok, Noun: "containers",
+		Instead: "change its image or config with `redis-dock upgrade`, or ",
 	}, u.nodes)
 	if err != nil {
 		return nil, err

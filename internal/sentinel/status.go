@@ -97,7 +97,7 @@ func open(ctx context.Context, name string, o provision.Options) (*group, error)
 	if len(cts) == 0 {
 		return nil, fmt.Errorf("--name %s: no such cluster (see `redis-dock list`)", name)
 	}
-	s, ok := provision.ParseSpecLabel(cts[0].Labels)
+	s, ok := provision.CurrentSpec(ctx, o.Docker, cts)
 	if !ok || s.Mode != spec.ModeSentinel {
 		return nil, fmt.Errorf("cluster %q is not a sentinel group (its spec label says mode %q)", name, s.Mode)
 	}

@@ -38,7 +38,7 @@ func Upgrade(ctx context.Context, name string, uo provision.UpgradeOptions, o pr
 		return nil, err
 	}
 	ur := &upgradeRun{want: want, uo: uo, o: o, log: o.Log(), res: &provision.UpgradeResult{Spec: want},
-		cr: provision.NewCreation(o, name)}
+		cr: provision.NewCreation(o, name), changes: map[string][]provision.ConfigChange{}}
 	if !uo.DryRun {
 		if err := provision.EnsureImage(ctx, o, want); err != nil {
 			return nil, err
@@ -63,8 +63,9 @@ type upgradeRun struct {
 	log     *status.Logger
 	res     *provision.UpgradeResult
 	cr      *provision.Creation
-	imageID string       // the new image's ID ("" when missing: dry run)
-	subnet  netip.Prefix // the group's network's, when it has one
+	imageID string                              // the new image's ID ("" when missing: dry run)
+	subnet  netip.Prefix                        // the group's network's, when it has one
+	changes map[string][]provision.ConfigChange // settings a node takes at runtime, by node
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
@@ -91,7 +92,7 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 	if err := ur.checkImage(ctx, g); err != nil {
 		return err
 	}
-	state, err := ur.state(g, st)
+	state, err := ur.state(ctx, g, st)
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,19 @@ func (ur *upgradeRun) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return ur.finish(ctx)
+}
+
+// finish records the new spec in every container (provision.SpecPath),
+// so the next run, and `up` with the new spec, see the group current
+// also where settings were set at runtime or nothing rendered differed.
+func (ur *upgradeRun) finish(ctx context.Context) error {
+	g, err := open(ctx, ur.want.Name, ur.o)
+	if err != nil {
+		return err
+	}
+	g.close()
+	return provision.WriteSpecFile(ctx, ur.o.Docker, g.cts, ur.want)
 }
 
 // replan reads the group again and plans what is left.
@@ -134,7 +147,7 @@ func (ur *upgradeRun) replan(ctx context.Context) (upgradePlan, error) {
 	}
 	defer g.close()
 	skipped := ur.res.Skipped
-	state, err := ur.state(g, st)
+	state, err := ur.state(ctx, g, st)
 	ur.res.Skipped = skipped // counted once, by the first plan
 	if err != nil {
 		return nil, err
@@ -176,10 +189,10 @@ func (ur *upgradeRun) checkImage(ctx context.Context, g *group) error {
 	return provision.CheckRedisVersion(ur.o, ur.want.Image, next, running, from)
 }
 
-// state reads who is master, replica and sentinel now, and which of them
-// are current already; a group without exactly one master, or with a
+// state reads who is master, replica and sentinel now, and what each
+// needs (see action); a group without exactly one master, or with a
 // container missing or stopped, is refused.
-func (ur *upgradeRun) state(g *group, st *Status) (groupState, error) {
+func (ur *upgradeRun) state(ctx context.Context, g *group, st *Status) (groupState, error) {
 	var gs groupState
 	planned := plan(ur.want, ur.subnet)
 	if len(g.cts) != len(planned) {
@@ -194,29 +207,91 @@ func (ur *upgradeRun) state(g *group, st *Status) (groupState, error) {
 	if st.Master == "" {
 		return gs, fmt.Errorf("sentinel group %q has no master now: %v", ur.want.Name, st.Problems)
 	}
-	node := func(name string) groupNode {
-		for _, c := range g.cts {
-			if c.Name == name {
-				cur := provision.Current(c, ur.imageID, ur.want)
-				if cur && !slices.Contains(ur.res.Replaced, name) { // not made again by restoreMissing
-					ur.res.Skipped = append(ur.res.Skipped, name)
+	nodes := ur.nodes(st)
+	node := func(name string) (groupNode, error) {
+		for i, c := range g.cts {
+			if c.Name != name {
+				continue
+			}
+			for _, n := range nodes {
+				if n.Name == name {
+					return ur.action(ctx, c, g.members[i], nodes, n)
 				}
-				return groupNode{Name: name, Current: cur}
 			}
 		}
-		return groupNode{Name: name}
+		return groupNode{Name: name}, nil
 	}
 	for _, d := range st.Nodes {
+		n, err := node(d.Name)
+		if err != nil {
+			return gs, err
+		}
 		if d.Name == st.Master {
-			gs.Master = node(d.Name)
+			gs.Master = n
 		} else {
-			gs.Replicas = append(gs.Replicas, node(d.Name))
+			gs.Replicas = append(gs.Replicas, n)
 		}
 	}
 	for _, v := range st.Sentinels {
-		gs.Sentinels = append(gs.Sentinels, node(v.Name))
+		n, err := node(v.Name)
+		if err != nil {
+			return gs, err
+		}
+		gs.Sentinels = append(gs.Sentinels, n)
 	}
 	return gs, nil
+}
+
+// action decides what container c (node n) needs: nothing when it runs
+// the new image and settings already, or when nothing its config renders
+// differs; the new settings at runtime (CONFIG SET, kept in ur.changes)
+// when only those a data node accepts at runtime changed; else a new
+// container.
+func (ur *upgradeRun) action(ctx context.Context, c docker.Container, m member, nodes []topology.Node, n topology.Node) (groupNode, error) {
+	gn := groupNode{Name: c.Name}
+	keep := func() (groupNode, error) {
+		gn.Current = true
+		if !slices.Contains(ur.res.Replaced, c.Name) { // not made again by restoreMissing
+			ur.res.Skipped = provision.AddOnce(ur.res.Skipped, c.Name)
+		}
+		return gn, nil
+	}
+	if !provision.SameContainer(c, ur.imageID, ur.want) {
+		return gn, nil
+	}
+	old, hash := provision.NodeConfig(ctx, ur.o.Docker, c, ur.want.Password)
+	if hash == provision.ConfigHash(ur.want) {
+		return keep()
+	}
+	_, oldConf, err := configFile(old, nodes, n)
+	if err != nil {
+		return gn, err
+	}
+	_, newConf, err := configFile(ur.want, nodes, n)
+	if err != nil {
+		return gn, err
+	}
+	set, restart := provision.ConfigChanges(oldConf, newConf)
+	if len(set) == 0 && len(restart) == 0 {
+		return keep()
+	}
+	if len(restart) == 0 && n.Role != topology.RoleSentinel {
+		ok, refused, err := provision.RuntimeSettable(ctx, m.conn, set)
+		if err != nil {
+			return gn, err
+		}
+		if restart = refused; len(refused) == 0 {
+			gn.Set = true
+			ur.changes[c.Name] = ok
+			for _, c := range ok {
+				ur.res.Runtime = provision.AddOnce(ur.res.Runtime, c.Key)
+			}
+		}
+	}
+	for _, k := range restart {
+		ur.res.Restart = provision.AddOnce(ur.res.Restart, k)
+	}
+	return gn, nil
 }
 
 // step runs one step to its end, even when ctx is cancelled meanwhile
@@ -229,6 +304,8 @@ func (ur *upgradeRun) step(ctx context.Context, s upgradeStep) error {
 	switch s.Kind {
 	case stepFailover:
 		err = ur.failover(ctx, s)
+	case stepSet:
+		err = ur.set(ctx, s)
 	default:
 		err = ur.replace(ctx, s)
 	}

@@ -11,8 +11,11 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
+	"github.com/redis-dock/redis-dock/internal/topology"
+	"github.com/redis-dock/redis-dock/templates"
 )
 
 // TestIntegrationSentinelUpgrade rolls a second image (same binary,
@@ -133,6 +136,58 @@ func TestIntegrationSentinelUpgrade(t *testing.T) {
 		if got, err := check2.Get(ctx, k).Result(); err != nil || got != v {
 			t.Fatalf("after making %s again: acknowledged %s=%s, read %q, %v", replica.Name, k, v, got, err)
 		}
+	}
+	upgradeRuntimeConfig(t, d, res, second, o)
+}
+
+// upgradeRuntimeConfig upgrades the group's config with a setting Redis
+// takes at runtime: every data node gets it by CONFIG SET (and CONFIG
+// REWRITE into its own config file) with no container replaced, the
+// sentinels are left alone, a second run has nothing to do, and `up`
+// with the new spec finds the same group.
+func upgradeRuntimeConfig(t *testing.T, d *docker.Client, res *Result, image string, o provision.Options) {
+	ctx := context.Background()
+	s := res.Spec
+	before := containers(t, d, s.Name)
+	uo := provision.UpgradeOptions{Image: image, Config: []string{"maxmemory 100mb"}}
+	live, err := Upgrade(ctx, s.Name, uo, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("config-only upgrade took %s; plan:\n%s", live.Elapsed.Round(time.Millisecond), live.Plan)
+	if len(live.SetLive) != s.Replicas+1 || len(live.Replaced) != 0 || fmt.Sprint(live.Runtime) != "[maxmemory]" || len(live.Restart) != 0 {
+		t.Errorf("maxmemory: set live on %v, replaced %v, runtime %v, restart %v; want the %d data nodes set live, nothing replaced",
+			live.SetLive, live.Replaced, live.Runtime, live.Restart, s.Replicas+1)
+	}
+	for name, c := range containers(t, d, s.Name) {
+		if c.ID != before[name].ID {
+			t.Errorf("%s was replaced by a runtime config change", name)
+		}
+		if c.Role == topology.RoleSentinel {
+			continue
+		}
+		conf, err := d.ReadFile(ctx, c.ID, provision.ConfigPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := templates.Directive(conf, "maxmemory"); !ok || len(v) != 1 || v[0] != "100mb" {
+			t.Errorf("%s: maxmemory in its config file is %v, want 100mb (CONFIG REWRITE)", name, v)
+		}
+		n := redisx.Dial(s.Net().AdminAddr(c.Port), redisx.Auth{Password: s.Password})
+		got, err := n.Command(ctx, "CONFIG", "GET", "maxmemory")
+		n.Close()
+		if v, _ := got.([]any); err != nil || len(v) != 2 || v[1] != "104857600" {
+			t.Errorf("%s: CONFIG GET maxmemory = %v (err %v), want 104857600", name, got, err)
+		}
+	}
+	again, err := Upgrade(ctx, s.Name, uo, o)
+	if err != nil || len(again.Skipped) != len(before) || len(again.SetLive) != 0 {
+		t.Errorf("the same config again: skipped %v, set live %v, err %v; want all %d skipped", again.Skipped, again.SetLive, err, len(before))
+	}
+	want := s
+	want.Image, want.Config = image, uo.Config
+	if r, err := Up(ctx, want, o); err != nil || !r.Existing {
+		t.Errorf("up with the upgraded spec: %v, want the same group found", err)
 	}
 }
 

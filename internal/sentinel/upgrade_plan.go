@@ -10,6 +10,7 @@ import (
 type groupNode struct {
 	Name    string
 	Current bool // on the new image and config already
+	Set     bool // takes the new settings at runtime, in its container
 }
 
 // groupState is a running group: its master, replicas and sentinels,
@@ -29,6 +30,7 @@ const (
 	stepFailover stepKind = "failover" // SENTINEL FAILOVER away from master Node
 	stepOldM     stepKind = "old"      // replace Node, the master before the failover
 	stepDowntime stepKind = "downtime" // replace master Node, which has no replica
+	stepSet      stepKind = "set"      // CONFIG SET the new settings on Node, no restart
 )
 
 type upgradeStep struct {
@@ -39,6 +41,8 @@ type upgradeStep struct {
 
 func (s upgradeStep) String() string {
 	switch s.Kind {
+	case stepSet:
+		return fmt.Sprintf("set the new settings on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", s.Node)
 	case stepSentinel:
 		return fmt.Sprintf("replace sentinel %s (it must see master %s and its replicas again)", s.Node, s.Of)
 	case stepFailover:
@@ -68,12 +72,16 @@ func (p upgradePlan) String() string {
 // once and the master keeps serving until the last step: the replicas,
 // one at a time; then the sentinels, one at a time (each rejoins before
 // the next, so the quorum holds); then a failover to an upgraded replica
-// and the old master last. A master without a replica is refused unless
-// downtime is allowed.
+// and the old master last. A node that takes its new settings at runtime
+// is set where it would be replaced, and a master set so needs no
+// failover. A master without a replica is refused unless downtime is
+// allowed.
 func planUpgrade(g groupState, allowDowntime bool) (upgradePlan, error) {
 	var p upgradePlan
 	for _, r := range g.Replicas {
-		if !r.Current {
+		if r.Set {
+			p = append(p, upgradeStep{Kind: stepSet, Node: r.Name})
+		} else if !r.Current {
 			p = append(p, upgradeStep{Kind: stepReplica, Node: r.Name, Of: g.Master.Name})
 		}
 	}
@@ -81,6 +89,9 @@ func planUpgrade(g groupState, allowDowntime bool) (upgradePlan, error) {
 		if !s.Current {
 			p = append(p, upgradeStep{Kind: stepSentinel, Node: s.Name, Of: g.Master.Name})
 		}
+	}
+	if g.Master.Set {
+		return append(p, upgradeStep{Kind: stepSet, Node: g.Master.Name}), nil
 	}
 	if g.Master.Current {
 		return p, nil
