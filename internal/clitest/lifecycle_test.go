@@ -45,10 +45,7 @@ func (s statusJSON) ports(role string) []int {
 // command of the built binary, checking output, exit codes and, with a
 // go-redis client, that the cluster does what the output says.
 func TestIntegrationCLILifecycle(t *testing.T) {
-	d := testutil.ParallelDocker(t)
-	name := testutil.UniqueName("cli")
-	port := testutil.FreePortRange(t, 8) // 3x1, then 4x1 while scaled
-	testutil.RemoveOnCleanup(t, d, name)
+	d, name, port := newCluster(t, "cli", 8) // 3x1, then 4x1 while scaled
 	p := strconv.Itoa(port)
 
 	checkUp(t, mustRun(t, "up", "--name", name, "--port", p, "--masters", "3", "--replicas", "1", "--node-timeout", "3000"), name, port)
@@ -78,6 +75,17 @@ func TestIntegrationCLILifecycle(t *testing.T) {
 	defer fresh.Close()
 	testutil.CheckKeys(t, fresh, "cli", keys)
 	checkDown(t, d, name)
+}
+
+// newCluster names a cluster for a test (prefix and a unique part) and
+// finds it n free ports; whatever carries the name is removed when the
+// test ends.
+func newCluster(t *testing.T, prefix string, n int) (d *docker.Client, name string, port int) {
+	d = testutil.ParallelDocker(t)
+	name = testutil.UniqueName(prefix)
+	port = testutil.FreePortRange(t, n)
+	testutil.RemoveOnCleanup(t, d, name)
+	return d, name, port
 }
 
 func newClient(port int, pw string) *redis.ClusterClient {
@@ -223,10 +231,7 @@ func checkDown(t *testing.T, d *docker.Client, name string) {
 // writes it, redis-cli --tls --cacert (a foreign client) uses it, and
 // status says the nodes speak TLS only.
 func TestIntegrationCLITLS(t *testing.T) {
-	d := testutil.ParallelDocker(t)
-	name := testutil.UniqueName("clitls")
-	port := testutil.FreePortRange(t, 3)
-	testutil.RemoveOnCleanup(t, d, name)
+	_, name, port := newCluster(t, "clitls", 3)
 	p := strconv.Itoa(port)
 
 	r := mustRun(t, "up", "--name", name, "--port", p, "--replicas", "0", "--tls")
@@ -258,10 +263,7 @@ func TestIntegrationCLITLS(t *testing.T) {
 // foreign client) logs in with and gets the user's rights only; an
 // unknown user is an error naming it; `password` alone is the admin's.
 func TestIntegrationCLIUsers(t *testing.T) {
-	d := testutil.ParallelDocker(t)
-	name := testutil.UniqueName("cliusers")
-	port := testutil.FreePortRange(t, 3)
-	testutil.RemoveOnCleanup(t, d, name)
+	_, name, port := newCluster(t, "cliusers", 3)
 	p := strconv.Itoa(port)
 
 	mustRun(t, "up", "--name", name, "--port", p, "--replicas", "0",

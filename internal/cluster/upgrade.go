@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/redis-dock/redis-dock/internal/netmode"
 	"github.com/redis-dock/redis-dock/internal/provision"
@@ -32,7 +31,6 @@ type (
 // with no restart. Nodes on the new image and config already are
 // skipped, so running Upgrade again resumes an interrupted one.
 func Upgrade(ctx context.Context, name string, uo UpgradeOptions, o Options) (*UpgradeResult, error) {
-	begin := time.Now()
 	h, err := open(ctx, name, o)
 	if err != nil {
 		return nil, err
@@ -43,17 +41,7 @@ func Upgrade(ctx context.Context, name string, uo UpgradeOptions, o Options) (*U
 	}
 	ur := &upgradeRun{h: h, want: want, uo: uo, o: o, log: o.Log(), res: &UpgradeResult{Spec: want},
 		cr: provision.NewCreation(o, name), changes: map[string][]provision.ConfigChange{}}
-	if !uo.DryRun {
-		if err := ur.cr.Hold(ctx, h.cts[0].ImageID); err != nil {
-			return nil, err
-		}
-		defer ur.cr.Release(ctx)
-	}
-	if err := ur.run(ctx); err != nil {
-		return ur.res, err
-	}
-	ur.res.Elapsed = time.Since(begin)
-	return ur.res, nil
+	return provision.Upgrading(ctx, ur.cr, h.cts[0].ImageID, uo.DryRun, ur.res, ur.run)
 }
 
 // upgradeSpec is the cluster's spec with the new image and config,

@@ -3,6 +3,8 @@ package cluster
 import (
 	"fmt"
 	"strings"
+
+	"github.com/redis-dock/redis-dock/internal/provision"
 )
 
 // upgradeAction is what an upgrade does to one node.
@@ -52,7 +54,7 @@ type upgradeStep struct {
 func (s upgradeStep) String() string {
 	switch s.Kind {
 	case stepSet:
-		return fmt.Sprintf("set the new config on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", s.Node)
+		return provision.SetStep(s.Node)
 	case stepFailover:
 		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER)", s.Node, s.To)
 	case stepDowntime:
@@ -65,18 +67,7 @@ func (s upgradeStep) String() string {
 }
 
 // upgradePlan is the ordered steps of an upgrade.
-type upgradePlan []upgradeStep
-
-func (p upgradePlan) String() string {
-	if len(p) == 0 {
-		return "nothing to do: every node runs the new image and config\n"
-	}
-	var b strings.Builder
-	for i, s := range p {
-		fmt.Fprintf(&b, "%2d. %s\n", i+1, s)
-	}
-	return b.String()
-}
+type upgradePlan = provision.Plan[upgradeStep]
 
 // planUpgrade orders the work so that no shard ever has two nodes down
 // and every slot keeps a master: runtime config first (nothing stops);

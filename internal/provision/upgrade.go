@@ -143,3 +143,42 @@ func AddOnce(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// Plan is an upgrade's steps in order (a cluster's or a sentinel
+// group's); its text is what --dry-run prints.
+type Plan[S fmt.Stringer] []S
+
+func (p Plan[S]) String() string {
+	if len(p) == 0 {
+		return "nothing to do: every node runs the new image and config\n"
+	}
+	var b strings.Builder
+	for i, s := range p {
+		fmt.Fprintf(&b, "%2d. %s\n", i+1, s)
+	}
+	return b.String()
+}
+
+// SetStep is the text of a step that sets node's new config at runtime.
+func SetStep(node string) string {
+	return fmt.Sprintf("set the new config on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", node)
+}
+
+// Upgrading runs an upgrade's work under the creation lock (no lock for a
+// dry run: it changes nothing) and records in res how long it took.
+// lockImage is the image the lock's container is made from (one the
+// nodes run).
+func Upgrading(ctx context.Context, cr *Creation, lockImage string, dry bool, res *UpgradeResult, work func(context.Context) error) (*UpgradeResult, error) {
+	begin := time.Now()
+	if !dry {
+		if err := cr.Hold(ctx, lockImage); err != nil {
+			return nil, err
+		}
+		defer cr.Release(ctx)
+	}
+	if err := work(ctx); err != nil {
+		return res, err
+	}
+	res.Elapsed = time.Since(begin)
+	return res, nil
+}

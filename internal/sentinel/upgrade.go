@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"time"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
@@ -27,7 +26,6 @@ import (
 // step. Nodes on the new image and config already are skipped, so running
 // Upgrade again resumes an interrupted one.
 func Upgrade(ctx context.Context, name string, uo provision.UpgradeOptions, o provision.Options) (*provision.UpgradeResult, error) {
-	begin := time.Now()
 	g, err := open(ctx, name, o)
 	if err != nil {
 		return nil, err
@@ -43,16 +41,8 @@ func Upgrade(ctx context.Context, name string, uo provision.UpgradeOptions, o pr
 		if err := provision.EnsureImage(ctx, o, want); err != nil {
 			return nil, err
 		}
-		if err := ur.cr.Hold(ctx, g.cts[0].ImageID); err != nil {
-			return nil, err
-		}
-		defer ur.cr.Release(ctx)
 	}
-	if err := ur.run(ctx); err != nil {
-		return ur.res, err
-	}
-	ur.res.Elapsed = time.Since(begin)
-	return ur.res, nil
+	return provision.Upgrading(ctx, ur.cr, g.cts[0].ImageID, uo.DryRun, ur.res, ur.run)
 }
 
 // upgradeRun carries one Upgrade's state from step to step.

@@ -2,7 +2,8 @@ package sentinel
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/redis-dock/redis-dock/internal/provision"
 )
 
 // groupNode is one container of a running group, as the upgrade plan
@@ -42,7 +43,7 @@ type upgradeStep struct {
 func (s upgradeStep) String() string {
 	switch s.Kind {
 	case stepSet:
-		return fmt.Sprintf("set the new settings on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", s.Node)
+		return provision.SetStep(s.Node)
 	case stepSentinel:
 		return fmt.Sprintf("replace sentinel %s (it must see master %s and its replicas again)", s.Node, s.Of)
 	case stepFailover:
@@ -55,18 +56,7 @@ func (s upgradeStep) String() string {
 	return fmt.Sprintf("replace %s (replica of %s)", s.Node, s.Of)
 }
 
-type upgradePlan []upgradeStep
-
-func (p upgradePlan) String() string {
-	if len(p) == 0 {
-		return "nothing to do: every node runs the new image and config\n"
-	}
-	var b strings.Builder
-	for i, s := range p {
-		fmt.Fprintf(&b, "%2d. %s\n", i+1, s)
-	}
-	return b.String()
-}
+type upgradePlan = provision.Plan[upgradeStep]
 
 // planUpgrade orders the work so that never two data nodes are down at
 // once and the master keeps serving until the last step: the replicas,
