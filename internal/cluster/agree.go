@@ -29,10 +29,11 @@ func (mv *mover) agree(ctx context.Context) error {
 	owners := l.agreedOwners()
 	wrong, held := l.viewsOff(owners)
 	bump := l.replicasOff(owners)
-	if wrong == 0 && len(held) == 0 && len(bump) == 0 {
+	forgot := l.forgotten(owners)
+	if wrong == 0 && len(held) == 0 && len(bump) == 0 && len(forgot) == 0 {
 		return nil
 	}
-	st := log.Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held)+len(bump))
+	st := log.Start("Telling %d nodes who owns the slots they have wrong", wrong+len(held)+len(bump)+len(forgot))
 	// a replica takes no SETSLOT: the owner it missed claims its slots
 	// again with a new, highest config epoch, which every node takes
 	for _, m := range bump {
@@ -42,6 +43,12 @@ func (mv *mover) agree(ctx context.Context) error {
 		}
 	}
 	defer st.End(false)
+	for m, slots := range forgot {
+		log.V(1, "   %s takes back %d slots (%d-%d) that every other node gives it", m.name(), len(slots), slots[0], slots[len(slots)-1])
+		if err := m.conn.SetSlots(ctx, slots, "NODE", m.id()); err != nil {
+			return fmt.Errorf("telling %s that it owns slots %d-%d, as every other node says: %w", m.name(), slots[0], slots[len(slots)-1], err)
+		}
+	}
 	if err := mv.alignOwners(ctx, l.openSlots(), owners); err != nil {
 		return err
 	}
@@ -150,6 +157,42 @@ func (l *live) viewsOff(owners [topology.SlotCount]string) (int, map[*member][]i
 		}
 	}
 	return wrong, held
+}
+
+// forgotten lists, per master, the slots no master claims that every
+// other member's view gives to that master while its own map has them
+// unassigned: it let them go (a move's SETSLOT it took while the others
+// kept it as the owner, undone under a fault) and reports
+// cluster_state:fail, while every other node sends clients to it.
+// Telling it that it owns them is what the rest already believe.
+func (l *live) forgotten(owners [topology.SlotCount]string) map[*member][]int {
+	out := map[*member][]int{}
+	for s, owner := range owners {
+		if owner != "" {
+			continue
+		}
+		var m *member
+		for _, v := range l.members {
+			if o := viewOwner(v, s); o != "" {
+				m = l.byID(o)
+				break
+			}
+		}
+		if m == nil || !m.master() || viewOwner(m, s) != "" {
+			continue
+		}
+		all := true
+		for _, v := range l.members {
+			if v != m && viewOwner(v, s) != m.id() {
+				all = false
+				break
+			}
+		}
+		if all {
+			out[m] = append(out[m], s)
+		}
+	}
+	return out
 }
 
 // replicasOff lists the masters owning a slot that some replica's view

@@ -110,4 +110,22 @@ func TestAgreedOwnersAndViewsOff(t *testing.T) {
 	if wrong, held := l2.viewsOff(l2.agreedOwners()); wrong != 1 || len(held) != 0 {
 		t.Errorf("a view that missed a move: %d wrong views (want 1), %d holders (want 0)", wrong, len(held))
 	}
+
+	// c gave up 16383 in its own map (a move undone under a fault) while
+	// everyone else still gives it to c: no master claims it, c reports
+	// cluster_state:fail; c is told to take it back, nobody else
+	lost := map[string]string{"a": "0-5460", "b": "5461-10922", "c": "10923-16382"}
+	l3 := liveFrom(t, nodesText("a", right, epochs), nodesText("b", right, epochs), nodesText("c", lost, epochs), nodesText("r", right, epochs))
+	owners3 := l3.agreedOwners()
+	if forgot := l3.forgotten(owners3); len(forgot) != 1 || fmt.Sprint(forgot[l3.members[2]]) != "[16383]" {
+		t.Errorf("c forgot 16383: forgotten %v, want c: [16383]", forgot)
+	}
+	// a slot one other node also leaves unassigned is nobody's to claim
+	unsure := liveFrom(t, nodesText("a", lost, epochs), nodesText("b", right, epochs), nodesText("c", lost, epochs))
+	if forgot := unsure.forgotten(unsure.agreedOwners()); len(forgot) != 0 {
+		t.Errorf("16383 unassigned in a's and c's maps: forgotten %v, want none", forgot)
+	}
+	if forgot := ok.forgotten(ok.agreedOwners()); len(forgot) != 0 {
+		t.Errorf("an agreed cluster: forgotten %v", forgot)
+	}
 }
