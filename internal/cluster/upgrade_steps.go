@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
@@ -209,25 +208,10 @@ func (ur *upgradeRun) set(ctx context.Context, s upgradeStep) error {
 		return err
 	}
 	defer l.close()
-	changes := ur.changes[s.Node]
-	keys := make([]string, len(changes))
-	for i, c := range changes {
-		keys[i] = c.Key
-	}
-	st := ur.log.Start("Setting %s on %s at runtime (no restart)", strings.Join(keys, ", "), m.name())
-	defer st.End(false)
-	if err := provision.SetRuntime(ctx, m.conn, changes); err != nil {
+	if err := provision.SetLive(ctx, ur.o, m.ct, m.conn, ur.changes[s.Node], ur.want, ur.res); err != nil {
 		return err
 	}
-	if err := provision.WriteSpecFile(ctx, ur.o.Docker, []docker.Container{m.ct}, ur.want); err != nil {
-		return err
-	}
-	ur.res.SetLive = append(ur.res.SetLive, m.name())
-	if err := l.waitHealthy(ctx, ur.want.Wait); err != nil {
-		return err
-	}
-	st.End(true)
-	return nil
+	return l.waitHealthy(ctx, ur.want.Wait)
 }
 
 // byName is the member whose container is name.

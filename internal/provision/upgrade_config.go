@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/redisx"
+	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/templates"
 )
 
@@ -105,5 +107,26 @@ func SetRuntime(ctx context.Context, n *redisx.Node, changes []ConfigChange) err
 	if _, err := n.Command(ctx, "CONFIG", "REWRITE"); err != nil {
 		return fmt.Errorf("CONFIG REWRITE on %s: %w", n.Addr, err)
 	}
+	return nil
+}
+
+// SetLive gives the node in container c (reached through n) the changes
+// at runtime, under a status line, and records want in its container
+// (SpecPath), so the next plan sees it current; res.SetLive names it.
+func SetLive(ctx context.Context, o Options, c docker.Container, n *redisx.Node, changes []ConfigChange, want spec.Spec, res *UpgradeResult) error {
+	keys := make([]string, len(changes))
+	for i, ch := range changes {
+		keys[i] = ch.Key
+	}
+	st := o.Log().Start("Setting %s on %s at runtime (no restart)", strings.Join(keys, ", "), c.Name)
+	defer st.End(false)
+	if err := SetRuntime(ctx, n, changes); err != nil {
+		return err
+	}
+	if err := WriteSpecFile(ctx, o.Docker, []docker.Container{c}, want); err != nil {
+		return err
+	}
+	res.SetLive = append(res.SetLive, c.Name)
+	st.End(true)
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/topology"
@@ -247,26 +246,10 @@ func (ur *upgradeRun) set(ctx context.Context, s upgradeStep) error {
 		return err
 	}
 	defer g.close()
-	changes := ur.changes[s.Node]
-	keys := make([]string, len(changes))
-	for i, c := range changes {
-		keys[i] = c.Key
-	}
-	st := ur.log.Start("Setting %s on %s at runtime (no restart)", strings.Join(keys, ", "), s.Node)
-	defer st.End(false)
 	for i, c := range g.cts {
-		if c.Name != s.Node {
-			continue
+		if c.Name == s.Node {
+			return provision.SetLive(ctx, ur.o, c, g.members[i].conn, ur.changes[s.Node], ur.want, ur.res)
 		}
-		if err := provision.SetRuntime(ctx, g.members[i].conn, changes); err != nil {
-			return err
-		}
-		if err := provision.WriteSpecFile(ctx, ur.o.Docker, []docker.Container{c}, ur.want); err != nil {
-			return err
-		}
-		ur.res.SetLive = append(ur.res.SetLive, s.Node)
-		st.End(true)
-		return nil
 	}
 	return fmt.Errorf("node %s is gone (`redis-dock up` with the group's spec makes it again); then run upgrade again", s.Node)
 }
