@@ -3,6 +3,7 @@ package nodeagent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,11 @@ type CheckOptions struct {
 	Write  int           // keys to write and read back
 	Verify int           // keys written earlier to read back
 	Prefix string        // key prefix
-	Log    *status.Logger
+	// Failover names a replica (node-7003) to promote with CLUSTER
+	// FAILOVER once the cluster is healthy; the health wait then runs
+	// again, so the report shows every node handing out the new master.
+	Failover string
+	Log      *status.Logger
 }
 
 // reportTimeout bounds the look the report is made of: the wait for
@@ -66,6 +71,11 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 		err = fmt.Errorf("cluster %q is not healthy: %s", s.Name, unresolved(missing))
 	} else {
 		err = c.WaitHealthy(wctx, ns)
+	}
+	if err == nil && o.Failover != "" {
+		if err = failover(wctx, c, ns, o.Failover); err == nil {
+			err = c.WaitHealthy(wctx, ns)
+		}
 	}
 	rctx, rcancel := context.WithTimeout(ctx, reportTimeout)
 	defer rcancel()
@@ -130,4 +140,37 @@ func keys(ctx context.Context, r *Report, seeds []string, password string, o Che
 		r.Verified = o.Verify
 	}
 	return nil
+}
+
+// failover promotes the replica named name with CLUSTER FAILOVER, which
+// its master hands over only once the replica has all its writes (none
+// is lost), and waits until it is master. A node that is master already
+// (a resumed upgrade) is left so. The request is sent again every few
+// seconds: a manual failover that timed out is not retried by Redis.
+func failover(ctx context.Context, c *form.Cluster, ns []*redisx.Node, name string) error {
+	i := slices.IndexFunc(c.Members, func(m form.Member) bool { return m.Name == name })
+	if i < 0 {
+		return fmt.Errorf("--failover %s: no such node in cluster %q", name, c.Name)
+	}
+	n := ns[i]
+	var sent time.Time
+	for {
+		nodes, err := n.Nodes(ctx)
+		if err == nil {
+			if me, _ := redisx.Myself(nodes); me.IsMaster() {
+				return nil
+			}
+			if time.Since(sent) > 5*time.Second {
+				if _, err := n.Command(ctx, "CLUSTER", "FAILOVER"); err != nil {
+					return fmt.Errorf("CLUSTER FAILOVER on %s: %w", name, err)
+				}
+				sent = time.Now()
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not become master: %w", name, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

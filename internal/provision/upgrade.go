@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -181,4 +182,26 @@ func Upgrading(ctx context.Context, cr *Creation, lockImage string, dry bool, re
 	}
 	res.Elapsed = time.Since(begin)
 	return res, nil
+}
+
+// Print writes what the upgrade did, or, dry, its plan.
+func (r *UpgradeResult) Print(w io.Writer, dry bool) {
+	if dry {
+		fmt.Fprintf(w, "Plan for cluster %q (image %s):\n%s", r.Spec.Name, r.Spec.Image, r.Plan)
+	} else {
+		fmt.Fprintf(w, "Cluster %q runs image %s (%s).\n", r.Spec.Name, r.Spec.Image, r.Elapsed.Round(time.Millisecond))
+	}
+	for _, l := range []struct {
+		what  string
+		names []string
+		sep   string
+	}{
+		{"Replaced", r.Replaced, " "}, {"Failed over", r.Failovers, ", "}, {"Config set at runtime on", r.SetLive, " "},
+		{"Already current", r.Skipped, " "}, {"Set at runtime, no restart", r.Runtime, " "},
+		{"Needed a restart (new containers)", r.Restart, " "},
+	} {
+		if len(l.names) > 0 && !(dry && l.what == "Already current") {
+			fmt.Fprintf(w, "%s: %s\n", l.what, strings.Join(l.names, l.sep))
+		}
+	}
 }

@@ -31,5 +31,6 @@ func NewCommand(env *status.Env) *cobra.Command {
 	fs.IntVar(&o.Write, "write-keys", 0, "write this many keys <prefix>:<i> and read them back")
 	fs.IntVar(&o.Verify, "verify-keys", 0, "read back this many keys written earlier")
 	fs.StringVar(&o.Prefix, "prefix", "redis-dock-check", "key prefix for --write-keys and --verify-keys")
+	fs.StringVar(&o.Failover, "failover", "", "once healthy, promote this replica (a node's service name, such as node-7003) with CLUSTER FAILOVER and wait for health again")
 	return cmd
 }

@@ -4,7 +4,6 @@ package operate
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,22 +50,5 @@ func newUpgrade(t *target) *cobra.Command {
 }
 
 func (t *target) printUpgraded(uo redisdock.UpgradeOptions, r *redisdock.UpgradeResult) {
-	if uo.DryRun {
-		t.printf("Plan for cluster %q (image %s):\n%s", r.Spec.Name, r.Spec.Image, r.Plan)
-	} else {
-		t.printf("Cluster %q runs image %s (%s).\n", r.Spec.Name, r.Spec.Image, r.Elapsed.Round(time.Millisecond))
-	}
-	for _, l := range []struct {
-		what  string
-		names []string
-		sep   string
-	}{
-		{"Replaced", r.Replaced, " "}, {"Failed over", r.Failovers, ", "}, {"Config set at runtime on", r.SetLive, " "},
-		{"Already current", r.Skipped, " "}, {"Set at runtime, no restart", r.Runtime, " "},
-		{"Needed a restart (new containers)", r.Restart, " "},
-	} {
-		if len(l.names) > 0 && !(uo.DryRun && l.what == "Already current") {
-			t.printf("%s: %s\n", l.what, strings.Join(l.names, l.sep))
-		}
-	}
+	r.Print(t.Stdout, uo.DryRun)
 }

@@ -27,7 +27,7 @@ const (
 // error that carries a non-zero exit code without a message.
 func NewCommand(env *status.Env, exitCode func(int) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "swarm", Short: "Run a cluster as a Docker Swarm stack on an overlay network"}
-	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env), newEvacuate(env))
+	cmd.AddCommand(newUp(env), newStatus(env, exitCode), newDown(env), newEvacuate(env), newUpgrade(env))
 	return cmd
 }
 
