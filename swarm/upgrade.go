@@ -145,8 +145,8 @@ func (u *stackUpgrade) current(ctx context.Context, node string) (bool, error) {
 // its first replica and replaced as a replica. A master without a
 // replica that serves slots is refused, naming it, unless downtime is
 // allowed.
-func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan[stackStep], error) {
-	var plan provision.Plan[stackStep]
+func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan[provision.Step], error) {
+	var plan provision.Plan[provision.Step]
 	var alone []string
 	byID := map[string]string{}
 	for _, n := range rep.Nodes {
@@ -165,7 +165,7 @@ func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan
 		if cur {
 			u.res.Skipped = append(u.res.Skipped, n.Name)
 		} else {
-			plan = append(plan, stackStep{Kind: stepReplica, Node: n.Name, Of: byID[n.Master]})
+			plan = append(plan, provision.Step{Kind: provision.StepReplace, Node: n.Name, Of: byID[n.Master]})
 		}
 	}
 	for _, m := range masters {
@@ -180,10 +180,10 @@ func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan
 		i := slices.IndexFunc(rep.Nodes, func(n NodeReport) bool { return n.Role == "replica" && n.Master == m.ID })
 		switch {
 		case i >= 0:
-			plan = append(plan, stackStep{Kind: stepFailover, Node: m.Name, To: rep.Nodes[i].Name},
-				stackStep{Kind: stepReplica, Node: m.Name, Of: rep.Nodes[i].Name})
+			plan = append(plan, provision.Step{Kind: provision.StepFailover, Node: m.Name, To: rep.Nodes[i].Name},
+				provision.Step{Kind: provision.StepReplace, Node: m.Name, Of: rep.Nodes[i].Name})
 		case m.Slots == "" || u.uo.AllowDowntime:
-			plan = append(plan, stackStep{Kind: stepDowntime, Node: m.Name, Empty: m.Slots == ""})
+			plan = append(plan, provision.Step{Kind: provision.StepDowntime, Node: m.Name, Empty: m.Slots == ""})
 		default:
 			alone = append(alone, m.Name)
 		}
@@ -195,39 +195,9 @@ func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan
 	return plan, nil
 }
 
-// stackStepKind is one kind of Swarm upgrade step.
-type stackStepKind string
-
-const (
-	stepReplica  stackStepKind = "replica"  // update the service of replica Node
-	stepFailover stackStepKind = "failover" // promote To in place of master Node
-	stepDowntime stackStepKind = "downtime" // update master Node's service in place
-)
-
-type stackStep struct {
-	Kind  stackStepKind
-	Node  string // node-7003
-	Of    string // the master a replica follows
-	To    string // the replica a failover promotes
-	Empty bool   // a downtime step whose master serves no slot
-}
-
-func (s stackStep) String() string {
-	switch s.Kind {
-	case stepFailover:
-		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER, from a job on the overlay)", s.Node, s.To)
-	case stepDowntime:
-		if s.Empty {
-			return fmt.Sprintf("update master %s, which serves no slot", s.Node)
-		}
-		return fmt.Sprintf("update master %s, which has no replica: its slots are down meanwhile (--allow-downtime)", s.Node)
-	}
-	return fmt.Sprintf("update %s (replica of %s)", s.Node, s.Of)
-}
-
 // step runs one step to its end and checks the cluster healthy after it.
-func (u *stackUpgrade) step(ctx context.Context, s stackStep) error {
-	if s.Kind == stepFailover {
+func (u *stackUpgrade) step(ctx context.Context, s provision.Step) error {
+	if s.Kind == provision.StepFailover {
 		return u.failover(ctx, s)
 	}
 	return u.update(ctx, s.Node)
@@ -264,7 +234,7 @@ func (u *stackUpgrade) update(ctx context.Context, node string) error {
 // failover promotes s.To in place of master s.Node from a check job on
 // the overlay, which waits until the cluster is healthy again (every node
 // hands out the new master).
-func (u *stackUpgrade) failover(ctx context.Context, s stackStep) error {
+func (u *stackUpgrade) failover(ctx context.Context, s provision.Step) error {
 	st := u.o.log().Start("Failing over %s to %s", s.Node, s.To)
 	defer st.End(false)
 	rep, err := runCheck(ctx, u.o.Docker, u.plan, u.refs, u.uo.Wait, "--failover", s.To)

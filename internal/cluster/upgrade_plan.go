@@ -30,41 +30,15 @@ type nodeState struct {
 	Action upgradeAction
 }
 
-// stepKind is one kind of upgrade step.
-type stepKind string
+// A Redis Cluster's upgrade steps are provision's (a Swarm stack's too).
+type upgradeStep = provision.Step
 
 const (
-	stepSet      stepKind = "set"      // runtime config on Node
-	stepReplace  stepKind = "replace"  // Node is a replica (of Of): replace it
-	stepFailover stepKind = "failover" // promote To in place of master Node
-	stepDowntime stepKind = "downtime" // replace master Node, which has no replica
+	stepSet      = provision.StepSet
+	stepReplace  = provision.StepReplace
+	stepFailover = provision.StepFailover
+	stepDowntime = provision.StepDowntime
 )
-
-// upgradeStep is one step of the plan.
-type upgradeStep struct {
-	Kind stepKind
-	Node string // the node the step works on
-	Of   string // for replace: the master it replicates (at plan time)
-	To   string // for failover: the replica promoted
-	// Empty marks a downtime step whose master serves no slot: no
-	// client notices it.
-	Empty bool
-}
-
-func (s upgradeStep) String() string {
-	switch s.Kind {
-	case stepSet:
-		return provision.SetStep(s.Node)
-	case stepFailover:
-		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER)", s.Node, s.To)
-	case stepDowntime:
-		if s.Empty {
-			return fmt.Sprintf("replace master %s, which serves no slot", s.Node)
-		}
-		return fmt.Sprintf("replace master %s, which has no replica: its slots are down meanwhile (--allow-downtime)", s.Node)
-	}
-	return fmt.Sprintf("replace %s (replica of %s)", s.Node, s.Of)
-}
 
 // upgradePlan is the ordered steps of an upgrade.
 type upgradePlan = provision.Plan[upgradeStep]

@@ -165,6 +165,43 @@ func SetStep(node string) string {
 	return fmt.Sprintf("set the new config on %s at runtime (CONFIG SET, CONFIG REWRITE; no restart)", node)
 }
 
+// StepKind is one kind of step of a Redis Cluster's upgrade (made by up
+// or as a Swarm stack).
+type StepKind string
+
+const (
+	StepSet      StepKind = "set"      // runtime config on Node
+	StepReplace  StepKind = "replace"  // Node is a replica (of Of): replace it
+	StepFailover StepKind = "failover" // promote To in place of master Node
+	StepDowntime StepKind = "downtime" // replace master Node, which has no replica
+)
+
+// Step is one step of a Redis Cluster's upgrade plan.
+type Step struct {
+	Kind StepKind
+	Node string // the node the step works on
+	Of   string // for replace: the master it replicates (at plan time)
+	To   string // for failover: the replica promoted
+	// Empty marks a downtime step whose master serves no slot: no
+	// client notices it.
+	Empty bool
+}
+
+func (s Step) String() string {
+	switch s.Kind {
+	case StepSet:
+		return SetStep(s.Node)
+	case StepFailover:
+		return fmt.Sprintf("fail over %s to %s (CLUSTER FAILOVER)", s.Node, s.To)
+	case StepDowntime:
+		if s.Empty {
+			return fmt.Sprintf("replace master %s, which serves no slot", s.Node)
+		}
+		return fmt.Sprintf("replace master %s, which has no replica: its slots are down meanwhile (--allow-downtime)", s.Node)
+	}
+	return fmt.Sprintf("replace %s (replica of %s)", s.Node, s.Of)
+}
+
 // Upgrading runs an upgrade's work under the creation lock (no lock for a
 // dry run: it changes nothing) and records in res how long it took.
 // lockImage is the image the lock's container is made from (one the
