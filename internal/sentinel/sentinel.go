@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -27,9 +29,15 @@ type Result struct {
 	Nodes    []topology.Node
 	Existing bool // the group was already there
 	Elapsed  time.Duration
-	Start    time.Duration // the network and the data nodes' containers
-	Boot     time.Duration // replication, then starting and waiting for the sentinels
+	Start    time.Duration    // the network and the data nodes' containers
+	Boot     time.Duration    // replication, then starting and waiting for the sentinels
+	TLS      *tlsca.Authority // the group's CA and certificates, nil without --tls
 }
+
+// Auth is how clients on the host connect to the group's data nodes and
+// sentinels: the password and, with --tls, the CA (and client
+// certificate) to trust.
+func (r *Result) Auth() redisx.Auth { return provision.Auth(r.Spec, r.TLS) }
 
 // MasterName is the name clients give the sentinels: the group's name.
 func (r *Result) MasterName() string { return r.Spec.Name }
@@ -80,7 +88,11 @@ type upRun struct {
 	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	nodes []topology.Node
+	tls   *tlsca.Authority // with --tls: the CA and certificates
 }
+
+// auth is how the tool connects to the group's nodes.
+func (u *upRun) auth() redisx.Auth { return provision.Auth(u.spec, u.tls) }
 
 // run confirms the group when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.
@@ -94,6 +106,10 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	}
 	u.nodes = plan(u.spec, netip.Prefix{})
 	if err := u.cr.Prepare(ctx, &u.spec, u.nodes, false); err != nil {
+		return nil, err
+	}
+	var err error
+	if u.tls, err = provision.ResolveTLS(u.spec, u.nodes); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -126,7 +142,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if err := u.waitHealthy(wctx); err != nil {
 		return nil, err
 	}
-	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1)}, nil
+	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1), TLS: u.tls}, nil
 }
 
 func (u *upRun) cascadeNote() string {

@@ -14,7 +14,7 @@ import (
 
 // dial connects to node n by its admin address.
 func (ur *upgradeRun) dial(n topology.Node) *redisx.Node {
-	return redisx.Dial(ur.want.Net().AdminAddr(n.Port), redisx.Auth{Password: ur.want.Password})
+	return redisx.Dial(ur.want.Net().AdminAddr(n.Port), provision.Auth(ur.want, ur.tls))
 }
 
 // until polls check every pollInterval until it says nothing is wrong,
