@@ -57,7 +57,7 @@ func (g *SentinelGroup) Client() *redis.Client {
 	if g.client == nil {
 		o := &redis.FailoverOptions{
 			MasterName: g.Name(), SentinelAddrs: g.SentinelAddrs(),
-			Password: g.Password(), SentinelPassword: g.Password(), DialTimeout: 2 * time.Second,
+			Username: g.res.Spec.AdminUser(), Password: g.Password(), SentinelPassword: g.Password(), DialTimeout: 2 * time.Second,
 		}
 		if t := g.res.Auth().TLS; t != nil {
 			o.TLSConfig, _ = t.Config() // the group's own CA: made by redis-dock, PEM

@@ -22,7 +22,7 @@ func TestRenderSentinelGolden(t *testing.T) {
 			s.MasterHost, s.AnnounceIP, s.Quorum, s.DownAfter = "192.0.2.10", "192.0.2.10", 3, 1000
 		}},
 		{"sentinel-tls", func(s *Sentinel) {
-			s.Name, s.TLS = "demo-7003", TLSIn("/etc/redis/tls", false)
+			s.Name, s.TLS, s.AuthUser = "demo-7003", TLSIn("/etc/redis/tls", false), "redis-dock"
 		}},
 		{"sentinel-no-password", func(s *Sentinel) {
 			s.Name, s.Password, s.ProtectedMode, s.ParallelSyncs = "demo-7005", "", true, 2

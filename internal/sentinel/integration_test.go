@@ -3,6 +3,7 @@ package sentinel
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -60,7 +61,7 @@ func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (spec.Spec, prov
 func failoverClient(r *Result) *redis.Client {
 	return redis.NewFailoverClient(&redis.FailoverOptions{
 		MasterName: r.MasterName(), SentinelAddrs: r.SentinelAddrs(),
-		SentinelPassword: r.Spec.Password, Password: r.Spec.Password, TLSConfig: tlsConfig(r),
+		SentinelPassword: r.Spec.Password, Username: r.Spec.AdminUser(), Password: r.Spec.Password, TLSConfig: tlsConfig(r),
 		DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
 	})
 }
@@ -75,11 +76,11 @@ func tlsConfig(r *Result) *tls.Config {
 	if r.TLS == nil {
 		return nil
 	}
-	cfg, err := r.Auth().TLS.Config()
-	if err != nil {
-		panic(err)
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(r.TLS.CACert) {
+		panic("the group's CA is not PEM")
 	}
-	return cfg
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 }
 
 func writeRead(t *testing.T, rdb *redis.Client, prefix string, n int) {
@@ -323,6 +324,43 @@ func TestIntegrationSentinelTLS(t *testing.T) {
 		t.Fatalf("redis-cli --tls --cacert SENTINEL GET-MASTER-ADDR-BY-NAME: %v\n%s", err, out)
 	}
 	checkReplicasHandedOut(t, res)
+	failoverUnderWrites(t, s, o, res)
+}
+
+// TestIntegrationSentinelUsers: with --user and --no-default-user, a
+// client as the user (through the sentinels) has the user's rights only,
+// the default user is refused, no password is in docker inspect, and a
+// killed master fails over (the replica follows as masteruser redis-dock,
+// the sentinels log in with auth-user) with every acknowledged write kept.
+func TestIntegrationSentinelUsers(t *testing.T) {
+	ctx := context.Background()
+	s, o, res := upTest(t, "sentinel-acl", func(s *spec.Spec) {
+		s.Users, s.NoDefaultUser = []string{"app:~app:* +@read +@write -@dangerous"}, true
+	})
+	pw, ok := res.Spec.UserPassword("app")
+	if !ok || pw == "" {
+		t.Fatal("no password for user app")
+	}
+	app := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: res.MasterName(), SentinelAddrs: res.SentinelAddrs(),
+		SentinelPassword: res.Spec.Password, Username: "app", Password: pw, DialTimeout: time.Second})
+	defer app.Close()
+	for i := range 50 {
+		if err := app.Set(ctx, fmt.Sprintf("app:%d", i), i, 0).Err(); err != nil {
+			t.Fatalf("app SET app:%d: %v", i, err)
+		}
+	}
+	for what, err := range map[string]error{"SET other": app.Set(ctx, "other", "v", 0).Err(), "FLUSHALL": app.FlushAll(ctx).Err()} {
+		if err == nil || !strings.HasPrefix(err.Error(), "NOPERM") {
+			t.Errorf("app %s = %v, want NOPERM", what, err)
+		}
+	}
+	def := redis.NewClient(&redis.Options{Addr: res.DataAddrs()[0], MaxRetries: -1, DisableIdentity: true})
+	defer def.Close()
+	if err := def.Do(ctx, "AUTH", "default", res.Spec.Password).Err(); err == nil {
+		t.Error("AUTH default succeeded on a data node with --no-default-user")
+	}
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, pw)
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
 	failoverUnderWrites(t, s, o, res)
 }
 

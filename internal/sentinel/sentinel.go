@@ -91,8 +91,19 @@ type upRun struct {
 	tls   *tlsca.Authority // with --tls: the CA and certificates
 }
 
-// auth is how the tool connects to the group's nodes.
-func (u *upRun) auth() redisx.Auth { return provision.Auth(u.spec, u.tls) }
+// auth is how the tool connects to the group's nodes of role.
+func (u *upRun) auth(role string) redisx.Auth { return roleAuth(u.spec, u.tls, role) }
+
+// roleAuth is how the tool logs in to a node of role: a data node as
+// redis-dock's admin user when the group has ACL users, a sentinel (whose
+// only user is the default one, with requirepass) by the password alone.
+func roleAuth(s spec.Spec, t *tlsca.Authority, role string) redisx.Auth {
+	a := provision.Auth(s, t)
+	if role == topology.RoleSentinel {
+		a.User = ""
+	}
+	return a
+}
 
 // run confirms the group when it exists, else creates it; when another
 // run creates it at the same time, this one waits and confirms it.

@@ -112,7 +112,7 @@ func open(ctx context.Context, name string, o provision.Options) (*group, error)
 	}
 	for _, c := range cts {
 		g.members = append(g.members, member{name: c.Name, state: c.State, role: c.Role, port: c.Port,
-			conn: redisx.Dial(s.Net().AdminAddr(c.Port), provision.Auth(s, g.tls))})
+			conn: redisx.Dial(s.Net().AdminAddr(c.Port), roleAuth(s, g.tls, c.Role))})
 	}
 	return g, nil
 }

@@ -56,7 +56,7 @@ func (u *upRun) startNodeWith(ctx context.Context, n topology.Node, extra []byte
 	if err != nil {
 		return err
 	}
-	return u.cr.StartNode(ctx, ns, n.Port, path, conf, certs...)
+	return u.cr.StartNode(ctx, ns, n.Port, path, conf, append(certs, provision.UserFiles(u.spec)...)...)
 }
 
 // nodeSpec is node n's container: labelled like a cluster node, on the
