@@ -45,6 +45,7 @@ func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint stri
 		UID: uid, GID: uid, Mode: 0o440}}
 	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), stackplan.DataDir, stackLabels(stack, p.Labels())
 	s.Restart = docker.RestartAny
+	s.Locked = stackplan.NodeLock
 	if constraint != "" {
 		s.Constraints = []string{constraint}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
@@ -85,6 +86,13 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 	svc.Init = boolPtr(true)
 	svc.StopGracePeriod = duration(30 * time.Second)
 	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: stackplan.DataDir}}
+	lock := stackplan.NodeLock
+	svc.CapDrop, svc.ReadOnly = lock.CapDrop, lock.ReadOnly
+	for _, t := range lock.Tmpfs {
+		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{Type: types.VolumeTypeTmpfs, Target: t,
+			Tmpfs: &types.ServiceVolumeTmpfs{Size: types.UnitBytes(docker.TmpfsBytes)}})
+	}
+	svc.Deploy.Resources.Limits = &types.Resource{Pids: lock.Pids}
 	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}

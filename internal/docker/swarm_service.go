@@ -33,6 +33,17 @@ type Service struct {
 	RestartDelay    time.Duration
 	Init            bool
 	StopGrace       time.Duration
+	Locked          TaskLock // what the task's container may not do
+}
+
+// TaskLock is a locked-down task container: every capability dropped, a
+// read-only root filesystem with tmpfs mounts where it must write, and a
+// pids limit. The zero TaskLock locks nothing.
+type TaskLock struct {
+	CapDrop  []string
+	ReadOnly bool
+	Tmpfs    []string // targets of small tmpfs mounts (mode 1777)
+	Pids     int64
 }
 
 // FileRef mounts a config or secret into the service's tasks.
@@ -49,6 +60,9 @@ const (
 	RestartOnFailure = swarm.RestartPolicyConditionOnFailure
 	RestartNever     = swarm.RestartPolicyConditionNone
 )
+
+// TmpfsBytes is the size of each of a locked task's tmpfs mounts.
+const TmpfsBytes = 16 << 20
 
 // ServiceSpec is the SDK spec of s: one replica, DNS round robin (the
 // name resolves to the task, not a virtual IP), stop-first updates. Pure,
@@ -73,11 +87,20 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 		cs.Mounts = []mount.Mount{{Type: mount.TypeVolume, Source: s.Volume, Target: s.VolumeTarget,
 			VolumeOptions: &mount.VolumeOptions{Labels: s.VolumeLabels}}}
 	}
+	cs.CapabilityDrop, cs.ReadOnly = s.Locked.CapDrop, s.Locked.ReadOnly
+	for _, t := range s.Locked.Tmpfs {
+		cs.Mounts = append(cs.Mounts, mount.Mount{Type: mount.TypeTmpfs, Target: t, TmpfsOptions: &mount.TmpfsOptions{SizeBytes: TmpfsBytes, Mode: 0o1777}})
+	}
+	var resources *swarm.ResourceRequirements
+	if s.Locked.Pids > 0 {
+		resources = &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.Locked.Pids}}
+	}
 	delay := s.RestartDelay
 	return swarm.ServiceSpec{
 		Annotations: swarm.Annotations{Name: s.Name, Labels: s.Labels},
 		TaskTemplate: swarm.TaskSpec{
 			ContainerSpec: cs,
+			Resources:     resources,
 			RestartPolicy: &swarm.RestartPolicy{Condition: s.Restart, Delay: &delay},
 			Placement:     &swarm.Placement{Constraints: s.Constraints},
 			Networks:      []swarm.NetworkAttachmentConfig{{Target: s.Network, Aliases: []string{s.Alias}}},

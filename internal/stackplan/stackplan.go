@@ -158,6 +158,14 @@ func ParseSpecLabel(v string) (spec.Spec, error) {
 // Labels are the labels of the network, volumes, configs and secret.
 func (p *Plan) Labels() map[string]string { return map[string]string{docker.LabelCluster: p.Spec.Name} }
 
+// NodeLock is what a node task may not do, on Swarm as in a locked node
+// container of `up`: no capability (it runs as the redis user from the
+// start: its secrets and configs are mounted readable by that user), a
+// read-only root (it writes only to the data volume: data, nodes.conf and
+// the final redis.conf, which CONFIG REWRITE rewrites; a /tmp tmpfs as
+// `up` gives its nodes), and a pids limit.
+var NodeLock = docker.TaskLock{CapDrop: []string{"ALL"}, ReadOnly: true, Tmpfs: []string{"/tmp"}, Pids: docker.PidsLimit}
+
 // RedisUID is the node image's redis user (images.UID).
 const RedisUID = images.UID
 
