@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -72,15 +73,22 @@ func sentinelClient(r *Result, addr string) *redis.SentinelClient {
 }
 
 // tlsConfig trusts the group's CA and shows its client certificate when
-// the nodes want one (what the tool uses); nil for a group without TLS.
+// the nodes want one (what the tool shows); nil for a group without TLS.
 func tlsConfig(r *Result) *tls.Config {
-	a := r.Auth()
-	if a.TLS == nil {
+	if r.TLS == nil {
 		return nil
 	}
-	cfg, err := a.TLS.Config()
-	if err != nil {
-		panic(err)
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(r.TLS.CACert) {
+		panic("the group's CA is not PEM")
+	}
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	if c := r.TLS.Client; c != nil {
+		pair, err := tls.X509KeyPair(c.Cert, c.Key)
+		if err != nil {
+			panic(err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
 	}
 	return cfg
 }
