@@ -1,6 +1,7 @@
 package sentinel
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -71,7 +72,8 @@ func sentinelClient(r *Result, addr string) *redis.SentinelClient {
 	return redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password, TLSConfig: tlsConfig(r)})
 }
 
-// tlsConfig trusts the group's CA; nil for a group without TLS.
+// tlsConfig trusts the group's CA and shows its client certificate when
+// the nodes want one (what the tool shows); nil for a group without TLS.
 func tlsConfig(r *Result) *tls.Config {
 	if r.TLS == nil {
 		return nil
@@ -80,7 +82,15 @@ func tlsConfig(r *Result) *tls.Config {
 	if !pool.AppendCertsFromPEM(r.TLS.CACert) {
 		panic("the group's CA is not PEM")
 	}
-	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	if c := r.TLS.Client; c != nil {
+		pair, err := tls.X509KeyPair(c.Cert, c.Key)
+		if err != nil {
+			panic(err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg
 }
 
 func writeRead(t *testing.T, rdb *redis.Client, prefix string, n int) {
@@ -317,11 +327,16 @@ func TestIntegrationSentinelTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, port, _ := net.SplitHostPort(res.SentinelAddrs()[0])
-	cmd := exec.Command("redis-cli", "--no-raw", "--tls", "--cacert", ca, "-h", host, "-p", port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", res.MasterName())
-	cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+res.Spec.Password)
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), strconv.Itoa(res.Nodes[0].Port)) {
-		t.Fatalf("redis-cli --tls --cacert SENTINEL GET-MASTER-ADDR-BY-NAME: %v\n%s", err, out)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{{[]string{"PING"}, "PONG"}, {[]string{"SENTINEL", "GET-MASTER-ADDR-BY-NAME", res.MasterName()}, strconv.Itoa(res.Nodes[0].Port)}} {
+		cmd := exec.Command("redis-cli", append([]string{"--no-raw", "--tls", "--cacert", ca, "-h", host, "-p", port}, c.args...)...)
+		cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+res.Spec.Password)
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), c.want) {
+			t.Fatalf("redis-cli --tls --cacert %s: %v\n%s", strings.Join(c.args, " "), err, out)
+		}
 	}
 	checkReplicasHandedOut(t, res)
 	failoverUnderWrites(t, s, o, res)
@@ -362,6 +377,59 @@ func TestIntegrationSentinelUsers(t *testing.T) {
 	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, pw)
 	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
 	failoverUnderWrites(t, s, o, res)
+}
+
+// TestIntegrationSentinelTLSUsers: --tls with --tls-client-auth and
+// --user with --no-default-user together. The group comes up healthy
+// (the tool, the replicas and the sentinels log in as redis-dock over TLS
+// with a certificate), every sentinel hands out the replicas, the user
+// writes its own keys only, a TLS client without a certificate is
+// refused, and password, password --user and tls ca read the group.
+func TestIntegrationSentinelTLSUsers(t *testing.T) {
+	ctx := context.Background()
+	s, o, res := upTest(t, "sentinel-tlsacl", func(s *spec.Spec) {
+		s.TLS, s.TLSClientAuth = true, true
+		s.Users, s.NoDefaultUser = []string{"app:~app:* +@read +@write -@dangerous"}, true
+	})
+	checkStatus(t, s.Name, o, 2, 3)
+	checkReplicasHandedOut(t, res)
+
+	read := cluster.Options{Docker: o.Docker}
+	want, _ := res.Spec.UserPassword("app")
+	pw, err := cluster.UserPassword(ctx, s.Name, "app", read)
+	if err != nil || pw == "" || pw != want {
+		t.Fatalf("password --user app = %q, %v; up made %q", pw, err, want)
+	}
+	if admin, err := cluster.Password(ctx, s.Name, read); err != nil || admin != res.Spec.Password {
+		t.Fatalf("password = %q, %v; up made %q", admin, err, res.Spec.Password)
+	}
+	a, err := cluster.TLS(ctx, s.Name, read)
+	if err != nil || !bytes.Equal(a.CACert, res.TLS.CACert) || a.Client == nil {
+		t.Fatalf("tls ca / tls client of the group: %+v, %v", a, err)
+	}
+
+	app := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: res.MasterName(), SentinelAddrs: res.SentinelAddrs(),
+		SentinelPassword: res.Spec.Password, Username: "app", Password: pw, TLSConfig: tlsConfig(res), DialTimeout: time.Second})
+	defer app.Close()
+	writeRead(t, app, "app", 20)
+	if err := app.Set(ctx, "other", "v", 0).Err(); err == nil || !strings.HasPrefix(err.Error(), "NOPERM") {
+		t.Errorf("app SET other = %v, want NOPERM", err)
+	}
+	noCert := tlsConfig(res)
+	noCert.Certificates = nil
+	for addr, user := range map[string]string{res.DataAddrs()[0]: res.Spec.AdminUser(), res.SentinelAddrs()[0]: ""} {
+		for _, cfg := range []*tls.Config{tlsConfig(res), noCert} {
+			c := redis.NewClient(&redis.Options{Addr: addr, Username: user, Password: res.Spec.Password, TLSConfig: cfg,
+				MaxRetries: -1, DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+			err := c.Ping(ctx).Err()
+			c.Close()
+			if withCert := cfg.Certificates != nil; withCert != (err == nil) {
+				t.Errorf("PING on %s over TLS, client certificate %v: %v (--tls-client-auth)", addr, withCert, err)
+			}
+		}
+	}
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, pw)
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
 }
 
 // failoverUnderWrites kills the master under a writer that counts what
