@@ -2,9 +2,12 @@ package swarm
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
 )
 
 func (u *upRun) createNetwork(ctx context.Context) error {
@@ -24,10 +27,15 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 	return nil
 }
 
-// createFiles creates the password secret and every node's config.
+// createFiles creates the password secret, the TLS secrets and every
+// node's config.
 func (u *upRun) createFiles(ctx context.Context) error {
 	stack := u.plan.Spec.Name
-	st := u.log.Start("Creating the password secret and %d configs", len(u.plan.Nodes))
+	what := "the password secret"
+	if u.tls != nil {
+		what = fmt.Sprintf("the password secret, %d TLS secrets", 1+2*len(u.plan.Nodes))
+	}
+	st := u.log.Start("Creating %s and %d configs", what, len(u.plan.Nodes))
 	defer st.End(false)
 	labels := stackLabels(stack, u.plan.Labels())
 	id, err := u.o.Docker.CreateSecret(ctx, secretName(stack), []byte(u.plan.Spec.Password+"\n"), labels)
@@ -37,6 +45,19 @@ func (u *upRun) createFiles(ctx context.Context) error {
 	u.refs.secret, u.refs.secretName, u.refs.configs = id, secretName(stack), map[int]string{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
+	u.refs.tls = map[string]docker.StackObject{}
+	if u.tls != nil {
+		for key, data := range u.tls.Secrets() {
+			g.Go(func() error {
+				name := stack + "_" + key
+				id, err := u.o.Docker.CreateSecret(gctx, name, data, labels)
+				mu.Lock()
+				u.refs.tls[key] = docker.StackObject{ID: id, Name: name}
+				mu.Unlock()
+				return err
+			})
+		}
+	}
 	for _, n := range u.plan.Nodes {
 		g.Go(func() error {
 			id, err := u.o.Docker.CreateConfig(gctx, configName(stack, n.Port, n.Conf), n.Conf, labels)

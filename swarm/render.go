@@ -54,6 +54,9 @@ func Project(p *Plan, f Files, pl Placement) *types.Project {
 		Configs: types.Configs{},
 		Secrets: types.Secrets{stackplan.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
 	}
+	if p.Spec.TLS {
+		addTLSSecrets(pr, p, f)
+	}
 	if p.Spec.Encrypted {
 		pr.Networks[stackplan.NetworkKey] = encrypted(pr.Networks[stackplan.NetworkKey])
 	}
@@ -87,6 +90,7 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: stackplan.DataDir}}
 	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
+	svc.Secrets = append(svc.Secrets, tlsSecrets(p, &n)...)
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
 	if host != "" {
@@ -97,6 +101,7 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 
 func bootstrapService(p *stackplan.Plan) types.ServiceConfig {
 	svc := baseService(p, stackplan.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels())
+	svc.Secrets = append(svc.Secrets, tlsSecrets(p, nil)...)
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "on-failure", Delay: duration(5 * time.Second)}
 	return svc
 }
@@ -116,6 +121,27 @@ func baseService(p *stackplan.Plan, name string, cmd []string, labels map[string
 		},
 		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
 	}
+}
+
+// addTLSSecrets declares a TLS stack's secrets, one file each in f.TLSDir.
+func addTLSSecrets(pr *types.Project, p *stackplan.Plan, f Files) {
+	keys := []string{stackplan.CASecret}
+	for _, n := range p.Nodes {
+		keys = append(keys, stackplan.CertSecret(n.Port), stackplan.KeySecret(n.Port))
+	}
+	for _, k := range keys {
+		pr.Secrets[k] = types.SecretConfig{File: filepath.Join(abs(f.TLSDir), k), Labels: p.Labels()}
+	}
+}
+
+// tlsSecrets mounts the TLS secrets of node n (nil: of a job), readable by
+// the redis user only.
+func tlsSecrets(p *stackplan.Plan, n *stackplan.Node) []types.ServiceSecretConfig {
+	var out []types.ServiceSecretConfig
+	for _, m := range p.TLSMounts(n) {
+		out = append(out, types.ServiceSecretConfig{Source: m.Secret, Target: m.Target, UID: uid, GID: uid, Mode: fileMode(0o400)})
+	}
+	return out
 }
 
 // uid is the node image's redis user, as Swarm wants it (a string).

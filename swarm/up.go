@@ -110,6 +110,7 @@ type upRun struct {
 	created bool
 	plan    *stackplan.Plan
 	refs    refs
+	tls     *stackplan.TLS // nil without TLS
 }
 
 func (u *upRun) create(ctx context.Context, s Spec) (*Result, error) {
@@ -126,7 +127,8 @@ func (u *upRun) create(ctx context.Context, s Spec) (*Result, error) {
 	return u.waitHealthy(ctx)
 }
 
-// prepare plans the stack: a free subnet, the password, the image.
+// prepare plans the stack: a free subnet, the password, the TLS
+// certificates, the image.
 func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 	if s.Subnet == "" {
 		subnet, err := u.freeSubnet(ctx, s.Name)
@@ -145,6 +147,11 @@ func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 		u.log.V(1, " • Generated a random password (kept in the Swarm secret %s)", secretName(p.Spec.Name))
 	}
 	u.plan = p
+	if p.Spec.TLS {
+		if u.tls, err = stackplan.MakeTLS(p, time.Now()); err != nil {
+			return err
+		}
+	}
 	_, err = nodeimage.Ensure(ctx, u.o.Docker, p.Spec.Image, images.Options{RedisBinary: p.Spec.RedisBinary}, u.log)
 	return err
 }

@@ -1,6 +1,7 @@
 package nodeagent
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/templates"
 )
 
@@ -40,9 +42,13 @@ func Finalize(base []byte, announce netip.Addr, password string) ([]byte, error)
 	return []byte(b.String()), nil
 }
 
-// Ports reads the client and bus ports from a rendered redis.conf.
+// Ports reads the client and bus ports from a rendered redis.conf: a
+// TLS node's client port is its tls-port (port is 0).
 func Ports(conf []byte) (port, bus int, err error) {
 	port, err = intDirective(conf, "port")
+	if _, ok := templates.Directive(conf, "tls-port"); ok || port == 0 {
+		port, err = intDirective(conf, "tls-port")
+	}
 	if err != nil {
 		return 0, 0, err
 	}
@@ -80,4 +86,20 @@ func ReadPassword(path string) (string, error) {
 		return "", fmt.Errorf("--password-file %s: the file is empty", path)
 	}
 	return pw, nil
+}
+
+// ReadCA reads the cluster's CA certificate for TLS connections to the
+// nodes; an empty path means the nodes speak plain TCP (nil).
+func ReadCA(path string) (*redisx.TLS, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-ca: %w", err)
+	}
+	if !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
+		return nil, fmt.Errorf("--tls-ca %s: no PEM certificate in it", path)
+	}
+	return &redisx.TLS{CA: b}, nil
 }

@@ -15,6 +15,7 @@ const PasswordFile = "password"
 type Files struct {
 	Dir      string // holds ConfigFile(port) for every node
 	Password string // the password file (its first line); "" with --no-password
+	TLSDir   string // holds a file per TLS secret (Plan.TLSMounts); "" without TLS
 }
 
 // ConfigFile is the name of a node's base config in Files.Dir.
@@ -31,7 +32,8 @@ func abs(p string) string {
 }
 
 // WriteFiles writes what the stack file refers to into dir: each node's
-// base config (no secret in it, mode 0644) and, unless passwordFile
+// base config (no secret in it, mode 0644), the TLS material (keys
+// mode 0600; see writeTLS) and, unless passwordFile
 // names one or the spec has none, the password (mode 0600). It returns where they are.
 func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -44,6 +46,13 @@ func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 		}
 	}
 	f := Files{Dir: abs(dir), Password: abs(passwordFile)}
+	if p.Spec.TLS {
+		tdir, err := writeTLS(p, f.Dir)
+		if err != nil {
+			return Files{}, err
+		}
+		f.TLSDir = tdir
+	}
 	if passwordFile == "" && !p.Spec.NoPassword {
 		f.Password = filepath.Join(f.Dir, PasswordFile)
 		if err := writePrivate(f.Password, []byte(p.Spec.Password+"\n")); err != nil {

@@ -107,5 +107,5 @@ func announceArgs(f *flags, ip netip.Addr, port, bus int) []string {
 	return []string{"node", "announce", "--ip", ip.String(), "--self-port", strconv.Itoa(port), "--self-bus-port", strconv.Itoa(bus),
 		"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
 		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.BusPort), "--service-prefix", s.Prefix,
-		"--password-file", f.PasswordFile}
+		"--password-file", f.PasswordFile, "--tls-ca", f.TLSCAFile}
 }

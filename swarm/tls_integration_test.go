@@ -1,0 +1,69 @@
+package swarm
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/testutil"
+)
+
+// TestIntegrationSwarmTLS: `swarm up --tls` forms the stack over TLS
+// (the node image's bootstrap and check speak it), `swarm status` finds
+// it healthy over TLS, keys are written and read back over TLS, a check
+// that speaks plain TCP to the same nodes gets nowhere, and no key or
+// password shows in `docker service inspect` of any service.
+func TestIntegrationSwarmTLS(t *testing.T) {
+	d := needSwarm(t)
+	cli := dockerCLI(t)
+	ctx := context.Background()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image, s.TLS = testutil.UniqueName("swtls"), 2000, testutil.PinNodeImage(t, d), true
+	o := Options{Docker: d, Logger: testLogger(t)}
+	t.Cleanup(func() { down(t, d, s.Name) })
+	res, err := Up(ctx, s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
+		t.Fatalf("report %+v", res.Report)
+	}
+	t.Logf("swarm up --tls took %v", res.Elapsed.Round(time.Second))
+	st, err := GetStatus(ctx, s.Name, 10*time.Second, o)
+	if err != nil || !st.Healthy {
+		t.Fatalf("status over TLS: %+v, %v", st, err)
+	}
+	services, err := d.Services(ctx, s.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, r, err := deployed(ctx, d, s.Name, services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := runCheck(ctx, d, p, r, time.Minute, "--write-keys", "500", "--prefix", "tls")
+	if err != nil || rep.Written != 500 {
+		t.Fatalf("keys over TLS: written %d, %v", rep.Written, err)
+	}
+	plain := *p
+	plain.Spec.TLS = false // no --tls-ca, no CA mounted: plain TCP to the TLS ports
+	rep, err = runCheck(ctx, d, &plain, r, 10*time.Second)
+	if err == nil || rep.Healthy {
+		t.Fatalf("a plain-TCP check found the TLS stack healthy: %+v", rep)
+	}
+	t.Logf("plain TCP refused: %v", err)
+	for _, svc := range services {
+		out, err := exec.CommandContext(ctx, cli, "service", "inspect", svc.Name).CombinedOutput()
+		if err != nil {
+			t.Fatalf("docker service inspect %s: %v\n%s", svc.Name, err, out)
+		}
+		for _, secret := range [][]byte{[]byte("PRIVATE KEY"), []byte("BEGIN CERTIFICATE"), []byte(res.Spec.Password)} {
+			if bytes.Contains(out, secret) {
+				t.Errorf("docker service inspect %s shows %.20q", svc.Name, secret)
+			}
+		}
+	}
+}
