@@ -3,6 +3,7 @@ package swarm
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
 	"testing"
 	"time"
@@ -66,4 +67,20 @@ func TestIntegrationSwarmTLS(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIntegrationStackDeployTLS: the files `stack render --tls` writes
+// are enough for `docker stack deploy`: the stack forms over TLS, keys go
+// in and come back over TLS, and the stack file holds no key.
+func TestIntegrationStackDeployTLS(t *testing.T) {
+	d := needSwarm(t)
+	st := deployStack(t, d, dockerCLI(t), func(s *spec.Spec) { s.TLS = true })
+	if !st.plan.Spec.TLS {
+		t.Fatal("the deployed stack's spec label does not say TLS")
+	}
+	rep := st.check(2*time.Minute, "--write-keys", fmt.Sprint(keys), "--prefix", "k")
+	if !rep.Healthy || rep.Written != keys {
+		t.Fatalf("check over TLS: %+v", rep)
+	}
+	st.forceUpdate(rep, "node-7001") // a new task (new address) rejoins over TLS
 }
