@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 func (u *upRun) createNetwork(ctx context.Context) error {
@@ -32,8 +33,11 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 func (u *upRun) createFiles(ctx context.Context) error {
 	stack := u.plan.Spec.Name
 	what := "the password secret"
+	if u.plan.Spec.ACL() {
+		what += ", the users secret"
+	}
 	if u.tls != nil {
-		what = fmt.Sprintf("the password secret, %d TLS secrets", 1+2*len(u.plan.Nodes))
+		what += fmt.Sprintf(", %d TLS secrets", 1+2*len(u.plan.Nodes))
 	}
 	st := u.log.Start("Creating %s and %d configs", what, len(u.plan.Nodes))
 	defer st.End(false)
@@ -46,6 +50,14 @@ func (u *upRun) createFiles(ctx context.Context) error {
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	u.refs.tls = map[string]docker.StackObject{}
+	if u.plan.Spec.ACL() {
+		g.Go(func() error {
+			name := stack + "_" + stackplan.UsersSecret
+			id, err := u.o.Docker.CreateSecret(gctx, name, u.plan.UsersFile(), labels)
+			u.refs.users = docker.StackObject{ID: id, Name: name}
+			return err
+		})
+	}
 	if u.tls != nil {
 		for key, data := range u.tls.Secrets() {
 			g.Go(func() error {

@@ -35,6 +35,7 @@ type refs struct {
 	secretName  string
 	configs     map[int]string                // IDs by port
 	tls         map[string]docker.StackObject // TLS secrets by key (stackplan.TLSMounts)
+	users       docker.StackObject            // the users secret (stackplan.UsersSecret)
 }
 
 // tlsRefs mounts the TLS secrets of node n (nil: of a job), readable by
@@ -56,6 +57,9 @@ func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint stri
 	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: 0o440}}
 	s.Secrets = append(s.Secrets, tlsRefs(p, r, &n)...)
+	if p.Spec.ACL() {
+		s.Secrets = append(s.Secrets, docker.FileRef{ID: r.users.ID, Name: r.users.Name, Target: stackplan.UsersSecret, UID: uid, GID: uid, Mode: 0o400})
+	}
 	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), stackplan.DataDir, stackLabels(stack, p.Labels())
 	s.Restart = docker.RestartAny
 	if constraint != "" {

@@ -57,6 +57,9 @@ func Project(p *Plan, f Files, pl Placement) *types.Project {
 	if p.Spec.TLS {
 		addTLSSecrets(pr, p, f)
 	}
+	if p.Spec.ACL() {
+		pr.Secrets[stackplan.UsersSecret] = types.SecretConfig{File: abs(f.Users), Labels: p.Labels()}
+	}
 	if p.Spec.Encrypted {
 		pr.Networks[stackplan.NetworkKey] = encrypted(pr.Networks[stackplan.NetworkKey])
 	}
@@ -91,6 +94,10 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
 	svc.Secrets = append(svc.Secrets, tlsSecrets(p, &n)...)
+	if p.Spec.ACL() {
+		svc.Secrets = append(svc.Secrets, types.ServiceSecretConfig{Source: stackplan.UsersSecret, Target: stackplan.UsersSecret,
+			UID: uid, GID: uid, Mode: fileMode(0o400)})
+	}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
 	if host != "" {

@@ -28,6 +28,7 @@ type stackTest struct {
 	plan *stackplan.Plan
 	refs refs
 	pw   string
+	ca   []byte // the CA's certificate of a TLS stack
 	full []byte // the host build, for the go-redis witness
 }
 

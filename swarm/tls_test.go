@@ -60,3 +60,17 @@ func TestWriteFilesTLS(t *testing.T) {
 		t.Error("a second render replaced the node's key")
 	}
 }
+
+// TestRenderUsersGolden: a stack with ACL users mounts the users secret
+// into the node services only, and every in-image command logs in as the
+// admin user.
+func TestRenderUsersGolden(t *testing.T) {
+	p := testPlan(t, 3, 1)
+	p.Spec.Users, p.Spec.NoDefaultUser = []string{"app:~app:* +@read"}, true
+	files := Files{Dir: "/srv/demo-stack", Password: "/srv/demo-stack/password", Users: "/srv/demo-stack/users"}
+	got, err := Render(p, files, Placement{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, filepath.Join("testdata", "stack-3x1-users.golden"), got)
+}

@@ -95,7 +95,7 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	for i, m := range members {
 		seeds[i] = m.Admin
 	}
-	return r, keys(wctx, &r, seeds, redisx.Auth{Password: password, TLS: s.TLS}, o)
+	return r, keys(wctx, &r, seeds, redisx.Auth{User: s.User, Password: password, TLS: s.TLS}, o)
 }
 
 func unresolved(names []string) string {

@@ -16,6 +16,7 @@ type Files struct {
 	Dir      string // holds ConfigFile(port) for every node
 	Password string // the password file (its first line); "" with --no-password
 	TLSDir   string // holds a file per TLS secret (Plan.TLSMounts); "" without TLS
+	Users    string // the users secret's file; "" without ACL users
 }
 
 // ConfigFile is the name of a node's base config in Files.Dir.
@@ -53,6 +54,11 @@ func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 		}
 		f.TLSDir = tdir
 	}
+	users, err := writeUsers(p, f.Dir)
+	if err != nil {
+		return Files{}, err
+	}
+	f.Users = users
 	if passwordFile == "" && !p.Spec.NoPassword {
 		f.Password = filepath.Join(f.Dir, PasswordFile)
 		if err := writePrivate(f.Password, []byte(p.Spec.Password+"\n")); err != nil {
@@ -81,10 +87,11 @@ func writePrivate(path string, data []byte) error {
 	return nil
 }
 
-// KeepPassword makes a render reuse the password it wrote into dir
-// before, unless one is given: a new password would not match the
+// KeepPassword makes a render reuse the password (and user passwords)
+// it wrote into dir before, unless one is given: a new password would not match the
 // running cluster's (and Swarm refuses to change a secret).
 func KeepPassword(p *Plan, dir string) {
+	keepUserPasswords(p, dir)
 	s := &p.Spec
 	if s.Password != "" || s.PasswordFile != "" || s.NoPassword {
 		return

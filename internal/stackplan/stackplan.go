@@ -73,7 +73,7 @@ func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error)
 // it (and its address) at start (nodeagent.Finalize).
 func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, error) {
 	st := s.NodeSettings()
-	st.Password = ""
+	st.Password, st.Users = "", nil // secrets: the node adds them at start
 	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Dir: DataDir}
 	if hostnameEndpoint {
 		node.AnnounceHostname = "localhost"
@@ -107,6 +107,9 @@ func (p *Plan) shapeArgs() []string {
 	if s.TLS {
 		args = append(args, "--tls-ca", CAPath)
 	}
+	if s.ACL() {
+		args = append(args, "--user", s.AdminUser())
+	}
 	if s.NoPassword {
 		return args
 	}
@@ -119,6 +122,9 @@ func (p *Plan) NodeCommand() []string {
 	cmd := append([]string{"redis-dock", "node", "--config", ConfigPath, "--subnet", p.Subnet.String()}, p.shapeArgs()...)
 	if p.Spec.NoPassword {
 		cmd = append(cmd, "--no-password")
+	}
+	if p.Spec.ACL() {
+		cmd = append(cmd, "--users-file", UsersPath)
 	}
 	return cmd
 }
@@ -169,7 +175,7 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 	if err := checkTLS(s, hostnameEndpoint); err != nil {
 		return nil, err
 	}
-	if s.ACL() {
+	if s.ACL() && hostnameEndpoint {
 		return nil, ErrNoUsers
 	}
 	s.Normalize()
@@ -204,11 +210,9 @@ func checkTLS(s spec.Spec, hostnameEndpoint bool) error {
 	return nil
 }
 
-// ErrNoUsers refuses --user and --no-default-user for compose files and
-// Swarm stacks: the users' passwords would have to travel as secrets and
-// the node image's redis-dock would have to form the stack as the admin
-// user; not done yet.
-var ErrNoUsers = errors.New("--user and --no-default-user: compose files and Swarm stacks do not support ACL users yet; use `redis-dock up --user` on a bridge or host network")
+// ErrNoUsers refuses --user and --no-default-user for compose files: the
+// users file's way in is still to do.
+var ErrNoUsers = errors.New("--user and --no-default-user: compose files do not support ACL users yet; use them with `redis-dock swarm up`, `stack render`, or `redis-dock up` on a bridge or host network")
 
 // DefaultBridgeSubnet is DefaultSubnet for compose's bridge network, in
 // 10.215.0.0/16, so a stack and a compose project of one name can share

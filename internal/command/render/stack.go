@@ -60,6 +60,9 @@ func renderStack(env *status.Env, s spec.Spec, f *stackFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := p.Spec.ResolveUserPasswords(); err != nil {
+		return err
+	}
 	files, err := swarm.WriteFiles(p, f.dir, p.Spec.PasswordFile)
 	if err != nil {
 		return err
