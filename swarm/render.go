@@ -14,6 +14,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
@@ -86,7 +87,7 @@ func configName(cluster string, port int, conf []byte) string {
 func volumeKey(n stackplan.Node) string { return n.Service + "-data" }
 
 func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.ServiceConfig {
-	svc := baseService(p, n.Service, p.NodeCommand(), p.NodeLabels(n))
+	svc := baseService(p, n.Service, p.SwarmNodeCommand(), p.NodeLabels(n))
 	svc.Hostname = n.Service
 	svc.Init = boolPtr(true)
 	svc.StopGracePeriod = duration(30 * time.Second)
@@ -99,6 +100,9 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 			UID: uid, GID: uid, Mode: fileMode(0o400)})
 	}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
+	mem, _ := p.Spec.MemoryBytes() // checked by Validate
+	cpus, _ := p.Spec.NanoCPUs()
+	svc.Deploy.Resources.Limits.MemoryBytes, svc.Deploy.Resources.Limits.NanoCPUs = types.UnitBytes(mem), types.NanoCPUs(float64(cpus)/1e9)
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
 	if host != "" {
 		svc.Deploy.Placement.Constraints = []string{key + " == " + host}
@@ -125,8 +129,10 @@ func baseService(p *stackplan.Plan, name string, cmd []string, labels map[string
 			Networks: map[string]*types.ServiceNetworkConfig{stackplan.NetworkKey: nil},
 			Secrets: []types.ServiceSecretConfig{{Source: stackplan.PasswordSecret, Target: stackplan.PasswordSecret,
 				UID: uid, GID: uid, Mode: fileMode(0o400)}},
+			CapDrop: []string{"ALL"}, ReadOnly: true, // locked down as node containers (docker.ContainerConfig)
 		},
-		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
+		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels,
+			Resources: types.Resources{Limits: &types.Resource{Pids: docker.PidsLimit}}},
 	}
 }
 

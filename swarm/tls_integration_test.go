@@ -3,11 +3,14 @@ package swarm
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/testutil"
 )
@@ -23,6 +26,7 @@ func TestIntegrationSwarmTLS(t *testing.T) {
 	ctx := context.Background()
 	s := spec.Default()
 	s.Name, s.NodeTimeout, s.Image, s.TLS = testutil.UniqueName("swtls"), 2000, testutil.PinNodeImage(t, d), true
+	s.Memory, s.CPUs = "256m", "0.5"
 	o := Options{Docker: d, Logger: testLogger(t)}
 	t.Cleanup(func() { down(t, d, s.Name) })
 	res, err := Up(ctx, s, o)
@@ -61,6 +65,7 @@ func TestIntegrationSwarmTLS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("docker service inspect %s: %v\n%s", svc.Name, err, out)
 		}
+		checkLockedDown(t, svc.Name, out, true)
 		for _, secret := range [][]byte{[]byte("PRIVATE KEY"), []byte("BEGIN CERTIFICATE"), []byte(res.Spec.Password)} {
 			if bytes.Contains(out, secret) {
 				t.Errorf("docker service inspect %s shows %.20q", svc.Name, secret)
@@ -82,5 +87,49 @@ func TestIntegrationStackDeployTLS(t *testing.T) {
 	if !rep.Healthy || rep.Written != keys {
 		t.Fatalf("check over TLS: %+v", rep)
 	}
+	services, err := d.Services(context.Background(), st.plan.Spec.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svc := range services { // what docker stack deploy made of the file's cap_drop, read_only, pids
+		out, err := exec.Command(dockerCLI(t), "service", "inspect", svc.Name).CombinedOutput()
+		if err != nil {
+			t.Fatalf("docker service inspect %s: %v\n%s", svc.Name, err, out)
+		}
+		checkLockedDown(t, svc.Name, out, false)
+	}
 	st.forceUpdate(rep, "node-7001") // a new task (new address) rejoins over TLS
+}
+
+// checkLockedDown checks a service's `docker service inspect` shows it
+// locked down as node containers are: every capability dropped, a
+// read-only root, a pids limit, and with limits on node services
+// --memory 256m and --cpus 0.5.
+func checkLockedDown(t *testing.T, name string, inspect []byte, limits bool) {
+	t.Helper()
+	var svcs []struct {
+		Spec struct {
+			TaskTemplate struct {
+				ContainerSpec struct {
+					CapabilityDrop []string
+					ReadOnly       bool
+					Command        []string
+				}
+				Resources struct {
+					Limits struct{ Pids, MemoryBytes, NanoCPUs int64 }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(inspect, &svcs); err != nil || len(svcs) != 1 {
+		t.Fatalf("docker service inspect %s: %v", name, err)
+	}
+	ts := svcs[0].Spec.TaskTemplate
+	if !slices.Equal(ts.ContainerSpec.CapabilityDrop, []string{"ALL"}) || !ts.ContainerSpec.ReadOnly || ts.Resources.Limits.Pids != docker.PidsLimit {
+		t.Errorf("%s is not locked down: CapabilityDrop %v, ReadOnly %v, Pids %d", name,
+			ts.ContainerSpec.CapabilityDrop, ts.ContainerSpec.ReadOnly, ts.Resources.Limits.Pids)
+	}
+	if limits && slices.Contains(ts.ContainerSpec.Command, "node") && (ts.Resources.Limits.MemoryBytes != 256<<20 || ts.Resources.Limits.NanoCPUs != 5e8) {
+		t.Errorf("%s: memory %d, nano CPUs %d; want 256 MiB and 0.5 CPUs", name, ts.Resources.Limits.MemoryBytes, ts.Resources.Limits.NanoCPUs)
+	}
 }

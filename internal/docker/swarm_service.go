@@ -33,6 +33,14 @@ type Service struct {
 	RestartDelay    time.Duration
 	Init            bool
 	StopGrace       time.Duration
+	// Locked down as node containers are (lockDown): capabilities
+	// dropped, a read-only root (the tasks write only to Volume), a pids
+	// limit; memory and CPUs limited when set (0: none).
+	CapDrop   []string
+	ReadOnly  bool
+	PidsLimit int64
+	Memory    int64
+	NanoCPUs  int64
 }
 
 // FileRef mounts a config or secret into the service's tasks.
@@ -57,6 +65,7 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 	one := uint64(1)
 	cs := &swarm.ContainerSpec{
 		Image: s.Image, Command: s.Command, Hostname: s.Hostname, Labels: s.ContainerLabels, Init: &s.Init,
+		CapabilityDrop: s.CapDrop, ReadOnly: s.ReadOnly,
 	}
 	if s.StopGrace > 0 {
 		cs.StopGracePeriod = &s.StopGrace
@@ -79,6 +88,7 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 		TaskTemplate: swarm.TaskSpec{
 			ContainerSpec: cs,
 			RestartPolicy: &swarm.RestartPolicy{Condition: s.Restart, Delay: &delay},
+			Resources:     &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.PidsLimit, MemoryBytes: s.Memory, NanoCPUs: s.NanoCPUs}},
 			Placement:     &swarm.Placement{Constraints: s.Constraints},
 			Networks:      []swarm.NetworkAttachmentConfig{{Target: s.Network, Aliases: []string{s.Alias}}},
 		},

@@ -29,7 +29,13 @@ const (
 	SecretPath       = "/run/secrets/" + PasswordSecret
 	ConfigPath       = "/etc/redis-dock/redis.conf" // where the base config is mounted
 	DataDir          = "/data"
-	BootstrapWait    = "5m"
+	// SwarmConfigPath is where a Swarm node writes its final redis.conf
+	// (mode 0600): the data volume is the one writable place of a Swarm
+	// task (read-only root); the node writes it anew at every start.
+	// Compose nodes keep theirs in /etc/redis, where `redis-dock
+	// password` and `status` read it.
+	SwarmConfigPath = DataDir + "/redis.conf"
+	BootstrapWait   = "5m"
 )
 
 // Plan is one self-bootstrapping cluster.
@@ -127,6 +133,11 @@ func (p *Plan) NodeCommand() []string {
 		cmd = append(cmd, "--users-file", UsersPath)
 	}
 	return cmd
+}
+
+// SwarmNodeCommand is NodeCommand for a Swarm service (SwarmConfigPath).
+func (p *Plan) SwarmNodeCommand() []string {
+	return append(p.NodeCommand(), "--out", SwarmConfigPath)
 }
 
 // BootstrapCommand is the command of the one-shot bootstrap.
