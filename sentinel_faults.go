@@ -55,10 +55,14 @@ func (g *SentinelGroup) Password() string { return g.res.Spec.Password }
 // closes it.
 func (g *SentinelGroup) Client() *redis.Client {
 	if g.client == nil {
-		g.client = redis.NewFailoverClient(&redis.FailoverOptions{
+		o := &redis.FailoverOptions{
 			MasterName: g.Name(), SentinelAddrs: g.SentinelAddrs(),
-			Password: g.Password(), SentinelPassword: g.Password(), DialTimeout: 2 * time.Second,
-		})
+			Username: g.res.Spec.AdminUser(), Password: g.Password(), SentinelPassword: g.Password(), DialTimeout: 2 * time.Second,
+		}
+		if t := g.res.Auth().TLS; t != nil {
+			o.TLSConfig, _ = t.Config() // the group's own CA: made by redis-dock, PEM
+		}
+		g.client = redis.NewFailoverClient(o)
 	}
 	return g.client
 }

@@ -52,7 +52,7 @@ func tlsRefs(p *stackplan.Plan, r refs, n *stackplan.Node) []docker.FileRef {
 // sdkNodeService is node n as an SDK service, the same as the stack file's.
 func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint string) docker.Service {
 	stack := p.Spec.Name
-	s := baseSDKService(p, n.Service, p.SwarmNodeCommand(), p.NodeLabels(n), r)
+	s := baseSDKService(p, n.Service, p.NodeCommand(), p.NodeLabels(n), r)
 	s.Hostname, s.Init, s.StopGrace = n.Service, true, 30*time.Second
 	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: 0o440}}
@@ -62,8 +62,8 @@ func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint stri
 	}
 	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), stackplan.DataDir, stackLabels(stack, p.Labels())
 	s.Restart = docker.RestartAny
-	s.Memory, _ = p.Spec.MemoryBytes() // checked by Validate
-	s.NanoCPUs, _ = p.Spec.NanoCPUs()
+	s.Locked = stackplan.NodeLock
+	s.Memory, s.NanoCPUs = limits(p)
 	if constraint != "" {
 		s.Constraints = []string{constraint}
 	}
@@ -94,6 +94,5 @@ func baseSDKService(p *stackplan.Plan, short string, cmd []string, labels map[st
 		Name: serviceName(stack, short), Alias: short, Image: p.Spec.Image, Command: cmd,
 		Labels: l, ContainerLabels: l, Network: r.network, RestartDelay: 5 * time.Second,
 		Secrets: []docker.FileRef{{ID: r.secret, Name: r.secretName, Target: stackplan.PasswordSecret, UID: uid, GID: uid, Mode: 0o400}},
-		CapDrop: []string{"ALL"}, ReadOnly: true, PidsLimit: docker.PidsLimit,
 	}
 }

@@ -87,11 +87,18 @@ func configName(cluster string, port int, conf []byte) string {
 func volumeKey(n stackplan.Node) string { return n.Service + "-data" }
 
 func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.ServiceConfig {
-	svc := baseService(p, n.Service, p.SwarmNodeCommand(), p.NodeLabels(n))
+	svc := baseService(p, n.Service, p.NodeCommand(), p.NodeLabels(n))
 	svc.Hostname = n.Service
 	svc.Init = boolPtr(true)
 	svc.StopGracePeriod = duration(30 * time.Second)
 	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: stackplan.DataDir}}
+	lock := stackplan.NodeLock
+	svc.CapDrop, svc.ReadOnly = lock.CapDrop, lock.ReadOnly
+	for _, t := range lock.Tmpfs {
+		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{Type: types.VolumeTypeTmpfs, Target: t,
+			Tmpfs: &types.ServiceVolumeTmpfs{Size: types.UnitBytes(docker.TmpfsBytes)}})
+	}
+	svc.Deploy.Resources.Limits = &types.Resource{Pids: lock.Pids}
 	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
 	svc.Secrets = append(svc.Secrets, tlsSecrets(p, &n)...)
@@ -100,8 +107,7 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 			UID: uid, GID: uid, Mode: fileMode(0o400)})
 	}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
-	mem, _ := p.Spec.MemoryBytes() // checked by Validate
-	cpus, _ := p.Spec.NanoCPUs()
+	mem, cpus := limits(p)
 	svc.Deploy.Resources.Limits.MemoryBytes, svc.Deploy.Resources.Limits.NanoCPUs = types.UnitBytes(mem), types.NanoCPUs(float64(cpus)/1e9)
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
 	if host != "" {
@@ -129,11 +135,17 @@ func baseService(p *stackplan.Plan, name string, cmd []string, labels map[string
 			Networks: map[string]*types.ServiceNetworkConfig{stackplan.NetworkKey: nil},
 			Secrets: []types.ServiceSecretConfig{{Source: stackplan.PasswordSecret, Target: stackplan.PasswordSecret,
 				UID: uid, GID: uid, Mode: fileMode(0o400)}},
-			CapDrop: []string{"ALL"}, ReadOnly: true, // locked down as node containers (docker.ContainerConfig)
 		},
-		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels,
-			Resources: types.Resources{Limits: &types.Resource{Pids: docker.PidsLimit}}},
+		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
 	}
+}
+
+// limits are a node's --memory and --cpus (bytes, billionths of a CPU;
+// 0: none), as up limits its node containers.
+func limits(p *stackplan.Plan) (mem, nanoCPUs int64) {
+	mem, _ = p.Spec.MemoryBytes() // checked by Validate
+	nanoCPUs, _ = p.Spec.NanoCPUs()
+	return mem, nanoCPUs
 }
 
 // addTLSSecrets declares a TLS stack's secrets, one file each in f.TLSDir.

@@ -129,8 +129,12 @@ func checkNodeService(t *testing.T, svc types.ServiceConfig, n stackplan.Node, f
 	if len(svc.Secrets) != 1 || svc.Secrets[0].Source != stackplan.PasswordSecret || svc.Secrets[0].UID != "999" || *svc.Secrets[0].Mode != 0o400 {
 		t.Errorf("%s: secrets %+v", n.Service, svc.Secrets)
 	}
-	if len(svc.Volumes) != 1 || svc.Volumes[0].Target != "/data" || svc.Volumes[0].Type != "volume" {
-		t.Errorf("%s: volumes %+v", n.Service, svc.Volumes)
+	if len(svc.Volumes) != 2 || svc.Volumes[0].Target != "/data" || svc.Volumes[0].Type != "volume" ||
+		svc.Volumes[1].Type != "tmpfs" || svc.Volumes[1].Target != "/tmp" {
+		t.Errorf("%s: volumes %+v, want the data volume and a tmpfs at /tmp", n.Service, svc.Volumes)
+	}
+	if !svc.ReadOnly || len(svc.CapDrop) != 1 || svc.CapDrop[0] != "ALL" || svc.Deploy.Resources.Limits == nil || svc.Deploy.Resources.Limits.Pids != 256 {
+		t.Errorf("%s: read_only %v, cap_drop %v, limits %+v: want the node locked down", n.Service, svc.ReadOnly, svc.CapDrop, svc.Deploy.Resources.Limits)
 	}
 	cmd := strings.Join(svc.Command, " ")
 	if !strings.Contains(cmd, "redis-dock node") || !strings.Contains(cmd, "--subnet 10.214.7.0/24") {

@@ -2,8 +2,10 @@ package swarm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +41,7 @@ func TestIntegrationSwarmUp(t *testing.T) {
 		t.Fatalf("report %+v", res.Report)
 	}
 	checkStackLabels(t, d, s.Name)
+	checkLockedTasks(t, d, s.Name)
 	st, err := GetStatus(ctx, s.Name, 10*time.Second, o)
 	if err != nil || !st.Healthy || len(st.Services) != 7 {
 		t.Fatalf("status: %+v, %v", st, err)
@@ -173,4 +176,40 @@ func stackContainers(t *testing.T, d *docker.Client, stack string) map[string]do
 		}
 	}
 	return out
+}
+
+// checkLockedTasks checks, in docker inspect, that every node task's
+// container is locked down as a node of `up` is (no-new-privileges aside:
+// Swarm services cannot set it through API 1.41): no capability, a
+// read-only root filesystem, the pids limit.
+func checkLockedTasks(t *testing.T, d *docker.Client, stack string) {
+	t.Helper()
+	n := 0
+	testutil.InspectEach(t, d, stack, func(name string, raw []byte) {
+		if !strings.Contains(name, "_node-") {
+			return // the bootstrap and check jobs
+		}
+		var c struct {
+			State      struct{ Running bool }
+			HostConfig struct {
+				CapDrop        []string
+				ReadonlyRootfs bool
+				PidsLimit      *int64
+			}
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		if !c.State.Running {
+			return
+		}
+		n++
+		h := c.HostConfig
+		if !slices.Equal(h.CapDrop, []string{"ALL"}) || !h.ReadonlyRootfs || h.PidsLimit == nil || *h.PidsLimit != docker.PidsLimit {
+			t.Errorf("%s: CapDrop %v, ReadonlyRootfs %v, PidsLimit %v; want [ALL], true, %d", name, h.CapDrop, h.ReadonlyRootfs, h.PidsLimit, docker.PidsLimit)
+		}
+	})
+	if n != 6 {
+		t.Errorf("%d running node task containers checked, want 6", n)
+	}
 }

@@ -23,6 +23,12 @@ type Sentinel struct {
 	DownAfter       int // down-after-milliseconds
 	FailoverTimeout int // failover-timeout, milliseconds
 	ParallelSyncs   int // replicas resynced at once after a failover (default 1)
+	// AuthUser is the ACL user the sentinel logs in to the data nodes as
+	// (sentinel auth-user, with auth-pass Password); "" for the default.
+	AuthUser string
+	// TLS makes the sentinel speak TLS only (tls-port is Port, port 0) and
+	// talk TLS to the data nodes and the other sentinels (tls-replication).
+	TLS *TLS
 }
 
 // RenderSentinel renders one sentinel's sentinel.conf.

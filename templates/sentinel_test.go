@@ -21,6 +21,9 @@ func TestRenderSentinelGolden(t *testing.T) {
 			s.Name, s.Port, s.Bind = "demo-7004", 7004, []string{"127.0.0.1"}
 			s.MasterHost, s.AnnounceIP, s.Quorum, s.DownAfter = "192.0.2.10", "192.0.2.10", 3, 1000
 		}},
+		{"sentinel-tls", func(s *Sentinel) {
+			s.Name, s.TLS, s.AuthUser = "demo-7003", TLSIn("/etc/redis/tls", false), "redis-dock"
+		}},
 		{"sentinel-no-password", func(s *Sentinel) {
 			s.Name, s.Password, s.ProtectedMode, s.ParallelSyncs = "demo-7005", "", true, 2
 		}},

@@ -33,14 +33,19 @@ type Service struct {
 	RestartDelay    time.Duration
 	Init            bool
 	StopGrace       time.Duration
-	// Locked down as node containers are (lockDown): capabilities
-	// dropped, a read-only root (the tasks write only to Volume), a pids
-	// limit; memory and CPUs limited when set (0: none).
-	CapDrop   []string
-	ReadOnly  bool
-	PidsLimit int64
-	Memory    int64
-	NanoCPUs  int64
+	Locked          TaskLock // what the task's container may not do
+	Memory          int64    // memory limit in bytes; 0: none
+	NanoCPUs        int64    // CPU limit in billionths of a CPU; 0: none
+}
+
+// TaskLock is a locked-down task container: every capability dropped, a
+// read-only root filesystem with tmpfs mounts where it must write, and a
+// pids limit. The zero TaskLock locks nothing.
+type TaskLock struct {
+	CapDrop  []string
+	ReadOnly bool
+	Tmpfs    []string // targets of small tmpfs mounts (mode 1777)
+	Pids     int64
 }
 
 // FileRef mounts a config or secret into the service's tasks.
@@ -58,6 +63,9 @@ const (
 	RestartNever     = swarm.RestartPolicyConditionNone
 )
 
+// TmpfsBytes is the size of each of a locked task's tmpfs mounts.
+const TmpfsBytes = 16 << 20
+
 // ServiceSpec is the SDK spec of s: one replica, DNS round robin (the
 // name resolves to the task, not a virtual IP), stop-first updates. Pure,
 // so tests can check it.
@@ -65,7 +73,6 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 	one := uint64(1)
 	cs := &swarm.ContainerSpec{
 		Image: s.Image, Command: s.Command, Hostname: s.Hostname, Labels: s.ContainerLabels, Init: &s.Init,
-		CapabilityDrop: s.CapDrop, ReadOnly: s.ReadOnly,
 	}
 	if s.StopGrace > 0 {
 		cs.StopGracePeriod = &s.StopGrace
@@ -82,13 +89,21 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 		cs.Mounts = []mount.Mount{{Type: mount.TypeVolume, Source: s.Volume, Target: s.VolumeTarget,
 			VolumeOptions: &mount.VolumeOptions{Labels: s.VolumeLabels}}}
 	}
+	cs.CapabilityDrop, cs.ReadOnly = s.Locked.CapDrop, s.Locked.ReadOnly
+	for _, t := range s.Locked.Tmpfs {
+		cs.Mounts = append(cs.Mounts, mount.Mount{Type: mount.TypeTmpfs, Target: t, TmpfsOptions: &mount.TmpfsOptions{SizeBytes: TmpfsBytes, Mode: 0o1777}})
+	}
+	var resources *swarm.ResourceRequirements
+	if s.Locked.Pids > 0 || s.Memory > 0 || s.NanoCPUs > 0 {
+		resources = &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.Locked.Pids, MemoryBytes: s.Memory, NanoCPUs: s.NanoCPUs}}
+	}
 	delay := s.RestartDelay
 	return swarm.ServiceSpec{
 		Annotations: swarm.Annotations{Name: s.Name, Labels: s.Labels},
 		TaskTemplate: swarm.TaskSpec{
 			ContainerSpec: cs,
+			Resources:     resources,
 			RestartPolicy: &swarm.RestartPolicy{Condition: s.Restart, Delay: &delay},
-			Resources:     &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.PidsLimit, MemoryBytes: s.Memory, NanoCPUs: s.NanoCPUs}},
 			Placement:     &swarm.Placement{Constraints: s.Constraints},
 			Networks:      []swarm.NetworkAttachmentConfig{{Target: s.Network, Aliases: []string{s.Alias}}},
 		},

@@ -91,11 +91,13 @@ func Spawn(wait bool, args ...string) error {
 	return cmd.Process.Release()
 }
 
-// The node image's redis user and config directory (images.UID, GID and
-// ConfigDir; not imported, as package images would add debug/elf and the
-// Dockerfile templates to the in-image binary). A test keeps them equal.
+// The node image's redis user, config and data directories (images.UID,
+// GID, ConfigDir and DataDir; not imported, as package images would add
+// debug/elf and the Dockerfile templates to the in-image binary). A test
+// keeps them equal.
 const (
 	RedisUID  = 999
 	RedisGID  = 999
 	ConfigDir = "/etc/redis"
+	DataDir   = "/data"
 )

@@ -2,8 +2,13 @@ package sentinel
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,9 +61,26 @@ func upTest(t *testing.T, prefix string, edit func(*spec.Spec)) (spec.Spec, prov
 func failoverClient(r *Result) *redis.Client {
 	return redis.NewFailoverClient(&redis.FailoverOptions{
 		MasterName: r.MasterName(), SentinelAddrs: r.SentinelAddrs(),
-		SentinelPassword: r.Spec.Password, Password: r.Spec.Password,
+		SentinelPassword: r.Spec.Password, Username: r.Spec.AdminUser(), Password: r.Spec.Password, TLSConfig: tlsConfig(r),
 		DialTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second,
 	})
+}
+
+// sentinelClient is a client of the sentinel at addr.
+func sentinelClient(r *Result, addr string) *redis.SentinelClient {
+	return redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password, TLSConfig: tlsConfig(r)})
+}
+
+// tlsConfig trusts the group's CA; nil for a group without TLS.
+func tlsConfig(r *Result) *tls.Config {
+	if r.TLS == nil {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(r.TLS.CACert) {
+		panic("the group's CA is not PEM")
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 }
 
 func writeRead(t *testing.T, rdb *redis.Client, prefix string, n int) {
@@ -215,7 +237,7 @@ func checkReplicasHandedOut(t *testing.T, r *Result) {
 	t.Helper()
 	ctx := context.Background()
 	for _, addr := range r.SentinelAddrs() {
-		sc := redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password})
+		sc := sentinelClient(r, addr)
 		replicas, err := sc.Replicas(ctx, r.MasterName()).Result()
 		sc.Close()
 		if err != nil {
@@ -267,8 +289,89 @@ func TestIntegrationSentinelUpInterrupted(t *testing.T) {
 }
 
 func TestIntegrationSentinelFailover(t *testing.T) {
-	ctx := context.Background()
 	s, o, res := upTest(t, "sentinel-failover", nil)
+	failoverUnderWrites(t, s, o, res)
+}
+
+// TestIntegrationSentinelTLS: with --tls the data nodes and the sentinels
+// speak TLS only (a plaintext client gets no answer from either);
+// redis-cli --tls --cacert (a foreign client) asks a sentinel for the
+// master; every sentinel hands out the replicas (the sentinels reach the
+// data nodes over TLS); a killed master fails over (TLS replication), no
+// acknowledged write lost, and the old master rejoins.
+func TestIntegrationSentinelTLS(t *testing.T) {
+	ctx := context.Background()
+	s, o, res := upTest(t, "sentinel-tls", func(s *spec.Spec) { s.TLS = true })
+	if res.TLS == nil {
+		t.Fatal("up --tls gave no TLS material")
+	}
+	for _, addr := range []string{res.DataAddrs()[0], res.SentinelAddrs()[0]} {
+		plain := redis.NewClient(&redis.Options{Addr: addr, Password: res.Spec.Password, MaxRetries: -1, DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+		if err := plain.Ping(ctx).Err(); err == nil {
+			t.Errorf("a plaintext client was answered on %s", addr)
+		}
+		plain.Close()
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, res.TLS.CACert, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(res.SentinelAddrs()[0])
+	cmd := exec.Command("redis-cli", "--no-raw", "--tls", "--cacert", ca, "-h", host, "-p", port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", res.MasterName())
+	cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+res.Spec.Password)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), strconv.Itoa(res.Nodes[0].Port)) {
+		t.Fatalf("redis-cli --tls --cacert SENTINEL GET-MASTER-ADDR-BY-NAME: %v\n%s", err, out)
+	}
+	checkReplicasHandedOut(t, res)
+	failoverUnderWrites(t, s, o, res)
+}
+
+// TestIntegrationSentinelUsers: with --user and --no-default-user, a
+// client as the user (through the sentinels) has the user's rights only,
+// the default user is refused, no password is in docker inspect, and a
+// killed master fails over (the replica follows as masteruser redis-dock,
+// the sentinels log in with auth-user) with every acknowledged write kept.
+func TestIntegrationSentinelUsers(t *testing.T) {
+	ctx := context.Background()
+	s, o, res := upTest(t, "sentinel-acl", func(s *spec.Spec) {
+		s.Users, s.NoDefaultUser = []string{"app:~app:* +@read +@write -@dangerous"}, true
+	})
+	pw, ok := res.Spec.UserPassword("app")
+	if !ok || pw == "" {
+		t.Fatal("no password for user app")
+	}
+	app := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: res.MasterName(), SentinelAddrs: res.SentinelAddrs(),
+		SentinelPassword: res.Spec.Password, Username: "app", Password: pw, DialTimeout: time.Second})
+	defer app.Close()
+	for i := range 50 {
+		if err := app.Set(ctx, fmt.Sprintf("app:%d", i), i, 0).Err(); err != nil {
+			t.Fatalf("app SET app:%d: %v", i, err)
+		}
+	}
+	for what, err := range map[string]error{"SET other": app.Set(ctx, "other", "v", 0).Err(), "FLUSHALL": app.FlushAll(ctx).Err()} {
+		if err == nil || !strings.HasPrefix(err.Error(), "NOPERM") {
+			t.Errorf("app %s = %v, want NOPERM", what, err)
+		}
+	}
+	def := redis.NewClient(&redis.Options{Addr: res.DataAddrs()[0], MaxRetries: -1, DisableIdentity: true})
+	defer def.Close()
+	if err := def.Do(ctx, "AUTH", "default", res.Spec.Password).Err(); err == nil {
+		t.Error("AUTH default succeeded on a data node with --no-default-user")
+	}
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, pw)
+	testutil.AssertNoPasswordInInspect(t, o.Docker, s.Name, res.Spec.Password)
+	failoverUnderWrites(t, s, o, res)
+}
+
+// failoverUnderWrites kills the master under a writer that counts what
+// the replicas acknowledged (at least minAckedOnKilled on that master),
+// waits until every sentinel hands out a new master and the client
+// writes through it, and checks every acknowledged write and the old
+// master's rejoin.
+func failoverUnderWrites(t *testing.T, s spec.Spec, o provision.Options, res *Result) {
+	t.Helper()
+	ctx := context.Background()
 	rdb := failoverClient(res)
 	defer rdb.Close()
 	old, err := Master(ctx, s.Name, o)
@@ -312,7 +415,7 @@ func waitForNewMaster(t *testing.T, r *Result, killedPort int) string {
 	for time.Now().Before(deadline) {
 		agreed := ""
 		for _, addr := range r.SentinelAddrs() {
-			sc := redis.NewSentinelClient(&redis.Options{Addr: addr, Password: r.Spec.Password})
+			sc := sentinelClient(r, addr)
 			got, err := sc.GetMasterAddrByName(ctx, r.MasterName()).Result()
 			sc.Close()
 			if err != nil || len(got) != 2 || got[1] == fmt.Sprint(killedPort) || (agreed != "" && agreed != got[0]+":"+got[1]) {

@@ -67,7 +67,7 @@ func renderSentinel(s spec.Spec, nodes []topology.Node, n topology.Node) ([]byte
 		Name: n.Name, Port: n.Port, Bind: bindFor(s), ProtectedMode: s.ProtectedMode(),
 		Password: s.Password, Dir: images.DataDir, AnnounceIP: announceFor(s),
 		MasterName: s.Name, MasterHost: peerHost(s, master), MasterPort: master.Port,
-		Quorum: s.Quorum(), DownAfter: s.DownAfterMillis(), FailoverTimeout: s.FailoverTimeout(),
+		Quorum: s.Quorum(), DownAfter: s.DownAfterMillis(), FailoverTimeout: s.FailoverTimeout(), TLS: s.NodeTLS(), AuthUser: s.AdminUser(),
 	})
 }
 

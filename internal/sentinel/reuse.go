@@ -21,11 +21,14 @@ func (u *upRun) reuse(ctx context.Context, existing []docker.Container) (*Result
 	if err != nil {
 		return nil, err
 	}
+	if u.tls, err = provision.ReadTLS(ctx, u.o.Docker, u.spec, existing); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, u.spec.Wait)
 	defer cancel()
 	if err := u.waitHealthy(ctx); err != nil {
 		return nil, err
 	}
 	u.log.Infof(" • Sentinel group %q was already up with this spec; nothing changed", u.spec.Name)
-	return &Result{Spec: u.spec, Nodes: u.nodes, Existing: true}, nil
+	return &Result{Spec: u.spec, Nodes: u.nodes, Existing: true, TLS: u.tls}, nil
 }

@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -27,9 +29,15 @@ type Result struct {
 	Nodes    []topology.Node
 	Existing bool // the group was already there
 	Elapsed  time.Duration
-	Start    time.Duration // the network and the data nodes' containers
-	Boot     time.Duration // replication, then starting and waiting for the sentinels
+	Start    time.Duration    // the network and the data nodes' containers
+	Boot     time.Duration    // replication, then starting and waiting for the sentinels
+	TLS      *tlsca.Authority // the group's CA and certificates, nil without --tls
 }
+
+// Auth is how clients on the host connect to the group's data nodes and
+// sentinels: the password and, with --tls, the CA (and client
+// certificate) to trust.
+func (r *Result) Auth() redisx.Auth { return provision.Auth(r.Spec, r.TLS) }
 
 // MasterName is the name clients give the sentinels: the group's name.
 func (r *Result) MasterName() string { return r.Spec.Name }
@@ -80,6 +88,21 @@ type upRun struct {
 	log   *status.Logger
 	cr    *provision.Creation // the lock while creating, and what this run made
 	nodes []topology.Node
+	tls   *tlsca.Authority // with --tls: the CA and certificates
+}
+
+// auth is how the tool connects to the group's nodes of role.
+func (u *upRun) auth(role string) redisx.Auth { return roleAuth(u.spec, u.tls, role) }
+
+// roleAuth is how the tool logs in to a node of role: a data node as
+// redis-dock's admin user when the group has ACL users, a sentinel (whose
+// only user is the default one, with requirepass) by the password alone.
+func roleAuth(s spec.Spec, t *tlsca.Authority, role string) redisx.Auth {
+	a := provision.Auth(s, t)
+	if role == topology.RoleSentinel {
+		a.User = ""
+	}
+	return a
 }
 
 // run confirms the group when it exists, else creates it; when another
@@ -94,6 +117,10 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	}
 	u.nodes = plan(u.spec, netip.Prefix{})
 	if err := u.cr.Prepare(ctx, &u.spec, u.nodes, false); err != nil {
+		return nil, err
+	}
+	var err error
+	if u.tls, err = provision.ResolveTLS(u.spec, u.nodes); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
@@ -126,7 +153,7 @@ func (u *upRun) create(ctx context.Context) (*Result, error) {
 	if err := u.waitHealthy(wctx); err != nil {
 		return nil, err
 	}
-	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1)}, nil
+	return &Result{Spec: u.spec, Nodes: u.nodes, Start: started, Boot: time.Since(t1), TLS: u.tls}, nil
 }
 
 func (u *upRun) cascadeNote() string {

@@ -13,6 +13,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -86,6 +87,7 @@ type group struct {
 	spec    spec.Spec
 	cts     []docker.Container
 	members []member
+	tls     *tlsca.Authority // nil without --tls
 }
 
 func open(ctx context.Context, name string, o provision.Options) (*group, error) {
@@ -105,9 +107,12 @@ func open(ctx context.Context, name string, o provision.Options) (*group, error)
 		return nil, err
 	}
 	g := &group{spec: s, cts: cts}
+	if g.tls, err = provision.ReadTLS(ctx, o.Docker, s, cts); err != nil {
+		return nil, err
+	}
 	for _, c := range cts {
 		g.members = append(g.members, member{name: c.Name, state: c.State, role: c.Role, port: c.Port,
-			conn: redisx.Dial(s.Net().AdminAddr(c.Port), redisx.Auth{Password: s.Password})})
+			conn: redisx.Dial(s.Net().AdminAddr(c.Port), roleAuth(s, g.tls, c.Role))})
 	}
 	return g, nil
 }

@@ -52,7 +52,11 @@ func (u *upRun) startNodeWith(ctx context.Context, n topology.Node, extra []byte
 	if n.Role != topology.RoleSentinel { // sentinels keep their state in sentinel.conf
 		ns.Volume = docker.VolumeName(n.Name)
 	}
-	return u.cr.StartNode(ctx, ns, n.Port, path, conf)
+	certs, err := provision.TLSFiles(u.spec, u.tls, n)
+	if err != nil {
+		return err
+	}
+	return u.cr.StartNode(ctx, ns, n.Port, path, conf, append(certs, provision.UserFiles(u.spec)...)...)
 }
 
 // nodeSpec is node n's container: labelled like a cluster node, on the

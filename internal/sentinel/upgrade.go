@@ -10,6 +10,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/provision"
 	"github.com/redis-dock/redis-dock/internal/spec"
 	"github.com/redis-dock/redis-dock/internal/status"
+	"github.com/redis-dock/redis-dock/internal/tlsca"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
 
@@ -56,6 +57,7 @@ type upgradeRun struct {
 	imageID string                              // the new image's ID ("" when missing: dry run)
 	subnet  netip.Prefix                        // the group's network's, when it has one
 	changes map[string][]provision.ConfigChange // settings a node takes at runtime, by node
+	tls     *tlsca.Authority                    // the group's, nil without --tls
 }
 
 func (ur *upgradeRun) run(ctx context.Context) error {
@@ -152,6 +154,7 @@ func (ur *upgradeRun) read(ctx context.Context) (*group, *Status, error) {
 		return nil, nil, err
 	}
 	g.spec.Password = ur.want.Password
+	ur.tls = g.tls
 	return g, g.status(ctx), nil
 }
 
@@ -380,7 +383,7 @@ func (ur *upgradeRun) replace(ctx context.Context, s upgradeStep) error {
 	}
 	st0 := ur.log.Start("Replacing %s (%s)", s.Node, what)
 	defer st0.End(false)
-	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, nodes: nodes}
+	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, nodes: nodes, tls: ur.tls}
 	err = provision.Recreate(ctx, ur.o, ct, func(ctx context.Context) error { return u.startNodeWith(ctx, n, extra) })
 	if err != nil {
 		return err
@@ -420,7 +423,7 @@ func (ur *upgradeRun) restoreMissing(ctx context.Context, g *group, st *Status) 
 	if st.Master == "" {
 		return nil, nil, fmt.Errorf("sentinel group %q has no master and %d containers gone: restore it with `redis-dock up` and its spec first", ur.want.Name, len(missing))
 	}
-	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, nodes: nodes}
+	u := &upRun{spec: ur.want, o: ur.o, log: ur.log, cr: ur.cr, nodes: nodes, tls: ur.tls}
 	for _, n := range missing {
 		line := ur.log.Start("Making node %s again (its container is gone)", n.Name)
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*ur.want.Wait)

@@ -14,7 +14,7 @@ import (
 
 // dial connects to node n by its admin address.
 func (ur *upgradeRun) dial(n topology.Node) *redisx.Node {
-	return redisx.Dial(ur.want.Net().AdminAddr(n.Port), redisx.Auth{Password: ur.want.Password})
+	return redisx.Dial(ur.want.Net().AdminAddr(n.Port), roleAuth(ur.want, ur.tls, n.Role))
 }
 
 // until polls check every pollInterval until it says nothing is wrong,

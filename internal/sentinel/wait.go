@@ -19,7 +19,7 @@ func (u *upRun) members(roles ...string) []member {
 		for _, r := range roles {
 			if n.Role == r {
 				out = append(out, member{name: n.Name, state: "running", role: n.Role, port: n.Port,
-					conn: redisx.Dial(u.spec.Net().AdminAddr(n.Port), redisx.Auth{Password: u.spec.Password})})
+					conn: redisx.Dial(u.spec.Net().AdminAddr(n.Port), u.auth(n.Role))})
 			}
 		}
 	}

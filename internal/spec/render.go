@@ -11,7 +11,7 @@ import (
 func (s Spec) NodeSettings() templates.Settings {
 	return templates.Settings{
 		Cluster: s.Mode == ModeCluster, NodeTimeout: s.NodeTimeout, ProtectedMode: s.ProtectedMode(),
-		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.extra(), TLS: s.nodeTLS(),
+		Password: s.Password, AppendOnly: s.AppendOnly, Extra: s.extra(), TLS: s.NodeTLS(),
 		MasterUser: s.AdminUser(), Users: s.aclLines(), DefaultUserOff: s.NoDefaultUser,
 	}
 }
@@ -24,8 +24,9 @@ func (s Spec) extra() []string {
 	return s.Config
 }
 
-// nodeTLS is the nodes' TLS settings, nil without --tls.
-func (s Spec) nodeTLS() *templates.TLS {
+// NodeTLS is the nodes' TLS settings (data nodes and sentinels), nil
+// without --tls.
+func (s Spec) NodeTLS() *templates.TLS {
 	if !s.TLS {
 		return nil
 	}

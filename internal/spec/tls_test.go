@@ -21,7 +21,7 @@ func TestValidateTLS(t *testing.T) {
 		{"ca without certs", func(s *Spec) { s.TLS, s.TLSCA = true, "ca.pem" }, "give both"},
 		{"certs without ca", func(s *Spec) { s.TLS, s.TLSCertDir = true, "certs" }, "give both"},
 		{"days", func(s *Spec) { s.TLS, s.TLSDays = true, 0 }, "--tls-days 0"},
-		{"sentinel", func(s *Spec) { s.TLS, s.Mode, s.Masters = true, ModeSentinel, 1 }, "--tls: sentinel groups"},
+		{"sentinel", func(s *Spec) { s.TLS, s.Mode, s.Masters, s.Replicas = true, ModeSentinel, 1, 1 }, ""},
 		{"a tls directive", func(s *Spec) { s.Config = []string{"tls-port 7100"} }, "set by --tls"},
 	}
 	for _, tt := range tests {

@@ -79,9 +79,6 @@ func (s Spec) validateUsers() []error {
 	if len(s.Users) == 0 {
 		flag = "--no-default-user"
 	}
-	if s.Mode == ModeSentinel {
-		add("%s: sentinel groups do not support ACL users yet; use it with --mode cluster", flag)
-	}
 	if _, err := netmode.Lookup(s.Network); err != nil {
 		add("%s with --network %s: ACL users are supported on the networks up makes: %s", flag, s.Network, strings.Join(netmode.Names(), ", "))
 	}

@@ -26,6 +26,11 @@ func TestValidateUsers(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid users refused: %v", err)
 	}
+	sentinel := ok
+	sentinel.Mode, sentinel.Masters, sentinel.Replicas, sentinel.NoDefaultUser = ModeSentinel, 1, 1, true
+	if err := sentinel.Validate(); err != nil {
+		t.Fatalf("users in a sentinel group refused: %v", err)
+	}
 	for name, tc := range map[string]struct {
 		edit func(*Spec)
 		want string
@@ -33,16 +38,11 @@ func TestValidateUsers(t *testing.T) {
 		"unknown category": {func(s *Spec) { s.Users = []string{"app:+@reed"} }, `--user app: rule "+@reed": unknown category`},
 		"unknown command":  {func(s *Spec) { s.Users = []string{"app:+sett"} }, `--user app: rule "+sett": unknown command`},
 		"twice":            {func(s *Spec) { s.Users = append(s.Users, "app:+get") }, "--user app: given twice"},
-		"sentinel":         {func(s *Spec) { s.Mode, s.Masters = ModeSentinel, 1 }, "--user: sentinel groups do not support ACL users yet"},
-		"no-default-user sentinel": {func(s *Spec) {
-			s.Users, s.UserPasswordFiles, s.NoDefaultUser, s.Mode, s.Masters = nil, nil, true, ModeSentinel, 1
-		},
-			"--no-default-user: sentinel groups"},
-		"no password":  {func(s *Spec) { s.NoPassword = true }, "--user with --no-password"},
-		"file of whom": {func(s *Spec) { s.UserPasswordFiles = []string{"bob=" + pwFile} }, "--user-password-file bob: no --user bob"},
-		"file missing": {func(s *Spec) { s.UserPasswordFiles = []string{"app=" + pwFile + "x"} }, "--user-password-file app: "},
-		"both":         {func(s *Spec) { s.UserPasswords = []string{"app=x"} }, "already given by --user-password-file"},
-		"without user": {func(s *Spec) { s.Users, s.UserPasswordFiles = nil, []string{"app=" + pwFile} }, "need a --user"},
+		"no password":      {func(s *Spec) { s.NoPassword = true }, "--user with --no-password"},
+		"file of whom":     {func(s *Spec) { s.UserPasswordFiles = []string{"bob=" + pwFile} }, "--user-password-file bob: no --user bob"},
+		"file missing":     {func(s *Spec) { s.UserPasswordFiles = []string{"app=" + pwFile + "x"} }, "--user-password-file app: "},
+		"both":             {func(s *Spec) { s.UserPasswords = []string{"app=x"} }, "already given by --user-password-file"},
+		"without user":     {func(s *Spec) { s.Users, s.UserPasswordFiles = nil, []string{"app=" + pwFile} }, "need a --user"},
 	} {
 		s := ok
 		s.Users = append([]string(nil), ok.Users...)

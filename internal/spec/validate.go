@@ -80,9 +80,6 @@ func (s Spec) validateTLS() []error {
 		}
 		return errs
 	}
-	if s.Mode == ModeSentinel {
-		add("--tls: sentinel groups do not support TLS yet; use it with --mode cluster")
-	}
 	if _, err := netmode.Lookup(s.Network); err != nil {
 		add("--tls with --network %s: TLS is supported on the networks up makes: %s", s.Network, strings.Join(netmode.Names(), ", "))
 	}

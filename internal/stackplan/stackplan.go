@@ -29,13 +29,7 @@ const (
 	SecretPath       = "/run/secrets/" + PasswordSecret
 	ConfigPath       = "/etc/redis-dock/redis.conf" // where the base config is mounted
 	DataDir          = "/data"
-	// SwarmConfigPath is where a Swarm node writes its final redis.conf
-	// (mode 0600): the data volume is the one writable place of a Swarm
-	// task (read-only root); the node writes it anew at every start.
-	// Compose nodes keep theirs in /etc/redis, where `redis-dock
-	// password` and `status` read it.
-	SwarmConfigPath = DataDir + "/redis.conf"
-	BootstrapWait   = "5m"
+	BootstrapWait    = "5m"
 )
 
 // Plan is one self-bootstrapping cluster.
@@ -135,11 +129,6 @@ func (p *Plan) NodeCommand() []string {
 	return cmd
 }
 
-// SwarmNodeCommand is NodeCommand for a Swarm service (SwarmConfigPath).
-func (p *Plan) SwarmNodeCommand() []string {
-	return append(p.NodeCommand(), "--out", SwarmConfigPath)
-}
-
 // BootstrapCommand is the command of the one-shot bootstrap.
 func (p *Plan) BootstrapCommand() []string {
 	return append(append([]string{"redis-dock", "bootstrap"}, p.shapeArgs()...), "--wait", BootstrapWait)
@@ -177,6 +166,14 @@ func ParseSpecLabel(v string) (spec.Spec, error) {
 
 // Labels are the labels of the network, volumes, configs and secret.
 func (p *Plan) Labels() map[string]string { return map[string]string{docker.LabelCluster: p.Spec.Name} }
+
+// NodeLock is what a node task may not do, on Swarm as in a locked node
+// container of `up`: no capability (it runs as the redis user from the
+// start: its secrets and configs are mounted readable by that user), a
+// read-only root (it writes only to the data volume: data, nodes.conf and
+// the final redis.conf, which CONFIG REWRITE rewrites; a /tmp tmpfs as
+// `up` gives its nodes), and a pids limit.
+var NodeLock = docker.TaskLock{CapDrop: []string{"ALL"}, ReadOnly: true, Tmpfs: []string{"/tmp"}, Pids: docker.PidsLimit}
 
 // RedisUID is the node image's redis user (images.UID).
 const RedisUID = images.UID

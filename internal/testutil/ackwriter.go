@@ -53,22 +53,26 @@ func (w *AckWriter) Start(ctx context.Context) (stop func()) {
 }
 
 // write sets key on its master and waits for one replica; it also asks
-// the master its port, on the same connection, to know who acknowledged.
+// the master its port (tls-port on a TLS node), on the same connection,
+// to know who acknowledged.
 func (w *AckWriter) write(ctx context.Context, key, val string) (port int, ok bool) {
 	m, err := w.Master(ctx, key)
 	if err != nil {
 		return 0, false
 	}
 	var wait *redis.Cmd
-	var cfg *redis.MapStringStringCmd
+	var cfg, tlsCfg *redis.MapStringStringCmd
 	_, err = m.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, key, val, 0)
 		wait = p.Do(ctx, "WAIT", 1, 1000)
-		cfg = p.ConfigGet(ctx, "port")
+		cfg, tlsCfg = p.ConfigGet(ctx, "port"), p.ConfigGet(ctx, "tls-port")
 		return nil
 	})
 	n, _ := wait.Int64()
 	port, perr := strconv.Atoi(cfg.Val()["port"])
+	if port == 0 { // a TLS node: port 0, its client port is tls-port
+		port, perr = strconv.Atoi(tlsCfg.Val()["tls-port"])
+	}
 	return port, err == nil && n >= 1 && perr == nil
 }
 

@@ -40,7 +40,8 @@ func NewCommand(env *status.Env) *cobra.Command {
 	f.Register(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&f.config, "config", "/etc/redis-dock/redis.conf", "base redis.conf (a Swarm config; no password, no announce address)")
-	fs.StringVar(&f.out, "out", nodeagent.ConfigDir+"/redis.conf", "where to write the final redis.conf (mode 0600)")
+	// on the data volume: a Swarm node's root filesystem is read-only
+	fs.StringVar(&f.out, "out", nodeagent.DataDir+"/redis.conf", "where to write the final redis.conf (mode 0600)")
 	fs.StringVar(&f.subnet, "subnet", "", "the cluster network's subnet: the address inside it is announced")
 	fs.BoolVar(&f.announce, "announce", true, "after start, ask the other nodes to MEET this one if they know it at an old address")
 	fs.BoolVar(&f.noPass, "no-password", false, "run without a password (compose files of --no-password clusters, ports on loopback only)")

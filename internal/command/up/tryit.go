@@ -30,8 +30,12 @@ func printTryIt(w io.Writer, s spec.Spec, cliArgs string) {
 
 // tryUser is the ACL user the line logs in as: the first --user, or
 // redis-dock's admin user when the default user is off without one; ""
-// for the default user.
+// for the default user, and for a sentinel group, whose line asks a
+// sentinel (sentinels know the default user only, with the password).
 func tryUser(s spec.Spec) string {
+	if s.Mode == spec.ModeSentinel {
+		return ""
+	}
 	if u := s.ParsedUsers(); len(u) > 0 {
 		return u[0].Name
 	}

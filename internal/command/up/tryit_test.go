@@ -62,3 +62,15 @@ func TestPrintTryItUsers(t *testing.T) {
 		t.Errorf("with --no-default-user only:\n%s", b.String())
 	}
 }
+
+// TestPrintTryItSentinelUsers: a sentinel group's line asks a sentinel,
+// which knows the default user only: no --user, the group's password.
+func TestPrintTryItSentinelUsers(t *testing.T) {
+	s := spec.Default()
+	s.Name, s.Mode, s.Users, s.NoDefaultUser = "shop", spec.ModeSentinel, []string{"app:~app:* +@read"}, true
+	var b bytes.Buffer
+	printTryIt(&b, s, "-p 7002 SENTINEL GET-MASTER-ADDR-BY-NAME shop")
+	if want := `REDISCLI_AUTH="$(redis-dock password --name shop)" redis-cli -p 7002 SENTINEL`; !strings.Contains(b.String(), want) || strings.Contains(b.String(), "--user") {
+		t.Errorf("want %q and no --user in:\n%s", want, b.String())
+	}
+}
