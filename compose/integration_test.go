@@ -3,11 +3,13 @@ package compose
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,7 @@ func TestIntegrationComposeUp(t *testing.T) {
 	}
 	addrs := composeUp(ctx, t, d, p, dir, yml, compose)
 	checkStatus(t, d, p.Spec.Name, len(p.Nodes), p.Spec.Port)
+	checkLocked(t, d, p.Spec.Name)
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Password: p.Spec.Password})
 	defer rdb.Close()
 	testutil.WriteRead(t, rdb, "k", 10000)
@@ -141,5 +144,40 @@ func checkGone(t *testing.T, d *docker.Client, name string) {
 	t.Helper()
 	if left, err := d.Leftovers(context.Background(), name); err != nil || left != (docker.Removed{}) {
 		t.Errorf("after down -v: %+v left of %s (%v)", left, name, err)
+	}
+}
+
+// checkLocked checks, in docker inspect, that every node container of the
+// project is locked down: every capability dropped but the four its start
+// as root needs, no-new-privileges, a read-only root with a /tmp tmpfs,
+// the pids limit.
+func checkLocked(t *testing.T, d *docker.Client, name string) {
+	t.Helper()
+	n := 0
+	testutil.InspectEach(t, d, name, func(cname string, raw []byte) {
+		if strings.Contains(cname, stackplan.BootstrapService) {
+			return
+		}
+		var c struct {
+			HostConfig struct {
+				CapDrop, CapAdd, SecurityOpt []string
+				ReadonlyRootfs               bool
+				PidsLimit                    *int64
+				Tmpfs                        map[string]string
+			}
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		h := c.HostConfig
+		if !slices.Equal(h.CapDrop, []string{"ALL"}) || len(h.CapAdd) != 4 || !slices.Contains(h.SecurityOpt, "no-new-privileges") ||
+			!h.ReadonlyRootfs || h.PidsLimit == nil || *h.PidsLimit != docker.PidsLimit {
+			t.Errorf("%s: CapDrop %v, CapAdd %v, SecurityOpt %v, ReadonlyRootfs %v, PidsLimit %v, Tmpfs %v",
+				cname, h.CapDrop, h.CapAdd, h.SecurityOpt, h.ReadonlyRootfs, h.PidsLimit, h.Tmpfs)
+		}
+	})
+	if n != 6 {
+		t.Errorf("%d node containers checked, want 6", n)
 	}
 }

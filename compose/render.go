@@ -65,6 +65,13 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, f stackplan.Files) types.S
 		{Type: types.VolumeTypeVolume, Source: volumeKey(n), Target: stackplan.DataDir},
 		{Type: types.VolumeTypeBind, Source: filepath.Join(f.Dir, stackplan.ConfigFile(n.Port)), Target: stackplan.ConfigPath, ReadOnly: true},
 	}
+	// locked down as a Swarm node task, but for what its start as root
+	// needs: read the password file (the host file's owner and mode),
+	// write the final config onto the data volume and give it to the redis
+	// user, then drop to that user (which leaves it no capability)
+	lock := stackplan.NodeLock
+	svc.CapDrop, svc.CapAdd = lock.CapDrop, []string{"CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID"}
+	svc.SecurityOpt, svc.ReadOnly, svc.Tmpfs, svc.PidsLimit = []string{"no-new-privileges"}, lock.ReadOnly, lock.Tmpfs, lock.Pids
 	return svc
 }
 

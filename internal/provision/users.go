@@ -31,7 +31,7 @@ func ReadUserPasswords(ctx context.Context, d *docker.Client, s spec.Spec, nodes
 	if len(s.Users) == 0 {
 		return nil, nil
 	}
-	b, err := readFromAny(ctx, d, nodes, usersFile, "the users' passwords")
+	b, err := readFromAny(ctx, d, nodes, "the users' passwords", usersFile)
 	if err != nil {
 		return nil, err
 	}

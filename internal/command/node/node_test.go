@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redis-dock/redis-dock/internal/provision"
+	"github.com/redis-dock/redis-dock/internal/status"
 )
 
 // TestPassword: a node never runs open by accident; only --no-password
@@ -32,5 +35,15 @@ func TestPassword(t *testing.T) {
 		if got != tt.want || (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("file %q no-password %v: %q, %v; want %q and an error naming %q", tt.file, tt.noPass, got, err, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestOutIsWhereTheHostReads: a node writes its final config where the
+// host-side commands read the password back (provision.StackConfigPath),
+// on the data volume (a locked node's root is read-only).
+func TestOutIsWhereTheHostReads(t *testing.T) {
+	out := NewCommand(&status.Env{}).Flags().Lookup("out")
+	if out == nil || out.DefValue != provision.StackConfigPath {
+		t.Fatalf("--out default %v, want %s", out, provision.StackConfigPath)
 	}
 }
