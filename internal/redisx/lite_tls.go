@@ -42,29 +42,40 @@ func (n *liteConn) dial(ctx context.Context) (net.Conn, error) {
 // with every task; the certificates name the services), and the CA is
 // the cluster's own, signing nothing but its nodes.
 func (t *TLS) chainConfig() (*tls.Config, error) {
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(t.CA) {
+	cfg, err := t.Config()
+	if err != nil {
+		return nil, err
+	}
+	roots := cfg.RootCAs
+	cfg.InsecureSkipVerify = true // the chain is checked by VerifyConnection below
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("the node showed no certificate")
+		}
+		inter := x509.NewCertPool()
+		for _, c := range cs.PeerCertificates[1:] {
+			inter.AddCert(c)
+		}
+		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		if err != nil {
+			return fmt.Errorf("the node's certificate is not from the cluster's CA: %w", err)
+		}
+		return nil
+	}
+	return cfg, nil
+}
+
+// Config is the crypto/tls configuration of t: the nodes' CA as the only
+// root, and the client certificate when there is one. The server name is
+// left to each connection (the host of the address dialled), so a cluster
+// client following MOVED to localhost:<port> checks that name.
+func (t *TLS) Config() (*tls.Config, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(t.CA) {
 		return nil, errors.New("the cluster's CA certificate is not PEM")
 	}
-	cfg := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		InsecureSkipVerify: true, // the chain is checked by VerifyConnection below
-		VerifyConnection: func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("the node showed no certificate")
-			}
-			inter := x509.NewCertPool()
-			for _, c := range cs.PeerCertificates[1:] {
-				inter.AddCert(c)
-			}
-			_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter,
-				KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
-			if err != nil {
-				return fmt.Errorf("the node's certificate is not from the cluster's CA: %w", err)
-			}
-			return nil
-		},
-	}
+	cfg := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	if len(t.Cert) > 0 {
 		pair, err := tls.X509KeyPair(t.Cert, t.Key)
 		if err != nil {
