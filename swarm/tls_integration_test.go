@@ -12,7 +12,6 @@ import (
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/spec"
-	"github.com/redis-dock/redis-dock/internal/testutil"
 )
 
 // TestIntegrationSwarmTLS: `swarm up --tls` forms the stack over TLS
@@ -24,18 +23,7 @@ func TestIntegrationSwarmTLS(t *testing.T) {
 	d := needSwarm(t)
 	cli := dockerCLI(t)
 	ctx := context.Background()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image, s.TLS = testutil.UniqueName("swtls"), 2000, testutil.PinNodeImage(t, d), true
-	s.Memory, s.CPUs = "256m", "0.5"
-	o := Options{Docker: d, Logger: testLogger(t)}
-	t.Cleanup(func() { down(t, d, s.Name) })
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
-		t.Fatalf("report %+v", res.Report)
-	}
+	s, o, res := upStack(t, d, "swtls", func(s *spec.Spec) { s.TLS, s.Memory, s.CPUs = true, "256m", "0.5" })
 	t.Logf("swarm up --tls took %v", res.Elapsed.Round(time.Second))
 	st, err := GetStatus(ctx, s.Name, 10*time.Second, o)
 	if err != nil || !st.Healthy {

@@ -24,18 +24,10 @@ import (
 func TestIntegrationSwarmUsers(t *testing.T) {
 	d := needSwarm(t)
 	ctx := context.Background()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image, s.TLS = testutil.UniqueName("swacl"), 2000, testutil.PinNodeImage(t, d), true
-	s.Users, s.NoDefaultUser, s.UserPasswords = []string{"app:~app:* +@read +@write -@dangerous"}, true, []string{"app=App-pw-" + s.Name}
-	o := Options{Docker: d, Logger: testLogger(t)}
-	t.Cleanup(func() { down(t, d, s.Name) })
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Report.Healthy || len(res.Report.Nodes) != 6 {
-		t.Fatalf("report %+v", res.Report)
-	}
+	s, _, res := upStack(t, d, "swacl", func(s *spec.Spec) {
+		s.TLS, s.Users, s.NoDefaultUser = true, []string{"app:~app:* +@read +@write -@dangerous"}, true
+		s.UserPasswords = []string{"app=App-pw-" + s.Name}
+	})
 	services, err := d.Services(ctx, s.Name)
 	if err != nil {
 		t.Fatal(err)
