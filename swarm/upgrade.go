@@ -140,13 +140,21 @@ func (u *stackUpgrade) current(ctx context.Context, node string) (bool, error) {
 	return true, nil
 }
 
-// planFrom orders the work from what the check found: every replica not
+// planFrom orders the work from what the check found (see upgradePlan),
+// asking the engine which services run the new image already.
+func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan[provision.Step], error) {
+	plan, skipped, err := upgradePlan(rep, u.uo.AllowDowntime, func(node string) (bool, error) { return u.current(ctx, node) })
+	u.res.Skipped = append(u.res.Skipped, skipped...)
+	return plan, err
+}
+
+// upgradePlan orders the work from a check's report: every replica not
 // current, one at a time; then each master not current, failed over to
 // its first replica and replaced as a replica. A master without a
 // replica that serves slots is refused, naming it, unless downtime is
-// allowed.
-func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan[provision.Step], error) {
-	var plan provision.Plan[provision.Step]
+// allowed. current says whether a node's service runs the new image
+// already (those are skipped, so a second run resumes).
+func upgradePlan(rep Report, allowDowntime bool, current func(node string) (bool, error)) (plan provision.Plan[provision.Step], skipped []string, err error) {
 	var alone []string
 	byID := map[string]string{}
 	for _, n := range rep.Nodes {
@@ -158,23 +166,23 @@ func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan
 			masters = append(masters, n)
 			continue
 		}
-		cur, err := u.current(ctx, n.Name)
+		cur, err := current(n.Name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cur {
-			u.res.Skipped = append(u.res.Skipped, n.Name)
+			skipped = append(skipped, n.Name)
 		} else {
 			plan = append(plan, provision.Step{Kind: provision.StepReplace, Node: n.Name, Of: byID[n.Master]})
 		}
 	}
 	for _, m := range masters {
-		cur, err := u.current(ctx, m.Name)
+		cur, err := current(m.Name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cur {
-			u.res.Skipped = append(u.res.Skipped, m.Name)
+			skipped = append(skipped, m.Name)
 			continue
 		}
 		i := slices.IndexFunc(rep.Nodes, func(n NodeReport) bool { return n.Role == "replica" && n.Master == m.ID })
@@ -182,17 +190,17 @@ func (u *stackUpgrade) planFrom(ctx context.Context, rep Report) (provision.Plan
 		case i >= 0:
 			plan = append(plan, provision.Step{Kind: provision.StepFailover, Node: m.Name, To: rep.Nodes[i].Name},
 				provision.Step{Kind: provision.StepReplace, Node: m.Name, Of: rep.Nodes[i].Name})
-		case m.Slots == "" || u.uo.AllowDowntime:
+		case m.Slots == "" || allowDowntime:
 			plan = append(plan, provision.Step{Kind: provision.StepDowntime, Node: m.Name, Empty: m.Slots == ""})
 		default:
 			alone = append(alone, m.Name)
 		}
 	}
 	if len(alone) > 0 {
-		return nil, fmt.Errorf("--allow-downtime: master %s has no replica to fail over to, so its slots would be down while its service is updated; "+
+		return nil, nil, fmt.Errorf("--allow-downtime: master %s has no replica to fail over to, so its slots would be down while its service is updated; "+
 			"add replicas or pass --allow-downtime", strings.Join(alone, ", "))
 	}
-	return plan, nil
+	return plan, skipped, nil
 }
 
 // step runs one step to its end and checks the cluster healthy after it.
