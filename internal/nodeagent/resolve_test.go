@@ -10,9 +10,10 @@ import (
 )
 
 // TestResolveAnswering: a name that first resolves to an address where
-// nothing listens (the task of a host that is gone) is resolved again
-// until it points at one that answers; one that never does fails naming
-// the name and the address.
+// nothing listens (the task of a host that is gone), then to nothing, is
+// resolved again until one of its addresses answers (the stale one
+// beside it is passed over); one that never does fails naming the name
+// and the address.
 func TestResolveAnswering(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -25,14 +26,17 @@ func TestResolveAnswering(t *testing.T) {
 	lookups := 0
 	lookup := func(context.Context, string) ([]netip.Addr, error) {
 		lookups++
-		if lookups <= 2 {
+		switch lookups {
+		case 1, 2:
 			return []netip.Addr{netip.MustParseAddr("127.0.0.9")}, nil
+		case 3:
+			return nil, nil
 		}
-		return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+		return []netip.Addr{netip.MustParseAddr("127.0.0.9"), netip.MustParseAddr("127.0.0.1")}, nil
 	}
 	ip, err := resolveAnswering(ctx, lookup, "n-7000", port)
-	if err != nil || ip.String() != "127.0.0.1" || lookups != 3 {
-		t.Fatalf("got %s, %v after %d lookups; want 127.0.0.1 after 3", ip, err, lookups)
+	if err != nil || ip.String() != "127.0.0.1" || lookups != 4 {
+		t.Fatalf("got %s, %v after %d lookups; want 127.0.0.1 after 4", ip, err, lookups)
 	}
 
 	short, cancel2 := context.WithTimeout(context.Background(), time.Second)

@@ -100,24 +100,38 @@ func (s Shape) Members(ctx context.Context, lookup Lookup) ([]form.Member, error
 	return out, nil
 }
 
-// resolveAnswering is ResolveOne, again until the address accepts a
-// connection on port.
+// resolveAnswering polls host until exactly one of the addresses it
+// resolves to accepts a connection on port (a stale record beside the
+// live one is passed over; two live ones are waited out).
 func resolveAnswering(ctx context.Context, lookup Lookup, host string, port int) (netip.Addr, error) {
+	var last error
 	for {
-		ip, err := ResolveOne(ctx, lookup, host)
-		if err != nil {
-			return ip, err
-		}
-		addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
-		d := net.Dialer{Timeout: 2 * time.Second}
-		conn, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
+		addrs, err := lookup(ctx, host)
+		var live []netip.Addr
+		for _, ip := range addrs {
+			addr := net.JoinHostPort(ip.Unmap().String(), strconv.Itoa(port))
+			d := net.Dialer{Timeout: 2 * time.Second}
+			conn, derr := d.DialContext(ctx, "tcp", addr)
+			if derr != nil {
+				last = fmt.Errorf("%s resolves to %s, which does not answer: %w", host, addr, derr)
+				continue
+			}
 			conn.Close()
-			return ip, nil
+			live = append(live, ip.Unmap())
+		}
+		switch {
+		case err != nil:
+			last = err
+		case len(live) == 1:
+			return live[0], nil
+		case len(live) > 1:
+			last = fmt.Errorf("%s resolves to %d addresses that answer: %v", host, len(live), live)
+		case len(addrs) == 0:
+			last = fmt.Errorf("%s resolves to no address", host)
 		}
 		select {
 		case <-ctx.Done():
-			return netip.Addr{}, fmt.Errorf("node %s resolves to %s, which does not answer: %w", host, addr, err)
+			return netip.Addr{}, fmt.Errorf("node %s did not resolve to one address that answers in time: %w", host, last)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
