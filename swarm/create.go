@@ -2,9 +2,13 @@ package swarm
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/redis-dock/redis-dock/internal/docker"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 )
 
 func (u *upRun) createNetwork(ctx context.Context) error {
@@ -24,10 +28,18 @@ func (u *upRun) createNetwork(ctx context.Context) error {
 	return nil
 }
 
-// createFiles creates the password secret and every node's config.
+// createFiles creates the password secret, the TLS secrets and every
+// node's config.
 func (u *upRun) createFiles(ctx context.Context) error {
 	stack := u.plan.Spec.Name
-	st := u.log.Start("Creating the password secret and %d configs", len(u.plan.Nodes))
+	what := "the password secret"
+	if u.plan.Spec.ACL() {
+		what += ", the users secret"
+	}
+	if u.tls != nil {
+		what += fmt.Sprintf(", %d TLS secrets", 1+2*len(u.plan.Nodes))
+	}
+	st := u.log.Start("Creating %s and %d configs", what, len(u.plan.Nodes))
 	defer st.End(false)
 	labels := stackLabels(stack, u.plan.Labels())
 	id, err := u.o.Docker.CreateSecret(ctx, secretName(stack), []byte(u.plan.Spec.Password+"\n"), labels)
@@ -37,6 +49,27 @@ func (u *upRun) createFiles(ctx context.Context) error {
 	u.refs.secret, u.refs.secretName, u.refs.configs = id, secretName(stack), map[int]string{}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
+	u.refs.tls = map[string]docker.StackObject{}
+	if u.plan.Spec.ACL() {
+		g.Go(func() error {
+			name := stack + "_" + stackplan.UsersSecret
+			id, err := u.o.Docker.CreateSecret(gctx, name, u.plan.UsersFile(), labels)
+			u.refs.users = docker.StackObject{ID: id, Name: name}
+			return err
+		})
+	}
+	if u.tls != nil {
+		for key, data := range u.tls.Secrets() {
+			g.Go(func() error {
+				name := stack + "_" + key
+				id, err := u.o.Docker.CreateSecret(gctx, name, data, labels)
+				mu.Lock()
+				u.refs.tls[key] = docker.StackObject{ID: id, Name: name}
+				mu.Unlock()
+				return err
+			})
+		}
+	}
 	for _, n := range u.plan.Nodes {
 		g.Go(func() error {
 			id, err := u.o.Docker.CreateConfig(gctx, configName(stack, n.Port, n.Conf), n.Conf, labels)

@@ -33,7 +33,20 @@ type refs struct {
 	networkName string
 	secret      string // ID
 	secretName  string
-	configs     map[int]string // IDs by port
+	configs     map[int]string                // IDs by port
+	tls         map[string]docker.StackObject // TLS secrets by key (stackplan.TLSMounts)
+	users       docker.StackObject            // the users secret (stackplan.UsersSecret)
+}
+
+// tlsRefs mounts the TLS secrets of node n (nil: of a job), readable by
+// the redis user only.
+func tlsRefs(p *stackplan.Plan, r refs, n *stackplan.Node) []docker.FileRef {
+	var out []docker.FileRef
+	for _, m := range p.TLSMounts(n) {
+		o := r.tls[m.Secret]
+		out = append(out, docker.FileRef{ID: o.ID, Name: o.Name, Target: m.Target, UID: uid, GID: uid, Mode: 0o400})
+	}
+	return out
 }
 
 // sdkNodeService is node n as an SDK service, the same as the stack file's.
@@ -43,9 +56,14 @@ func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint stri
 	s.Hostname, s.Init, s.StopGrace = n.Service, true, 30*time.Second
 	s.Configs = []docker.FileRef{{ID: r.configs[n.Port], Name: configName(stack, n.Port, n.Conf), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: 0o440}}
+	s.Secrets = append(s.Secrets, tlsRefs(p, r, &n)...)
+	if p.Spec.ACL() {
+		s.Secrets = append(s.Secrets, docker.FileRef{ID: r.users.ID, Name: r.users.Name, Target: stackplan.UsersSecret, UID: uid, GID: uid, Mode: 0o400})
+	}
 	s.Volume, s.VolumeTarget, s.VolumeLabels = volumeName(stack, n), stackplan.DataDir, stackLabels(stack, p.Labels())
 	s.Restart = docker.RestartAny
 	s.Locked = stackplan.NodeLock
+	s.Memory, s.NanoCPUs = limits(p)
 	if constraint != "" {
 		s.Constraints = []string{constraint}
 	}
@@ -54,6 +72,7 @@ func sdkNodeService(p *stackplan.Plan, n stackplan.Node, r refs, constraint stri
 
 func sdkBootstrapService(p *stackplan.Plan, r refs) docker.Service {
 	s := baseSDKService(p, stackplan.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels(), r)
+	s.Secrets = append(s.Secrets, tlsRefs(p, r, nil)...)
 	s.Restart = docker.RestartOnFailure
 	return s
 }
@@ -64,6 +83,7 @@ func checkJob(p *stackplan.Plan, r refs, wait time.Duration, extra ...string) do
 	args := append([]string{"--wait", wait.String()}, extra...)
 	labels := map[string]string{docker.LabelCluster: p.Spec.Name, docker.LabelRole: "check"}
 	s := baseSDKService(p, "check-"+strconv.FormatInt(time.Now().UnixNano()%1e9, 36), p.CheckCommand(args...), labels, r)
+	s.Secrets = append(s.Secrets, tlsRefs(p, r, nil)...)
 	return s
 }
 

@@ -55,6 +55,12 @@ func Project(p *Plan, f Files, pl Placement) *types.Project {
 		Configs: types.Configs{},
 		Secrets: types.Secrets{stackplan.PasswordSecret: {File: abs(f.Password), Labels: p.Labels()}},
 	}
+	if p.Spec.TLS {
+		addTLSSecrets(pr, p, f)
+	}
+	if p.Spec.ACL() {
+		pr.Secrets[stackplan.UsersSecret] = types.SecretConfig{File: abs(f.Users), Labels: p.Labels()}
+	}
 	if p.Spec.Encrypted {
 		pr.Networks[stackplan.NetworkKey] = encrypted(pr.Networks[stackplan.NetworkKey])
 	}
@@ -95,7 +101,14 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 	svc.Deploy.Resources.Limits = &types.Resource{Pids: lock.Pids}
 	svc.Configs = []types.ServiceConfigObjConfig{{Source: ConfigFile(n.Port), Target: stackplan.ConfigPath,
 		UID: uid, GID: uid, Mode: fileMode(0o440)}}
+	svc.Secrets = append(svc.Secrets, tlsSecrets(p, &n)...)
+	if p.Spec.ACL() {
+		svc.Secrets = append(svc.Secrets, types.ServiceSecretConfig{Source: stackplan.UsersSecret, Target: stackplan.UsersSecret,
+			UID: uid, GID: uid, Mode: fileMode(0o400)})
+	}
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "any", Delay: duration(5 * time.Second)}
+	mem, cpus := limits(p)
+	svc.Deploy.Resources.Limits.MemoryBytes, svc.Deploy.Resources.Limits.NanoCPUs = types.UnitBytes(mem), types.NanoCPUs(float64(cpus)/1e9)
 	svc.Deploy.UpdateConfig = &types.UpdateConfig{Order: "stop-first"}
 	if host != "" {
 		svc.Deploy.Placement.Constraints = []string{key + " == " + host}
@@ -105,6 +118,7 @@ func nodeService(p *stackplan.Plan, n stackplan.Node, key, host string) types.Se
 
 func bootstrapService(p *stackplan.Plan) types.ServiceConfig {
 	svc := baseService(p, stackplan.BootstrapService, p.BootstrapCommand(), p.BootstrapLabels())
+	svc.Secrets = append(svc.Secrets, tlsSecrets(p, nil)...)
 	svc.Deploy.RestartPolicy = &types.RestartPolicy{Condition: "on-failure", Delay: duration(5 * time.Second)}
 	return svc
 }
@@ -124,6 +138,35 @@ func baseService(p *stackplan.Plan, name string, cmd []string, labels map[string
 		},
 		Deploy: &types.DeployConfig{Replicas: &one, EndpointMode: "dnsrr", Labels: labels},
 	}
+}
+
+// limits are a node's --memory and --cpus (bytes, billionths of a CPU;
+// 0: none), as up limits its node containers.
+func limits(p *stackplan.Plan) (mem, nanoCPUs int64) {
+	mem, _ = p.Spec.MemoryBytes() // checked by Validate
+	nanoCPUs, _ = p.Spec.NanoCPUs()
+	return mem, nanoCPUs
+}
+
+// addTLSSecrets declares a TLS stack's secrets, one file each in f.TLSDir.
+func addTLSSecrets(pr *types.Project, p *stackplan.Plan, f Files) {
+	keys := []string{stackplan.CASecret}
+	for _, n := range p.Nodes {
+		keys = append(keys, stackplan.CertSecret(n.Port), stackplan.KeySecret(n.Port))
+	}
+	for _, k := range keys {
+		pr.Secrets[k] = types.SecretConfig{File: filepath.Join(abs(f.TLSDir), k), Labels: p.Labels()}
+	}
+}
+
+// tlsSecrets mounts the TLS secrets of node n (nil: of a job), readable by
+// the redis user only.
+func tlsSecrets(p *stackplan.Plan, n *stackplan.Node) []types.ServiceSecretConfig {
+	var out []types.ServiceSecretConfig
+	for _, m := range p.TLSMounts(n) {
+		out = append(out, types.ServiceSecretConfig{Source: m.Secret, Target: m.Target, UID: uid, GID: uid, Mode: fileMode(0o400)})
+	}
+	return out
 }
 
 // uid is the node image's redis user, as Swarm wants it (a string).

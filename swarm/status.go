@@ -88,6 +88,13 @@ func deployed(ctx context.Context, d *docker.Client, name string, services []doc
 		return nil, r, err
 	}
 	r.network, r.networkName, r.secret, r.secretName = net.ID, net.Name, sec.ID, sec.Name
+	if s.TLS {
+		ca, err := d.ClusterSecret(ctx, name, "_"+stackplan.CASecret)
+		if err != nil {
+			return nil, r, err
+		}
+		r.tls = map[string]docker.StackObject{stackplan.CASecret: ca}
+	}
 	s.Name, s.Subnet, s.Password, s.Wait = name, net.Subnet.String(), "unused", time.Minute // the password stays in its secret
 	s.Encrypted = net.Encrypted
 	p, err := stackplan.FromSpec(s, false)

@@ -36,7 +36,8 @@ type Result struct {
 	Spec     Spec   // with the subnet and password filled in
 	Network  string // the overlay clients attach to
 	Report   Report
-	Existing bool // the stack was already there
+	CACert   []byte // a TLS stack's CA certificate (PEM) made by this run; nil otherwise
+	Existing bool   // the stack was already there
 	Elapsed  time.Duration
 }
 
@@ -110,6 +111,7 @@ type upRun struct {
 	created bool
 	plan    *stackplan.Plan
 	refs    refs
+	tls     *stackplan.TLS // nil without TLS
 }
 
 func (u *upRun) create(ctx context.Context, s Spec) (*Result, error) {
@@ -126,7 +128,8 @@ func (u *upRun) create(ctx context.Context, s Spec) (*Result, error) {
 	return u.waitHealthy(ctx)
 }
 
-// prepare plans the stack: a free subnet, the password, the image.
+// prepare plans the stack: a free subnet, the password, the TLS
+// certificates, the image.
 func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 	if s.Subnet == "" {
 		subnet, err := u.freeSubnet(ctx, s.Name)
@@ -144,7 +147,15 @@ func (u *upRun) prepare(ctx context.Context, s *Spec) error {
 	} else if generated {
 		u.log.V(1, " • Generated a random password (kept in the Swarm secret %s)", secretName(p.Spec.Name))
 	}
+	if err := resolveUsers(p); err != nil {
+		return err
+	}
 	u.plan = p
+	if p.Spec.TLS {
+		if u.tls, err = stackplan.MakeTLS(p, time.Now()); err != nil {
+			return err
+		}
+	}
 	_, err = nodeimage.Ensure(ctx, u.o.Docker, p.Spec.Image, images.Options{RedisBinary: p.Spec.RedisBinary}, u.log)
 	return err
 }
@@ -170,7 +181,11 @@ func (u *upRun) waitHealthy(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	st.End(true)
-	return &Result{Spec: u.plan.Spec, Network: u.refs.networkName, Report: rep}, nil
+	res := &Result{Spec: u.plan.Spec, Network: u.refs.networkName, Report: rep}
+	if u.tls != nil {
+		res.CACert = u.tls.CA
+	}
+	return res, nil
 }
 
 // runCheck runs `redis-dock check` as a job and parses its report; the
@@ -231,4 +246,15 @@ func lastLines(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// resolveUsers reads the ACL users' passwords. swarm up keeps no readable
+// copy of a password it would make up (the users secret holds hashes),
+// so each user's must be given; stack render writes generated ones into
+// --dir.
+func resolveUsers(p *stackplan.Plan) error {
+	if gen := p.GeneratedUserPasswords(); len(gen) > 0 {
+		return fmt.Errorf("--user %s: swarm up keeps no readable copy of a password it makes up: give it with --user-password-file %s=FILE (or use stack render, which writes it into --dir)", gen[0], gen[0])
+	}
+	return p.Spec.ResolveUserPasswords()
 }

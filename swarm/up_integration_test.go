@@ -29,17 +29,7 @@ func TestIntegrationSwarmUp(t *testing.T) {
 		t.Log("the engine was a swarm manager already: the not-a-manager error was not checked")
 	}
 	ctx := context.Background()
-	s := spec.Default()
-	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName("swu"), 2000, testutil.PinNodeImage(t, d)
-	o := Options{Docker: d, Logger: testLogger(t)}
-	t.Cleanup(func() { down(t, d, s.Name) })
-	res, err := Up(ctx, s, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
-		t.Fatalf("report %+v", res.Report)
-	}
+	s, o, _ := upStack(t, d, "swu", nil)
 	checkStackLabels(t, d, s.Name)
 	checkLockedTasks(t, d, s.Name)
 	st, err := GetStatus(ctx, s.Name, 10*time.Second, o)
@@ -212,4 +202,26 @@ func checkLockedTasks(t *testing.T, d *docker.Client, stack string) {
 	if n != 6 {
 		t.Errorf("%d running node task containers checked, want 6", n)
 	}
+}
+
+// upStack deploys a 3x1 stack by `swarm up` (spec: the defaults, a unique
+// name of prefix, the test's image, 2 s node timeout, then edit), removed
+// when the test ends, and checks it came up healthy with 6 nodes.
+func upStack(t *testing.T, d *docker.Client, prefix string, edit func(*spec.Spec)) (spec.Spec, Options, *Result) {
+	t.Helper()
+	s := spec.Default()
+	s.Name, s.NodeTimeout, s.Image = testutil.UniqueName(prefix), 2000, testutil.PinNodeImage(t, d)
+	if edit != nil {
+		edit(&s)
+	}
+	o := Options{Docker: d, Logger: testLogger(t)}
+	t.Cleanup(func() { down(t, d, s.Name) })
+	res, err := Up(context.Background(), s, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
+		t.Fatalf("report %+v", res.Report)
+	}
+	return s, o, res
 }

@@ -34,6 +34,8 @@ type Service struct {
 	Init            bool
 	StopGrace       time.Duration
 	Locked          TaskLock // what the task's container may not do
+	Memory          int64    // memory limit in bytes; 0: none
+	NanoCPUs        int64    // CPU limit in billionths of a CPU; 0: none
 }
 
 // TaskLock is a locked-down task container: every capability dropped, a
@@ -92,8 +94,8 @@ func ServiceSpec(s Service) swarm.ServiceSpec {
 		cs.Mounts = append(cs.Mounts, mount.Mount{Type: mount.TypeTmpfs, Target: t, TmpfsOptions: &mount.TmpfsOptions{SizeBytes: TmpfsBytes, Mode: 0o1777}})
 	}
 	var resources *swarm.ResourceRequirements
-	if s.Locked.Pids > 0 {
-		resources = &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.Locked.Pids}}
+	if s.Locked.Pids > 0 || s.Memory > 0 || s.NanoCPUs > 0 {
+		resources = &swarm.ResourceRequirements{Limits: &swarm.Limit{Pids: s.Locked.Pids, MemoryBytes: s.Memory, NanoCPUs: s.NanoCPUs}}
 	}
 	delay := s.RestartDelay
 	return swarm.ServiceSpec{

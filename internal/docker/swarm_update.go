@@ -69,7 +69,7 @@ func (c *Client) WaitRunning(ctx context.Context, name, image string) (TaskOn, e
 		}
 		select {
 		case <-ctx.Done():
-			return TaskOn{}, fmt.Errorf("service %s did not run one task of %s: %s (%w)", name, image, last, ctx.Err())
+			return TaskOn{}, fmt.Errorf("service %s did not run one task of %s: %s; %s (%w)", name, image, last, c.updateState(name), ctx.Err())
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
@@ -82,4 +82,27 @@ func (c *Client) ServiceImage(ctx context.Context, name string) (string, error) 
 		return "", fmt.Errorf("failed to inspect service %q: %w", name, err)
 	}
 	return s.Spec.TaskTemplate.ContainerSpec.Image, nil
+}
+
+// updateState says how service name's last update and newest task are
+// doing, for an error: a paused update (a new task that failed) names why.
+func (c *Client) updateState(name string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out := "update state unknown"
+	if s, _, err := c.api.ServiceInspectWithRaw(ctx, name, swarm.ServiceInspectOptions{}); err == nil && s.UpdateStatus != nil {
+		out = fmt.Sprintf("update %s: %s", s.UpdateStatus.State, s.UpdateStatus.Message)
+	}
+	tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", name))})
+	if err != nil || len(tasks) == 0 {
+		return out
+	}
+	newest := tasks[0]
+	for _, t := range tasks {
+		if t.CreatedAt.After(newest.CreatedAt) {
+			newest = t
+		}
+	}
+	return fmt.Sprintf("%s; newest task %.12s of %s: %s, desired %s (%s)", out, newest.ID, newest.Spec.ContainerSpec.Image,
+		newest.Status.State, newest.DesiredState, newest.Status.Err)
 }

@@ -21,7 +21,9 @@ type Announcer struct {
 	Port     int
 	BusPort  int
 	Peers    []Endpoint // the other nodes
+	User     string     // "": the default user
 	Password string
+	TLS      *redisx.TLS // nil: plain TCP
 	Lookup   Lookup
 	Log      *status.Logger
 }
@@ -30,7 +32,7 @@ type Announcer struct {
 // until every reachable peer knows this node at Self, or ctx ends. A
 // fresh node (in no cluster yet) is left to the bootstrap.
 func (a *Announcer) Run(ctx context.Context) error {
-	local := redisx.Dial(net.JoinHostPort(a.Self.String(), strconv.Itoa(a.Port)), redisx.Auth{Password: a.Password})
+	local := redisx.Dial(net.JoinHostPort(a.Self.String(), strconv.Itoa(a.Port)), redisx.Auth{User: a.User, Password: a.Password, TLS: a.TLS})
 	defer local.Close()
 	if err := local.WaitPing(ctx, 100*time.Millisecond); err != nil {
 		return err
@@ -78,7 +80,7 @@ func (a *Announcer) tell(ctx context.Context, id string, p Endpoint) error {
 	if err != nil || len(addrs) != 1 {
 		return fmt.Errorf("resolves to %v (%v)", addrs, err)
 	}
-	peer := redisx.Dial(net.JoinHostPort(addrs[0].String(), strconv.Itoa(p.Port)), redisx.Auth{Password: a.Password})
+	peer := redisx.Dial(net.JoinHostPort(addrs[0].String(), strconv.Itoa(p.Port)), redisx.Auth{User: a.User, Password: a.Password, TLS: a.TLS})
 	defer peer.Close()
 	nodes, err := peer.Nodes(rctx)
 	if err != nil {

@@ -95,7 +95,7 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	for i, m := range members {
 		seeds[i] = m.Admin
 	}
-	return r, keys(wctx, &r, seeds, password, o)
+	return r, keys(wctx, &r, seeds, redisx.Auth{User: s.User, Password: password, TLS: s.TLS}, o)
 }
 
 // resolveRound is how long the health wait keeps the addresses it has
@@ -153,21 +153,21 @@ func reportNodes(ctx context.Context, c *form.Cluster, ns []*redisx.Node) []Node
 	return out
 }
 
-func keys(ctx context.Context, r *Report, seeds []string, password string, o CheckOptions) error {
+func keys(ctx context.Context, r *Report, seeds []string, a redisx.Auth, o CheckOptions) error {
 	if o.Write == 0 && o.Verify == 0 {
 		return nil
 	}
 	if o.Write > 0 {
-		if err := redisx.WriteKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Write); err != nil {
+		if err := redisx.WriteKeys(ctx, seeds, a, o.Prefix, o.Write); err != nil {
 			return err
 		}
-		if err := redisx.CheckKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Write); err != nil {
+		if err := redisx.CheckKeys(ctx, seeds, a, o.Prefix, o.Write); err != nil {
 			return err
 		}
 		r.Written = o.Write
 	}
 	if o.Verify > 0 {
-		if err := redisx.CheckKeys(ctx, seeds, redisx.Auth{Password: password}, o.Prefix, o.Verify); err != nil {
+		if err := redisx.CheckKeys(ctx, seeds, a, o.Prefix, o.Verify); err != nil {
 			return err
 		}
 		r.Verified = o.Verify

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/redis-dock/redis-dock/internal/form"
+	"github.com/redis-dock/redis-dock/internal/redisx"
 	"github.com/redis-dock/redis-dock/internal/status"
 	"github.com/redis-dock/redis-dock/internal/topology"
 )
@@ -24,6 +25,8 @@ type Shape struct {
 	Port     int
 	BusPort  int // first bus port; 0: Port+10000
 	Prefix   string
+	TLS      *redisx.TLS // the cluster's CA: nodes speak TLS; nil: plain TCP
+	User     string      // the user to authenticate as (the admin user); "": default
 }
 
 // Validate names the flag of the first mistake.
@@ -189,5 +192,5 @@ func ResolveOne(ctx context.Context, lookup Lookup, host string) (netip.Addr, er
 
 // Cluster describes resolved members to the bootstrap package.
 func Cluster(s Shape, members []form.Member, password string, wait time.Duration, log *status.Logger) *form.Cluster {
-	return &form.Cluster{Name: s.Name, Members: members, Password: password, Wait: wait, Log: log}
+	return &form.Cluster{Name: s.Name, Members: members, User: s.User, Password: password, TLS: s.TLS, Wait: wait, Log: log}
 }

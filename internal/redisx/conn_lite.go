@@ -16,10 +16,8 @@ type Node struct {
 }
 
 // Dial returns an admin connection (lazy: nothing is sent yet).
-// The small client speaks no TLS: a node asked to dial a TLS cluster
-// fails every command with errNoTLS.
 func Dial(addr string, a Auth) *Node {
-	return &Node{Addr: addr, c: &liteConn{addr: addr, user: a.User, password: a.Password, refuse: a.refuseTLS()}}
+	return &Node{Addr: addr, c: &liteConn{addr: addr, auth: a}}
 }
 
 // dial is Dial: the small client has no read deadline of its own to set

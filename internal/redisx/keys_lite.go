@@ -6,16 +6,10 @@ import "context"
 
 // WriteKeys sets prefix:i to i for i in 0..n-1, routing by slot.
 func WriteKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
-	if err := a.refuseTLS(); err != nil {
-		return err
-	}
-	return liteWriteKeys(ctx, seeds, a.Password, prefix, n)
+	return liteWriteKeys(ctx, seeds, a, prefix, n)
 }
 
 // CheckKeys reads prefix:0..n-1 back and names the first missing or wrong.
 func CheckKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
-	if err := a.refuseTLS(); err != nil {
-		return err
-	}
-	return liteCheckKeys(ctx, seeds, a.Password, prefix, n)
+	return liteCheckKeys(ctx, seeds, a, prefix, n)
 }

@@ -3,8 +3,8 @@ package redisx
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -12,13 +12,11 @@ import (
 
 // liteConn is a small RESP2 client: one connection, pipelined commands,
 // AUTH on connect. The node image's build uses it instead of go-redis,
-// which (with the crypto/tls it needs) would more than double that
-// binary; it is compiled into both builds so its tests always run.
+// which would more than double that binary; it is compiled into both builds so its tests always run.
 type liteConn struct {
-	addr     string
-	user     string
-	password string
-	refuse   error // set: every command fails with it (see Dial)
+	addr string
+	auth Auth        // user, password and, on a TLS cluster, the CA
+	tls  *tls.Config // from auth.TLS; made at the first connect
 
 	mu   sync.Mutex
 	conn net.Conn
@@ -97,22 +95,18 @@ func (n *liteConn) connect(ctx context.Context) error {
 	if n.conn != nil {
 		return nil
 	}
-	if n.refuse != nil {
-		return n.refuse
-	}
-	d := net.Dialer{Timeout: dialTimeout}
-	c, err := d.DialContext(ctx, "tcp", n.addr)
+	c, err := n.dial(ctx)
 	if err != nil {
-		return fmt.Errorf("dial tcp %s: %w", n.addr, err)
+		return err
 	}
 	n.conn, n.rd = c, bufio.NewReader(c)
-	if n.password == "" {
+	if n.auth.Password == "" {
 		return nil
 	}
 	out := make([]Reply, 1)
-	auth := []any{"AUTH", n.password}
-	if n.user != "" {
-		auth = []any{"AUTH", n.user, n.password}
+	auth := []any{"AUTH", n.auth.Password}
+	if n.auth.User != "" {
+		auth = []any{"AUTH", n.auth.User, n.auth.Password}
 	}
 	if err := n.roundTrip(ctx, [][]any{auth}, out); err != nil {
 		return err

@@ -28,7 +28,7 @@ func TestLiteConn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	addr := "127.0.0.1:" + itoa(port)
-	c := &liteConn{addr: addr, password: pw}
+	c := &liteConn{addr: addr, auth: Auth{Password: pw}}
 	defer c.close()
 	out := c.pipeline(ctx, []any{"PING"}, []any{"SET", "k", "v\r\nx"}, []any{"GET", "k"}, []any{"GET", "missing"},
 		[]any{"INCR", "n"}, []any{"NOSUCHCOMMAND"}, []any{"MGET", "k", "missing"})
@@ -50,7 +50,7 @@ func TestLiteConn(t *testing.T) {
 	if arr, ok := out[6].Val.([]any); !ok || len(arr) != 2 || arr[0] != "v\r\nx" || arr[1] != nil {
 		t.Errorf("MGET = %#v", out[6].Val)
 	}
-	bad := &liteConn{addr: addr, password: "wrong"}
+	bad := &liteConn{addr: addr, auth: Auth{Password: "wrong"}}
 	defer bad.close()
 	if err := bad.pipeline(ctx, []any{"PING"})[0].Err; !isAuthError(err) {
 		t.Errorf("PING with a wrong password: err = %v, want WRONGPASS", err)

@@ -17,14 +17,14 @@ import (
 // reads the slot map from CLUSTER NODES and reads it again after a
 // redirect or a failed connection (a failover), retrying the batch.
 type router struct {
-	seeds    []string
-	password string
-	conns    map[string]*liteConn
-	owner    [16384]string
+	seeds []string
+	auth  Auth
+	conns map[string]*liteConn
+	owner [16384]string
 }
 
-func newRouter(seeds []string, password string) *router {
-	return &router{seeds: seeds, password: password, conns: map[string]*liteConn{}}
+func newRouter(seeds []string, a Auth) *router {
+	return &router{seeds: seeds, auth: a, conns: map[string]*liteConn{}}
 }
 
 func (r *router) close() {
@@ -36,7 +36,7 @@ func (r *router) close() {
 func (r *router) conn(addr string) *liteConn {
 	c, ok := r.conns[addr]
 	if !ok {
-		c = &liteConn{addr: addr, password: r.password}
+		c = &liteConn{addr: addr, auth: r.auth}
 		r.conns[addr] = c
 	}
 	return c
@@ -150,16 +150,16 @@ func retryable(err error) bool {
 func Slot(key string) int { return topology.KeySlot(key) }
 
 // liteWriteKeys and liteCheckKeys are WriteKeys and CheckKeys over router.
-func liteWriteKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	return liteKeys(ctx, seeds, password, prefix, n, true)
+func liteWriteKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	return liteKeys(ctx, seeds, a, prefix, n, true)
 }
 
-func liteCheckKeys(ctx context.Context, seeds []string, password, prefix string, n int) error {
-	return liteKeys(ctx, seeds, password, prefix, n, false)
+func liteCheckKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int) error {
+	return liteKeys(ctx, seeds, a, prefix, n, false)
 }
 
-func liteKeys(ctx context.Context, seeds []string, password, prefix string, n int, write bool) error {
-	r := newRouter(seeds, password)
+func liteKeys(ctx context.Context, seeds []string, a Auth, prefix string, n int, write bool) error {
+	r := newRouter(seeds, a)
 	defer r.close()
 	const batch = 500
 	for start := 0; start < n; start += batch {

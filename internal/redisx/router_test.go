@@ -26,7 +26,7 @@ func TestRouterKeys(t *testing.T) {
 		conf := fmt.Sprintf("port %d\nbind 127.0.0.1\ncluster-enabled yes\ncluster-config-file nodes.conf\ncluster-node-timeout 1000\nrequirepass %s\nmasterauth %s\nsave \"\"\n", p, pw, pw)
 		testutil.StartRedis(t, t.TempDir(), []byte(conf), "127.0.0.1", p)
 		seeds = append(seeds, fmt.Sprintf("127.0.0.1:%d", p))
-		ns[i] = &liteConn{addr: seeds[i], password: pw}
+		ns[i] = &liteConn{addr: seeds[i], auth: Auth{Password: pw}}
 		defer ns[i].close()
 		if err := ns[i].pipeline(ctx, []any{"CLUSTER", "ADDSLOTSRANGE", ranges[i][0], ranges[i][1]})[0].Err; err != nil {
 			t.Fatal(err)
@@ -49,22 +49,22 @@ func TestRouterKeys(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	if err := liteWriteKeys(ctx, seeds[:1], pw, "r", 2000); err != nil {
+	if err := liteWriteKeys(ctx, seeds[:1], Auth{Password: pw}, "r", 2000); err != nil {
 		t.Fatal(err)
 	}
-	if err := liteCheckKeys(ctx, seeds[1:2], pw, "r", 2000); err != nil {
+	if err := liteCheckKeys(ctx, seeds[1:2], Auth{Password: pw}, "r", 2000); err != nil {
 		t.Fatal(err)
 	}
 	if err := CheckKeys(ctx, seeds, Auth{Password: pw}, "r", 2000); err != nil {
 		t.Fatalf("go-redis reading the router's keys: %v", err)
 	}
-	if err := liteCheckKeys(ctx, seeds, pw, "absent", 1); err == nil {
+	if err := liteCheckKeys(ctx, seeds, Auth{Password: pw}, "absent", 1); err == nil {
 		t.Error("liteCheckKeys of a missing key: no error")
 	}
 	if err := WriteKeys(ctx, seeds, Auth{Password: pw}, "g", 1200); err != nil {
 		t.Fatalf("go-redis writing keys: %v", err)
 	}
-	if err := liteCheckKeys(ctx, seeds, pw, "g", 1200); err != nil {
+	if err := liteCheckKeys(ctx, seeds, Auth{Password: pw}, "g", 1200); err != nil {
 		t.Fatalf("the router reading go-redis's keys: %v", err)
 	}
 	if err := CheckKeys(ctx, seeds, Auth{Password: pw}, "g", 1201); err == nil || !strings.Contains(err.Error(), "g:1200") {

@@ -75,7 +75,7 @@ var Fields = []Field{
 	field("sentinels", true, "with --mode sentinel: number of sentinels (default 3; odd is best)", func(s *Spec) *int { return &s.Sentinels }),
 	field("cascade", true, "with --mode sentinel: chain the replicas (replica i follows replica i-1)", func(s *Spec) *bool { return &s.Cascade }),
 	field("down-after", true, "with --mode sentinel: down-after-milliseconds (default 5000)", func(s *Spec) *int { return &s.DownAfter }),
-	field("tls", true, "nodes speak TLS only: a CA and node certificates are made (or given with --tls-ca and --tls-cert-dir); bridge and host networks",
+	field("tls", true, "nodes speak TLS only: a CA and node certificates are made (or given with --tls-ca and --tls-cert-dir); bridge and host networks and Swarm stacks",
 		func(s *Spec) *bool { return &s.TLS }),
 	field("tls-client-auth", true, "with --tls: nodes want a client certificate (tls-auth-clients yes; default optional)",
 		func(s *Spec) *bool { return &s.TLSClientAuth }),

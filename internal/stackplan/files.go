@@ -15,6 +15,8 @@ const PasswordFile = "password"
 type Files struct {
 	Dir      string // holds ConfigFile(port) for every node
 	Password string // the password file (its first line); "" with --no-password
+	TLSDir   string // holds a file per TLS secret (Plan.TLSMounts); "" without TLS
+	Users    string // the users secret's file; "" without ACL users
 }
 
 // ConfigFile is the name of a node's base config in Files.Dir.
@@ -31,7 +33,8 @@ func abs(p string) string {
 }
 
 // WriteFiles writes what the stack file refers to into dir: each node's
-// base config (no secret in it, mode 0644) and, unless passwordFile
+// base config (no secret in it, mode 0644), the TLS material (keys
+// mode 0600; see writeTLS) and, unless passwordFile
 // names one or the spec has none, the password (mode 0600). It returns where they are.
 func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -44,6 +47,18 @@ func WriteFiles(p *Plan, dir, passwordFile string) (Files, error) {
 		}
 	}
 	f := Files{Dir: abs(dir), Password: abs(passwordFile)}
+	if p.Spec.TLS {
+		tdir, err := writeTLS(p, f.Dir)
+		if err != nil {
+			return Files{}, err
+		}
+		f.TLSDir = tdir
+	}
+	users, err := writeUsers(p, f.Dir)
+	if err != nil {
+		return Files{}, err
+	}
+	f.Users = users
 	if passwordFile == "" && !p.Spec.NoPassword {
 		f.Password = filepath.Join(f.Dir, PasswordFile)
 		if err := writePrivate(f.Password, []byte(p.Spec.Password+"\n")); err != nil {
@@ -72,10 +87,11 @@ func writePrivate(path string, data []byte) error {
 	return nil
 }
 
-// KeepPassword makes a render reuse the password it wrote into dir
-// before, unless one is given: a new password would not match the
+// KeepPassword makes a render reuse the password (and user passwords)
+// it wrote into dir before, unless one is given: a new password would not match the
 // running cluster's (and Swarm refuses to change a secret).
 func KeepPassword(p *Plan, dir string) {
+	keepUserPasswords(p, dir)
 	s := &p.Spec
 	if s.Password != "" || s.PasswordFile != "" || s.NoPassword {
 		return

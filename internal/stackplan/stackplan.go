@@ -73,7 +73,7 @@ func New(s spec.Spec, subnet netip.Prefix, hostnameEndpoint bool) (*Plan, error)
 // it (and its address) at start (nodeagent.Finalize).
 func baseConf(s spec.Spec, n topology.Node, hostnameEndpoint bool) ([]byte, error) {
 	st := s.NodeSettings()
-	st.Password = ""
+	st.Password, st.Users = "", nil // secrets: the node adds them at start
 	node := templates.Node{Name: n.Name, Port: n.Port, BusPort: n.BusPort, Bind: []string{"0.0.0.0"}, Dir: DataDir}
 	if hostnameEndpoint {
 		node.AnnounceHostname = "localhost"
@@ -104,6 +104,12 @@ func (p *Plan) shapeArgs() []string {
 	s := p.Spec
 	args := []string{"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
 		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.FirstBusPort()), "--service-prefix", NodePrefix}
+	if s.TLS {
+		args = append(args, "--tls-ca", CAPath)
+	}
+	if s.ACL() {
+		args = append(args, "--user", s.AdminUser())
+	}
 	if s.NoPassword {
 		return args
 	}
@@ -116,6 +122,9 @@ func (p *Plan) NodeCommand() []string {
 	cmd := append([]string{"redis-dock", "node", "--config", ConfigPath, "--subnet", p.Subnet.String()}, p.shapeArgs()...)
 	if p.Spec.NoPassword {
 		cmd = append(cmd, "--no-password")
+	}
+	if p.Spec.ACL() {
+		cmd = append(cmd, "--users-file", UsersPath)
 	}
 	return cmd
 }
@@ -171,10 +180,10 @@ const RedisUID = images.UID
 
 // FromSpec validates s and plans it on s.Subnet, or DefaultSubnet.
 func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
-	if s.TLS {
-		return nil, ErrNoTLS
+	if err := checkTLS(s, hostnameEndpoint); err != nil {
+		return nil, err
 	}
-	if s.ACL() {
+	if s.ACL() && hostnameEndpoint {
 		return nil, ErrNoUsers
 	}
 	s.Normalize()
@@ -188,17 +197,30 @@ func FromSpec(s spec.Spec, hostnameEndpoint bool) (*Plan, error) {
 	return New(s, subnet, hostnameEndpoint)
 }
 
-// ErrNoTLS refuses --tls for compose files and Swarm stacks: their nodes
-// are formed by the node image's redis-dock, whose small client speaks
-// no TLS yet (linking crypto/tls would add about 0.94 MB, within the
-// image's budget; the certificates' way into stacks is still to do).
-var ErrNoTLS = errors.New("--tls: compose files and Swarm stacks do not support TLS yet (the node image's redis-dock that forms them speaks no TLS); use `redis-dock up --tls` on a bridge or host network")
+// ErrNoTLS refuses --tls for compose files: their certificates' way in
+// (files beside the rendered configs) is still to do.
+var ErrNoTLS = errors.New("--tls: compose files do not support TLS yet; use `redis-dock swarm up --tls`, `stack render --tls`, or `redis-dock up --tls` on a bridge or host network")
 
-// ErrNoUsers refuses --user and --no-default-user for compose files and
-// Swarm stacks: the users' passwords would have to travel as secrets and
-// the node image's redis-dock would have to form the stack as the admin
-// user; not done yet.
-var ErrNoUsers = errors.New("--user and --no-default-user: compose files and Swarm stacks do not support ACL users yet; use `redis-dock up --user` on a bridge or host network")
+// ErrStackTLSFlags refuses the TLS flags a stack does not take yet.
+var ErrStackTLSFlags = errors.New("--tls-ca, --tls-cert-dir and --tls-client-auth: Swarm stacks take only --tls and --tls-days (redis-dock makes the CA and the node certificates); use them with `redis-dock up` on a bridge or host network")
+
+// checkTLS refuses what a stack (hostnameEndpoint false) or a compose
+// file (true) cannot do with TLS.
+func checkTLS(s spec.Spec, hostnameEndpoint bool) error {
+	switch {
+	case !s.TLS:
+		return nil
+	case hostnameEndpoint:
+		return ErrNoTLS
+	case s.TLSCA != "" || s.TLSCertDir != "" || s.TLSClientAuth:
+		return ErrStackTLSFlags
+	}
+	return nil
+}
+
+// ErrNoUsers refuses --user and --no-default-user for compose files: the
+// users file's way in is still to do.
+var ErrNoUsers = errors.New("--user and --no-default-user: compose files do not support ACL users yet; use them with `redis-dock swarm up`, `stack render`, or `redis-dock up` on a bridge or host network")
 
 // DefaultBridgeSubnet is DefaultSubnet for compose's bridge network, in
 // 10.215.0.0/16, so a stack and a compose project of one name can share

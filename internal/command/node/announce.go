@@ -38,10 +38,13 @@ func newAnnounce(env *status.Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := f.LoadTLS(); err != nil {
+				return err
+			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), wait)
 			defer cancel()
 			a := &nodeagent.Announcer{Self: self, Port: port, BusPort: bus, Peers: f.Shape.Peers(port),
-				Password: pw, Lookup: nodeagent.DNS, Log: env.Logger}
+				User: f.Shape.User, Password: pw, TLS: f.Shape.TLS, Lookup: nodeagent.DNS, Log: env.Logger}
 			return a.Run(ctx)
 		},
 	}

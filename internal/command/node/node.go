@@ -20,11 +20,12 @@ import (
 
 type flags struct {
 	nodeflags.Flags
-	config   string
-	out      string
-	subnet   string
-	announce bool
-	noPass   bool
+	config    string
+	out       string
+	subnet    string
+	announce  bool
+	noPass    bool
+	usersFile string
 }
 
 // NewCommand returns the node command with its hidden announce helper.
@@ -44,6 +45,7 @@ func NewCommand(env *status.Env) *cobra.Command {
 	fs.StringVar(&f.subnet, "subnet", "", "the cluster network's subnet: the address inside it is announced")
 	fs.BoolVar(&f.announce, "announce", true, "after start, ask the other nodes to MEET this one if they know it at an old address")
 	fs.BoolVar(&f.noPass, "no-password", false, "run without a password (compose files of --no-password clusters, ports on loopback only)")
+	fs.StringVar(&f.usersFile, "users-file", "", "the ACL's `user` lines (a Swarm secret), appended to redis.conf with masteruser --user")
 	cmd.AddCommand(newAnnounce(env))
 	return cmd
 }
@@ -69,7 +71,11 @@ func run(env *status.Env, f *flags) error {
 	if err != nil {
 		return err
 	}
-	conf, err := nodeagent.Finalize(base, ip, pw)
+	users, err := nodeagent.ReadUsers(f.usersFile)
+	if err != nil {
+		return err
+	}
+	conf, err := nodeagent.Finalize(base, ip, nodeagent.Secrets{Password: pw, User: f.Shape.User, Users: users})
 	if err != nil {
 		return fmt.Errorf("--config %s: %w", f.config, err)
 	}
@@ -108,5 +114,5 @@ func announceArgs(f *flags, ip netip.Addr, port, bus int) []string {
 	return []string{"node", "announce", "--ip", ip.String(), "--self-port", strconv.Itoa(port), "--self-bus-port", strconv.Itoa(bus),
 		"--name", s.Name, "--masters", strconv.Itoa(s.Masters), "--replicas", strconv.Itoa(s.Replicas),
 		"--port", strconv.Itoa(s.Port), "--bus-port", strconv.Itoa(s.BusPort), "--service-prefix", s.Prefix,
-		"--password-file", f.PasswordFile}
+		"--password-file", f.PasswordFile, "--tls-ca", f.TLSCAFile, "--user", s.User}
 }

@@ -13,6 +13,7 @@ import (
 type Flags struct {
 	Shape        nodeagent.Shape
 	PasswordFile string
+	TLSCAFile    string
 }
 
 // Register adds the shared flags to cmd.
@@ -25,6 +26,14 @@ func (f *Flags) Register(cmd *cobra.Command) {
 	fs.IntVar(&f.Shape.BusPort, "bus-port", 0, "first cluster bus port (default port+10000)")
 	fs.StringVar(&f.Shape.Prefix, "service-prefix", "node-", "node i is reached at the DNS name <prefix><port+i>")
 	fs.StringVar(&f.PasswordFile, "password-file", "", "file whose first line is the password (a Swarm or compose secret)")
+	fs.StringVar(&f.Shape.User, "user", "", "the ACL user to authenticate as (the cluster's admin user); default: the default user")
+	fs.StringVar(&f.TLSCAFile, "tls-ca", "", "the cluster's CA certificate (PEM; a Swarm secret): the nodes speak TLS")
+}
+
+// LoadTLS reads --tls-ca into Shape.TLS (nothing without it).
+func (f *Flags) LoadTLS() (err error) {
+	f.Shape.TLS, err = nodeagent.ReadCA(f.TLSCAFile)
+	return err
 }
 
 // Password reads the password file ("" without one).

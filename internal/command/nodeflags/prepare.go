@@ -7,7 +7,7 @@ import (
 )
 
 // Prepare is how bootstrap and check start: it checks the shape, reads
-// the password and drops root (compose starts them as root so that they
+// the password and the CA (--tls-ca), and drops root (compose starts them as root so that they
 // can read the secret) to the redis user.
 func (f *Flags) Prepare() (password string, err error) {
 	if err := f.Shape.Validate(); err != nil {
@@ -15,6 +15,9 @@ func (f *Flags) Prepare() (password string, err error) {
 	}
 	pw, err := f.Password()
 	if err != nil {
+		return "", err
+	}
+	if err := f.LoadTLS(); err != nil {
 		return "", err
 	}
 	if err := nodeagent.DropRoot(nodeagent.RedisUID, nodeagent.RedisGID); err != nil {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -60,6 +61,9 @@ func renderStack(env *status.Env, s spec.Spec, f *stackFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := p.Spec.ResolveUserPasswords(); err != nil {
+		return err
+	}
 	files, err := swarm.WriteFiles(p, f.dir, p.Spec.PasswordFile)
 	if err != nil {
 		return err
@@ -73,6 +77,12 @@ func renderStack(env *status.Env, s spec.Spec, f *stackFlags) error {
 	}
 	if generated {
 		env.Logger.Infof(" • Generated a password into %s", files.Password)
+	}
+	if files.TLSDir != "" {
+		env.Logger.Infof(" • TLS certificates and keys (one file per Swarm secret) are in %s; clients trust %s", files.TLSDir, filepath.Join(files.TLSDir, stackplan.CASecret))
+	}
+	if files.Users != "" {
+		env.Logger.Infof(" • ACL users: the users secret is %s, each user's password %s", files.Users, filepath.Join(files.Dir, stackplan.UserPasswordFile("NAME")))
 	}
 	env.Logger.Infof(" • Configs are in %s; deploy with: docker stack deploy -c %s %s", files.Dir, orStdin(f.out), p.Spec.Name)
 	return nil

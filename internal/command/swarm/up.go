@@ -11,6 +11,7 @@ import (
 	"github.com/redis-dock/redis-dock/internal/command/engine"
 	"github.com/redis-dock/redis-dock/internal/command/flags"
 	"github.com/redis-dock/redis-dock/internal/spec"
+	"github.com/redis-dock/redis-dock/internal/stackplan"
 	"github.com/redis-dock/redis-dock/internal/status"
 	rdswarm "github.com/redis-dock/redis-dock/swarm"
 )
@@ -46,4 +47,11 @@ func printUp(env *status.Env, r *rdswarm.Result) {
 	}
 	fmt.Fprintf(w, "Seeds: %s (stable names: node-<port>:<port>)\n", strings.Join(seeds, ","))
 	fmt.Fprintf(w, "The password is the Swarm secret %s_password, mounted in every task at /run/secrets/password.\n", s.Name)
+	if s.TLS {
+		fmt.Fprintf(w, "TLS only: the CA is the Swarm secret %s_%s (in every task at %s); give it to your service as a secret:\n", s.Name, stackplan.CASecret, stackplan.CAPath)
+		fmt.Fprintf(w, "  redis-cli --tls --cacert /run/secrets/%s_%s -c -h node-%d -p %d\n", s.Name, stackplan.CASecret, s.Port, s.Port)
+	}
+	if s.ACL() {
+		fmt.Fprintf(w, "ACL users: the `user` lines are the Swarm secret %s_%s; redis-dock logs in as %s.\n", s.Name, stackplan.UsersSecret, s.AdminUser())
+	}
 }
