@@ -310,6 +310,7 @@ func (lt *labTest) deploy() nodeagent.Report {
 		}
 		lines, err := lt.mgr.TaskHistory(context.Background(), s.Name)
 		lt.t.Logf("tasks of %s at %s (%v):\n%s", s.Name, time.Now().Format("15:04:05.000"), err, strings.Join(lines, "\n"))
+		lt.t.Logf("last lines of the bootstrap:\n%s", lt.mgr.ServiceLastLog(context.Background(), serviceName(s.Name, "bootstrap"), 30))
 	})
 	return res.Report
 }

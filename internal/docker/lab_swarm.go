@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
+	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
 )
@@ -232,4 +234,19 @@ func unsettled(s swarm.Service, tasks []swarm.Task) []string {
 		out = append(out, fmt.Sprintf("%s: %d tasks to run, want %d", s.Spec.Name, running, want))
 	}
 	return out
+}
+
+// ServiceLastLog returns the last n lines the tasks of a service printed
+// (read through a manager), for what to read when a test fails.
+func (c *Client) ServiceLastLog(ctx context.Context, service string, n int) string {
+	rc, err := c.api.ServiceLogs(ctx, service, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n), Timestamps: true})
+	if err != nil {
+		return err.Error()
+	}
+	defer rc.Close()
+	r, err := demux(rc)
+	if err != nil {
+		return err.Error()
+	}
+	return strings.TrimSpace(string(r.Stdout) + string(r.Stderr))
 }
