@@ -68,6 +68,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	lt.waitPromoted(replica.ID)
 	t.Logf("host %s stopped: %s (replica of %s) is master and the cluster serves again after %s", host, replica.Name, victim.Name, time.Since(begin).Round(time.Second))
 	lt.readKeys()
+	lt.waitNodeDown(host) // the status names the host once Swarm sees it down, which may come after the failover
 	lt.checkLostNamed(host, victim.Name, replica.Name)
 
 	begin = time.Now()
