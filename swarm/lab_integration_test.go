@@ -42,8 +42,12 @@ type labTest struct {
 // again with that master's replica promoted and every key readable; the
 // host starts again: the same node IDs come back, the old master as a
 // replica, and `swarm status`'s check finds the cluster healthy.
+//
+// The lab is the only one the swarm tests start: `swarm up --encrypted`
+// against its manager (TestIntegrationSwarmEncrypted) runs first on it.
 func TestIntegrationLabHostLoss(t *testing.T) {
 	lt := upLab(t)
+	t.Run("encrypted", func(t *testing.T) { checkEncryptedUp(t, lt.mgr, lt.image) })
 	before := lt.deploy()
 	pairs := lt.checkPlacement(before)
 
@@ -54,6 +58,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	}
 	t.Logf("%d keys acknowledged by a replica, %d on %s", labKeys, counts[portOf(victim.Addr)], victim.Name)
 
+	lt.watchTasks()
 	begin := time.Now()
 	lt.t.Logf("stopping %s at %s", host, begin.Format("15:04:05.000"))
 	if err := lab.Stop(context.Background(), lt.lab, host, 0, lt.o); err != nil {
@@ -63,6 +68,7 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	lt.waitPromoted(replica.ID)
 	t.Logf("host %s stopped: %s (replica of %s) is master and the cluster serves again after %s", host, replica.Name, victim.Name, time.Since(begin).Round(time.Second))
 	lt.readKeys()
+	lt.waitNodeDown(host) // the status names the host once Swarm sees it down, which may come after the failover
 	lt.checkLostNamed(host, victim.Name, replica.Name)
 
 	begin = time.Now()
@@ -70,19 +76,28 @@ func TestIntegrationLabHostLoss(t *testing.T) {
 	if err := lab.Start(context.Background(), lt.lab, host, lt.o); err != nil {
 		t.Fatal(err)
 	}
-	after := lt.stack().waitFor(func(r nodeagent.Report) bool {
+	rejoined := func(r nodeagent.Report) bool {
 		n := byName(r)[victim.Name]
 		return n.ID == victim.ID && n.Role == "replica" && n.Master == replica.ID
-	})
+	}
+	lt.stack().waitFor(rejoined)
 	t.Logf("host %s back: %s rejoined as a replica of %s, healthy after %s", host, victim.Name, replica.Name, time.Since(begin).Round(time.Second))
+	// Healthy once is not yet settled: the returned host's old tasks are
+	// replaced (new containers, new overlay addresses) and stragglers may
+	// still report. Wait until Swarm has nothing left to change, then
+	// judge the cluster as a client sees it, every key included.
+	lt.waitSettled()
+	lt.t.Logf("settled %s after the host started; checking every key at %s", time.Since(begin).Round(time.Second), time.Now().Format("15:04:05.000"))
+	after := lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
+	if !rejoined(after) {
+		t.Fatalf("once settled, %s is not the replica of %s with node ID %s: %+v", victim.Name, replica.Name, victim.ID, after.Nodes)
+	}
 	for name, n := range byName(before) {
 		if got := byName(after)[name]; got.ID != n.ID {
 			t.Errorf("%s has node ID %s after the host returned, had %s", name, got.ID, n.ID)
 		}
 	}
 	lt.checkPlacement(after)
-	lt.t.Logf("checking every key at %s", time.Now().Format("15:04:05.000"))
-	lt.stack().check(time.Minute, "--verify-keys", fmt.Sprint(labKeys), "--prefix", "lab")
 
 	lt.evacuate(host, after)
 }
@@ -140,6 +155,55 @@ func (lt *labTest) waitNodeDown(host string) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	lt.t.Fatalf("the swarm did not see %s go down within a minute", host)
+}
+
+// waitSettled waits until Swarm has converged on the cluster's services
+// (docker.Client.Unsettled says nothing).
+func (lt *labTest) waitSettled() {
+	lt.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	var last []string
+	for time.Now().Before(deadline) {
+		why, err := lt.mgr.Unsettled(context.Background(), lt.plan.Spec.Name)
+		if err == nil && len(why) == 0 {
+			return
+		}
+		if err != nil {
+			why = []string{err.Error()}
+		}
+		if strings.Join(why, "") != strings.Join(last, "") {
+			lt.t.Logf("not settled: %s", strings.Join(why, "; "))
+		}
+		last = why
+		time.Sleep(time.Second)
+	}
+	lt.t.Fatalf("the services did not settle within 3 minutes: %s", strings.Join(last, "; "))
+}
+
+// watchTasks logs every task of the cluster each time it changes (a
+// new task, a new state), until the test ends: when a node misbehaves,
+// the log says whether Swarm replaced it and when.
+func (lt *labTest) watchTasks() {
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		seen := map[string]bool{}
+		for {
+			lines, err := lt.mgr.TaskHistory(context.Background(), lt.plan.Spec.Name)
+			for _, l := range lines {
+				if err == nil && !seen[l] {
+					seen[l] = true
+					lt.t.Logf("task at %s: %s", time.Now().Format("15:04:05.000"), l)
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	lt.t.Cleanup(func() { close(stop); <-done })
 }
 
 // startLab starts a lab of c (named prefix plus random hex) on outer,
@@ -247,6 +311,7 @@ func (lt *labTest) deploy() nodeagent.Report {
 		}
 		lines, err := lt.mgr.TaskHistory(context.Background(), s.Name)
 		lt.t.Logf("tasks of %s at %s (%v):\n%s", s.Name, time.Now().Format("15:04:05.000"), err, strings.Join(lines, "\n"))
+		lt.t.Logf("last lines of the bootstrap:\n%s", lt.mgr.ServiceLastLog(context.Background(), serviceName(s.Name, "bootstrap"), 30))
 	})
 	return res.Report
 }

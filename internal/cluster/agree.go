@@ -44,6 +44,13 @@ func (mv *mover) agree(ctx context.Context) error {
 	}
 	defer st.End(false)
 	for m, slots := range forgot {
+		slots, err := mv.keptElsewhere(ctx, m, slots)
+		if err != nil {
+			return err
+		}
+		if len(slots) == 0 {
+			continue
+		}
 		log.V(1, "   %s takes back %d slots (%d-%d) that every other node gives it", m.name(), len(slots), slots[0], slots[len(slots)-1])
 		if err := m.conn.SetSlots(ctx, slots, "NODE", m.id()); err != nil {
 			return fmt.Errorf("telling %s that it owns slots %d-%d, as every other node says: %w", m.name(), slots[0], slots[len(slots)-1], err)
@@ -157,6 +164,37 @@ func (l *live) viewsOff(owners [topology.SlotCount]string) (int, map[*member][]i
 		}
 	}
 	return wrong, held
+}
+
+// keptElsewhere leaves out of slots (which m let go in its own map) those
+// whose keys another master holds: giving m such a slot would leave those
+// keys where no client is sent (and a later claim could drop them), so
+// they are named and left for a human, who can see where they are.
+func (mv *mover) keptElsewhere(ctx context.Context, m *member, slots []int) ([]int, error) {
+	keep := make([]bool, len(slots))
+	for _, o := range mv.l.masters() {
+		if o == m {
+			continue
+		}
+		n, err := o.conn.CountKeysInSlots(ctx, slots)
+		if err != nil {
+			return nil, fmt.Errorf("counting the keys %s holds in slots %s let go: %w", o.name(), m.name(), err)
+		}
+		for i, c := range n {
+			if c > 0 && !keep[i] {
+				keep[i] = true
+				mv.log.Warnf("slot %d: every node gives it to %s, whose own map has it unassigned, and %s holds %d keys of it: left as it is",
+					slots[i], m.name(), o.name(), c)
+			}
+		}
+	}
+	var out []int
+	for i, s := range slots {
+		if !keep[i] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // forgotten lists, per master, the slots no master claims that every

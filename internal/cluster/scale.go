@@ -246,6 +246,29 @@ func (sc *scaleRun) replicas(ctx context.Context, roles rolePlan) error {
 	return err
 }
 
+// holdNoKeys refuses to remove a master that still holds keys: its slots
+// were all moved, so such keys are in slots that others serve now, and
+// they may be the only copy (a move cut short by a failover of its
+// source can leave them so). Removing the node would drop them; `heal`
+// and scale again, or a look at the node, come first. Replicas follow
+// their (drained) master and may lag a moment: they are not checked.
+func holdNoKeys(ctx context.Context, gone []*member) error {
+	for _, m := range gone {
+		if !m.master() {
+			continue
+		}
+		n, err := m.conn.DBSize(ctx)
+		if err != nil {
+			return fmt.Errorf("counting the keys of %s before removing it: %w", m.name(), err)
+		}
+		if n > 0 {
+			return fmt.Errorf("node %s serves no slot but still holds %d keys: refusing to remove it, which would drop them; "+
+				"run `redis-dock heal`, then scale again (or look at its keys with redis-cli first)", m.name(), n)
+		}
+	}
+	return nil
+}
+
 // removeNodes forgets and removes every node past the new size.
 func (sc *scaleRun) removeNodes(ctx context.Context, _ rolePlan) error {
 	var gone []*member
@@ -253,6 +276,9 @@ func (sc *scaleRun) removeNodes(ctx context.Context, _ rolePlan) error {
 		if m.ct.Index >= sc.want.Nodes() {
 			gone = append(gone, m)
 		}
+	}
+	if err := holdNoKeys(ctx, gone); err != nil {
+		return err
 	}
 	linger(ctx, gone, sc.so.Linger, sc.log)
 	if err := ctx.Err(); err != nil {

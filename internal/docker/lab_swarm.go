@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
+	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
 )
@@ -177,4 +179,74 @@ func (c *Client) TaskHistory(ctx context.Context, cluster string) ([]string, err
 		}
 	}
 	return out, nil
+}
+
+// Unsettled says what keeps a cluster's services from the state Swarm
+// converges to, a line each: a replicated service whose tasks that
+// should run are not exactly its replica count, all running; a task
+// told to stop (replaced while its node was away) that has not stopped
+// yet; a job's task still running. None means settled: what runs now
+// is what keeps running, at the addresses it has.
+func (c *Client) Unsettled(ctx context.Context, cluster string) ([]string, error) {
+	list, err := c.api.ServiceList(ctx, swarm.ServiceListOptions{Filters: clusterFilter(cluster)})
+	if err != nil {
+		return nil, fmt.Errorf("failed to list services: %w", err)
+	}
+	var out []string
+	for _, s := range list {
+		tasks, err := c.api.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", s.ID))})
+		if err != nil {
+			return nil, fmt.Errorf("failed to list tasks of %s: %w", s.Spec.Name, err)
+		}
+		out = append(out, unsettled(s, tasks)...)
+	}
+	return out, nil
+}
+
+// taskDone are the states a task does not leave.
+var taskDone = map[swarm.TaskState]bool{
+	swarm.TaskStateComplete: true, swarm.TaskStateShutdown: true, swarm.TaskStateFailed: true,
+	swarm.TaskStateRejected: true, swarm.TaskStateRemove: true, swarm.TaskStateOrphaned: true,
+}
+
+func unsettled(s swarm.Service, tasks []swarm.Task) []string {
+	var out []string
+	running, want := 0, -1 // want: how many tasks run for good
+	restarts := s.Spec.TaskTemplate.RestartPolicy == nil || s.Spec.TaskTemplate.RestartPolicy.Condition == swarm.RestartPolicyConditionAny
+	if s.Spec.Mode.Replicated != nil && s.Spec.Mode.Replicated.Replicas != nil && restarts {
+		want = int(*s.Spec.Mode.Replicated.Replicas)
+	}
+	for _, t := range tasks {
+		switch {
+		case taskDone[t.Status.State]:
+		case t.DesiredState == swarm.TaskStateRunning && want >= 0:
+			if t.Status.State != swarm.TaskStateRunning {
+				out = append(out, fmt.Sprintf("%s: task %.12s is %s", s.Spec.Name, t.ID, t.Status.State))
+			}
+			running++
+		case t.DesiredState == swarm.TaskStateRunning || t.DesiredState == swarm.TaskStateComplete:
+			out = append(out, fmt.Sprintf("%s: one-shot task %.12s is %s", s.Spec.Name, t.ID, t.Status.State))
+		default:
+			out = append(out, fmt.Sprintf("%s: task %.12s is told to %s but is %s", s.Spec.Name, t.ID, t.DesiredState, t.Status.State))
+		}
+	}
+	if want >= 0 && running != want {
+		out = append(out, fmt.Sprintf("%s: %d tasks to run, want %d", s.Spec.Name, running, want))
+	}
+	return out
+}
+
+// ServiceLastLog returns the last n lines the tasks of a service printed
+// (read through a manager), for what to read when a test fails.
+func (c *Client) ServiceLastLog(ctx context.Context, service string, n int) string {
+	rc, err := c.api.ServiceLogs(ctx, service, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n), Timestamps: true})
+	if err != nil {
+		return err.Error()
+	}
+	defer rc.Close()
+	r, err := demux(rc)
+	if err != nil {
+		return err.Error()
+	}
+	return strings.TrimSpace(string(r.Stdout) + string(r.Stderr))
 }

@@ -57,10 +57,32 @@ func (c *Cluster) Converge(ctx context.Context) (formed bool, err error) {
 		}
 		return true, c.WaitHealthy(ctx, ns)
 	}
-	if err := c.heal(ctx, ns, vs); err != nil {
-		return false, err
+	return false, c.healUntilHealthy(ctx, ns, vs)
+}
+
+// healRound is how long a heal is given to show in health before the
+// cluster is looked at and healed again.
+const healRound = 20 * time.Second
+
+// healUntilHealthy heals and waits for health in rounds: a node that
+// joined while the others forgot a ghost may still know it, and gives
+// it back to them by gossip once their CLUSTER FORGET ban (60 s) ends,
+// so the ghost is forgotten again, by every node that knows it now.
+func (c *Cluster) healUntilHealthy(ctx context.Context, ns []*redisx.Node, vs []view) error {
+	for {
+		if err := c.heal(ctx, ns, vs); err != nil {
+			return err
+		}
+		rctx, cancel := context.WithTimeout(ctx, healRound)
+		err := c.WaitHealthy(rctx, ns)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if vs, err = c.views(ctx, ns); err != nil {
+			return err
+		}
 	}
-	return false, c.WaitHealthy(ctx, ns)
 }
 
 func (c *Cluster) views(ctx context.Context, ns []*redisx.Node) ([]view, error) {

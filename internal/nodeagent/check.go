@@ -65,12 +65,12 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 	}
 	c := Cluster(s, members, password, o.Wait, o.Log)
 	ns := c.Dial()
-	defer form.CloseAll(ns)
+	defer func() { form.CloseAll(ns) }()
 	var err error
 	if len(missing) > 0 {
 		err = fmt.Errorf("cluster %q is not healthy: %s", s.Name, unresolved(missing))
 	} else {
-		err = c.WaitHealthy(wctx, ns)
+		err = waitHealthy(wctx, s, lookup, c, &ns)
 	}
 	if err == nil && o.Failover != "" {
 		if err = failover(wctx, c, ns, o.Failover); err == nil {
@@ -96,6 +96,39 @@ func Check(ctx context.Context, s Shape, password string, o CheckOptions, lookup
 		seeds[i] = m.Admin
 	}
 	return r, keys(wctx, &r, seeds, redisx.Auth{User: s.User, Password: password, TLS: s.TLS}, o)
+}
+
+// resolveRound is how long the health wait keeps the addresses it has
+// before it resolves the names again.
+const resolveRound = 15 * time.Second
+
+// waitHealthy waits for health in rounds, resolving the names again
+// after each one that ends unhealthy and dialing anew where an address
+// changed: a name may first resolve to a task that is gone (a lost
+// host's DNS records outlive it for a while), and the cluster can only
+// become healthy at the addresses its names resolve to now.
+func waitHealthy(ctx context.Context, s Shape, lookup Lookup, c *form.Cluster, ns *[]*redisx.Node) error {
+	for {
+		rctx, cancel := context.WithTimeout(ctx, resolveRound)
+		err := c.WaitHealthy(rctx, *ns)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		lctx, lcancel := context.WithTimeout(ctx, 2*time.Second)
+		again, missing := s.Resolve(lctx, lookup)
+		lcancel()
+		if len(missing) > 0 || sameAddrs(again, c.Members) {
+			continue
+		}
+		form.CloseAll(*ns)
+		c.Members = again
+		*ns = c.Dial()
+	}
+}
+
+func sameAddrs(a, b []form.Member) bool {
+	return slices.EqualFunc(a, b, func(x, y form.Member) bool { return x.Admin == y.Admin })
 }
 
 func unresolved(names []string) string {

@@ -84,13 +84,16 @@ func DNS(ctx context.Context, host string) ([]netip.Addr, error) {
 
 // Members resolves every node's name (which becomes the member's name in
 // reports), waiting (until ctx ends) for each to resolve to exactly one
-// address: a node's task may not be scheduled
-// yet, or an old task may still be registered.
+// address that accepts a connection on the node's port: a node's task
+// may not be scheduled or started yet, an old task may still be
+// registered, or the name may still point at a task of a host that is
+// gone (a lost host's DNS records outlive it for a while, so a node moved
+// by `swarm evacuate` may first resolve to its old address only).
 func (s Shape) Members(ctx context.Context, lookup Lookup) ([]form.Member, error) {
 	plan := s.Plan()
 	out := make([]form.Member, len(plan.Nodes))
 	for i, n := range plan.Nodes {
-		ip, err := ResolveOne(ctx, lookup, s.Host(n.Port))
+		ip, err := resolveAnswering(ctx, lookup, s.Host(n.Port), n.Port)
 		if err != nil {
 			return nil, err
 		}
@@ -98,6 +101,43 @@ func (s Shape) Members(ctx context.Context, lookup Lookup) ([]form.Member, error
 		out[i] = form.Member{Node: n, Admin: net.JoinHostPort(ip.String(), strconv.Itoa(n.Port)), PeerIP: ip.String()}
 	}
 	return out, nil
+}
+
+// resolveAnswering polls host until exactly one of the addresses it
+// resolves to accepts a connection on port (a stale record beside the
+// live one is passed over; two live ones are waited out).
+func resolveAnswering(ctx context.Context, lookup Lookup, host string, port int) (netip.Addr, error) {
+	var last error
+	for {
+		addrs, err := lookup(ctx, host)
+		var live []netip.Addr
+		for _, ip := range addrs {
+			addr := net.JoinHostPort(ip.Unmap().String(), strconv.Itoa(port))
+			d := net.Dialer{Timeout: 2 * time.Second}
+			conn, derr := d.DialContext(ctx, "tcp", addr)
+			if derr != nil {
+				last = fmt.Errorf("%s resolves to %s, which does not answer: %w", host, addr, derr)
+				continue
+			}
+			conn.Close()
+			live = append(live, ip.Unmap())
+		}
+		switch {
+		case err != nil:
+			last = err
+		case len(live) == 1:
+			return live[0], nil
+		case len(live) > 1:
+			last = fmt.Errorf("%s resolves to %d addresses that answer: %v", host, len(live), live)
+		case len(addrs) == 0:
+			last = fmt.Errorf("%s resolves to no address", host)
+		}
+		select {
+		case <-ctx.Done():
+			return netip.Addr{}, fmt.Errorf("node %s did not resolve to one address that answers in time: %w", host, last)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // Resolve is Members for a check: every name is resolved at once, and
