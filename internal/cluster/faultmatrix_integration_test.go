@@ -67,10 +67,19 @@ type matrixOp struct {
 
 // notHeldYet are the cells that do not hold in every run yet (cell
 // "kind/op" -> why); the README lists them with the reason, and
-// REDIS_DOCK_MATRIX_ALL=1 runs them too. Empty since heal tells a master
-// that kept a slot map of its own who owns every slot (agree.go): the
-// paused-move cells that left one with cluster_state:fail run again.
-var notHeldYet = map[string]string{}
+// REDIS_DOCK_MATRIX_ALL=1 runs them too. The paused-move cells ran again
+// from 2026-12-04 (heal's agree step) until two of four full runs on
+// 2026-12-05 lost keys in pause/scale-in (a write acknowledged by a
+// replica, and keys loaded before the cell) after the paused drained
+// master's replica took over in the middle of a batch; the cells after it
+// share its cluster, so the three paused moves are left out again.
+var notHeldYet = map[string]string{
+	"pause/scale-out": pausedMove,
+	"pause/scale-in":  pausedMove,
+	"pause/rebalance": pausedMove,
+}
+
+const pausedMove = "a master paused during a move, failed over by its replica mid-batch: keys lost in 2 of 4 full runs on 2026-12-05"
 
 func TestIntegrationFaultMatrix(t *testing.T) {
 	bin := toolBinary(t)
