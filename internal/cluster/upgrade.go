@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -200,49 +199,13 @@ func (ur *upgradeRun) shards(ctx context.Context, l *live) ([]shardState, error)
 // when its container was made with other host settings (limits, or
 // before locked containers): only a new container gets them.
 func (ur *upgradeRun) nodeState(ctx context.Context, m *member) (nodeState, error) {
-	ns := nodeState{Name: m.name(), Action: replaceNode}
-	old, hash := provision.NodeConfig(ctx, ur.o.Docker, m.ct, ur.h.spec.Password)
-	containerOK := provision.SameContainer(m.ct, ur.imageID, ur.want)
-	if containerOK && hash == provision.ConfigHash(ur.want) {
-		ns.Action = keepNode
-		if !slices.Contains(ur.res.Replaced, m.name()) { // not made again by restoreMissing
-			ur.res.Skipped = append(ur.res.Skipped, m.name())
-		}
-		return ns, nil
-	}
 	n := ur.planNode(m)
-	oldConf, err := renderNode(old, n)
-	if err != nil {
-		return ns, err
+	render := func(sp spec.Spec) ([]byte, error) { return renderNode(sp, n) }
+	action, changes, err := provision.DecideNode(ctx, ur.o.Docker, m.ct, m.conn, ur.imageID, ur.want, render, true, ur.res)
+	if action == provision.SetNode {
+		ur.changes[m.name()] = changes
 	}
-	newConf, err := renderNode(ur.want, n)
-	if err != nil {
-		return ns, err
-	}
-	set, restart := provision.ConfigChanges(oldConf, newConf)
-	if containerOK && len(set) == 0 && len(restart) == 0 { // nothing rendered differs
-		ns.Action = keepNode
-		ur.res.Skipped = append(ur.res.Skipped, m.name())
-		return ns, nil
-	}
-	if len(restart) == 0 && len(set) > 0 {
-		ok, refused, err := provision.RuntimeSettable(ctx, m.conn, set)
-		if err != nil {
-			return ns, err
-		}
-		restart = refused
-		if containerOK && len(refused) == 0 {
-			ns.Action = setConfig
-			ur.changes[m.name()] = ok
-			for _, c := range ok {
-				ur.res.Runtime = provision.AddOnce(ur.res.Runtime, c.Key)
-			}
-		}
-	}
-	for _, k := range restart {
-		ur.res.Restart = provision.AddOnce(ur.res.Restart, k)
-	}
-	return ns, nil
+	return nodeState{Name: m.name(), Action: action}, err
 }
 
 // finish records the new spec in every container (see provision.SpecPath) and

@@ -7,13 +7,13 @@ import (
 	"github.com/redis-dock/redis-dock/internal/provision"
 )
 
-// upgradeAction is what an upgrade does to one node.
-type upgradeAction int
+// What an upgrade does to one node: provision's actions.
+type upgradeAction = provision.NodeAction
 
 const (
-	keepNode    upgradeAction = iota // on the new image and config already
-	setConfig                        // CONFIG SET + CONFIG REWRITE, no restart
-	replaceNode                      // a new container on the same volume
+	keepNode    = provision.KeepNode
+	setConfig   = provision.SetNode
+	replaceNode = provision.ReplaceNode
 )
 
 // shardState is one master and its replicas, each with its action: the

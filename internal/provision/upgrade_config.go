@@ -130,3 +130,65 @@ func SetLive(ctx context.Context, o Options, c docker.Container, n *redisx.Node,
 	st.End(true)
 	return nil
 }
+
+// NodeAction is what an upgrade does to one node.
+type NodeAction int
+
+const (
+	KeepNode    NodeAction = iota // on the new image and settings already
+	SetNode                       // CONFIG SET + CONFIG REWRITE, no restart
+	ReplaceNode                   // a new container on the same volume
+)
+
+// DecideNode says what the node in container c (reached through n) needs
+// to run want on image imageID: nothing when it does already, or when
+// nothing its config renders differs; the new settings at runtime
+// (returned) when only settings Redis takes at runtime changed and runtime
+// allows it (sentinels take no CONFIG SET of data-node settings); else a
+// new container. render renders the node's config from a spec. It records
+// in res the node as skipped (unless res.Replaced names it: made again by
+// this run), the settings set at runtime and those that need a restart.
+func DecideNode(ctx context.Context, d *docker.Client, c docker.Container, n *redisx.Node, imageID string, want spec.Spec,
+	render func(spec.Spec) ([]byte, error), runtime bool, res *UpgradeResult) (NodeAction, []ConfigChange, error) {
+	keep := func() (NodeAction, []ConfigChange, error) {
+		if !slices.Contains(res.Replaced, c.Name) {
+			res.Skipped = AddOnce(res.Skipped, c.Name)
+		}
+		return KeepNode, nil, nil
+	}
+	same := SameContainer(c, imageID, want)
+	old, hash := NodeConfig(ctx, d, c, want.Password)
+	if same && hash == ConfigHash(want) {
+		return keep()
+	}
+	oldConf, err := render(old)
+	if err != nil {
+		return ReplaceNode, nil, err
+	}
+	newConf, err := render(want)
+	if err != nil {
+		return ReplaceNode, nil, err
+	}
+	set, restart := ConfigChanges(oldConf, newConf)
+	if same && len(set) == 0 && len(restart) == 0 {
+		return keep()
+	}
+	action, changes := ReplaceNode, []ConfigChange(nil)
+	if runtime && len(restart) == 0 && len(set) > 0 {
+		ok, refused, err := RuntimeSettable(ctx, n, set)
+		if err != nil {
+			return ReplaceNode, nil, err
+		}
+		restart = refused
+		if same && len(refused) == 0 {
+			action, changes = SetNode, ok
+			for _, c := range ok {
+				res.Runtime = AddOnce(res.Runtime, c.Key)
+			}
+		}
+	}
+	for _, k := range restart {
+		res.Restart = AddOnce(res.Restart, k)
+	}
+	return action, changes, nil
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/redis-dock/redis-dock/internal/docker"
 	"github.com/redis-dock/redis-dock/internal/provision"
@@ -241,50 +240,12 @@ func (ur *upgradeRun) state(ctx context.Context, g *group, st *Status) (groupSta
 // when only those a data node accepts at runtime changed; else a new
 // container.
 func (ur *upgradeRun) action(ctx context.Context, c docker.Container, m member, nodes []topology.Node, n topology.Node) (groupNode, error) {
-	gn := groupNode{Name: c.Name}
-	keep := func() (groupNode, error) {
-		gn.Current = true
-		if !slices.Contains(ur.res.Replaced, c.Name) { // not made again by restoreMissing
-			ur.res.Skipped = provision.AddOnce(ur.res.Skipped, c.Name)
-		}
-		return gn, nil
+	render := func(sp spec.Spec) ([]byte, error) { _, b, err := configFile(sp, nodes, n); return b, err }
+	action, changes, err := provision.DecideNode(ctx, ur.o.Docker, c, m.conn, ur.imageID, ur.want, render, n.Role != topology.RoleSentinel, ur.res)
+	if action == provision.SetNode {
+		ur.changes[c.Name] = changes
 	}
-	if !provision.SameContainer(c, ur.imageID, ur.want) {
-		return gn, nil
-	}
-	old, hash := provision.NodeConfig(ctx, ur.o.Docker, c, ur.want.Password)
-	if hash == provision.ConfigHash(ur.want) {
-		return keep()
-	}
-	_, oldConf, err := configFile(old, nodes, n)
-	if err != nil {
-		return gn, err
-	}
-	_, newConf, err := configFile(ur.want, nodes, n)
-	if err != nil {
-		return gn, err
-	}
-	set, restart := provision.ConfigChanges(oldConf, newConf)
-	if len(set) == 0 && len(restart) == 0 {
-		return keep()
-	}
-	if len(restart) == 0 && n.Role != topology.RoleSentinel {
-		ok, refused, err := provision.RuntimeSettable(ctx, m.conn, set)
-		if err != nil {
-			return gn, err
-		}
-		if restart = refused; len(refused) == 0 {
-			gn.Set = true
-			ur.changes[c.Name] = ok
-			for _, c := range ok {
-				ur.res.Runtime = provision.AddOnce(ur.res.Runtime, c.Key)
-			}
-		}
-	}
-	for _, k := range restart {
-		ur.res.Restart = provision.AddOnce(ur.res.Restart, k)
-	}
-	return gn, nil
+	return groupNode{Name: c.Name, Current: action == provision.KeepNode, Set: action == provision.SetNode}, err
 }
 
 // step runs one step to its end, even when ctx is cancelled meanwhile
