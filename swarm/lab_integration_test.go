@@ -297,11 +297,7 @@ func (lt *labTest) deploy() nodeagent.Report {
 	if len(res.Report.Nodes) != 6 || !res.Report.Healthy {
 		lt.t.Fatalf("report %+v", res.Report)
 	}
-	services, err := lt.mgr.Services(ctx, s.Name)
-	if err != nil {
-		lt.t.Fatal(err)
-	}
-	if lt.plan, lt.refs, err = deployed(ctx, lt.mgr, s.Name, services); err != nil {
+	if _, lt.plan, lt.refs, err = findStack(ctx, lt.mgr, s.Name, ""); err != nil {
 		lt.t.Fatal(err)
 	}
 	lt.pw = s.Password

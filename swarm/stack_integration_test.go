@@ -81,11 +81,7 @@ func deployStack(t *testing.T, d *docker.Client, cli string, mods ...func(*spec.
 	if err != nil {
 		t.Fatalf("docker stack deploy: %v\n%s", err, out)
 	}
-	services, err := d.Services(ctx, s.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, r, err := deployed(ctx, d, s.Name, services)
+	_, p, r, err := findStack(ctx, d, s.Name, "")
 	if err != nil {
 		t.Fatal(err)
 	}

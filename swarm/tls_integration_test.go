@@ -29,11 +29,7 @@ func TestIntegrationSwarmTLS(t *testing.T) {
 	if err != nil || !st.Healthy {
 		t.Fatalf("status over TLS: %+v, %v", st, err)
 	}
-	services, err := d.Services(ctx, s.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, r, err := deployed(ctx, d, s.Name, services)
+	services, p, r, err := findStack(ctx, d, s.Name, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,12 +28,9 @@ func TestIntegrationSwarmUsers(t *testing.T) {
 		s.TLS, s.Users, s.NoDefaultUser = true, []string{"app:~app:* +@read +@write -@dangerous"}, true
 		s.UserPasswords = []string{"app=App-pw-" + s.Name}
 	})
-	services, err := d.Services(ctx, s.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	st := &stackTest{t: t, d: d, pw: res.Spec.Password, ca: res.CACert}
-	if st.plan, st.refs, err = deployed(ctx, d, s.Name, services); err != nil {
+	var err error
+	if _, st.plan, st.refs, err = findStack(ctx, d, s.Name, ""); err != nil {
 		t.Fatal(err)
 	}
 	st.check(time.Minute, "--write-keys", fmt.Sprint(keys), "--prefix", "k")
